@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from fasttrack.people.demo import DEMO_PASSWORD, DEMO_USERS, build_demo_world
+
+
+class Command(BaseCommand):
+    help = "Load the demo world (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even when DEBUG is off. Never use this against real citizens' data.",
+        )
+
+    def handle(self, *args: Any, force: bool, **options: Any) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                _("seed_demo creates users with a known password and refuses to run when "
+                  "DEBUG is off. Use --force if this really is a demo installation.")
+            )
+        world = build_demo_world()
+        created = len(world.created_users)
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Demo world ready (%(created)d new users).") % {"created": created}
+            )
+        )
+        self.stdout.write(_("Demo logins (password: %(password)s):") % {"password": DEMO_PASSWORD})
+        for demo in DEMO_USERS:
+            self.stdout.write(f"  {demo.username:<20} {demo.role.label}")
