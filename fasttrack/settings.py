@@ -45,6 +45,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "fasttrack.people",
+    "fasttrack.audit",
+    "fasttrack.cases",
+    "fasttrack.medical",
+    "fasttrack.meetings",
+    "fasttrack.plans",
     "fasttrack.web",
 ]
 

@@ -1,12 +1,13 @@
-"""Marking messages for translation without importing Django.
-
-Code in ``fasttrack.lib`` must not import Django, yet its error messages must
-reach the Danish and English catalogues. Django's ``makemessages`` extracts
-``gettext_noop(...)`` calls from every Python file, so lib marks its message
-templates with this no-op and the Django layer translates them with
-``gettext(template) % params``.
-"""
+"""Marking messages for translation without importing Django."""
 
 
 def gettext_noop(message: str) -> str:
+    """Return ``message`` unchanged, marking it for the message catalogues.
+
+    Code in ``fasttrack.lib`` must not import Django, yet its messages must reach
+    the Danish and English catalogues. Django's ``makemessages`` extracts every
+    ``gettext_noop(...)`` string from Python files, so lib marks its English
+    templates with this no-op and the Django layer translates them at display
+    time with ``gettext(template) % params``.
+    """
     return message

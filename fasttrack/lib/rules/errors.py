@@ -1,0 +1,86 @@
+"""Breaches of the Fast track rules, as exceptions other layers can catch.
+
+Each class is one rule breach. It carries the rule's ID, an English message
+template marked for translation and the raw values (dates stay dates), so the
+web and API layers can show it in the user's language and format the dates
+their own way: ``gettext(error.message) % error.params``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from fasttrack.lib.i18n import gettext_noop
+
+
+class RuleViolation(Exception):
+    rule_id: ClassVar[str]
+    message: ClassVar[str]
+
+    def __init__(self, **params: Any) -> None:
+        self.params: dict[str, Any] = params
+        super().__init__(self.message % params)
+
+    def __str__(self) -> str:
+        return self.message % self.params
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exceptions pickle as ``cls(*args)``; ours are built from keywords, and
+        # background workers may need to pass them between processes.
+        return (_rebuild, (type(self), self.params))
+
+
+def _rebuild(cls: type[RuleViolation], params: dict[str, Any]) -> RuleViolation:
+    return cls(**params)
+
+
+class ExpectationNotAffirmed(RuleViolation):
+    rule_id = "R-04"
+    message = gettext_noop(
+        "Fast track needs the expectation that the employee will not be fully back at work "
+        "within %(weeks)s weeks of the first absence day (R-01, R-04)."
+    )
+
+
+class FirstAbsenceDayInFuture(RuleViolation):
+    rule_id = "R-04"
+    message = gettext_noop(
+        "The first absence day %(first_absence_day)s lies in the future; "
+        "today is %(today)s (R-04)."
+    )
+
+
+class RequestBeforeFirstAbsenceDay(RuleViolation):
+    rule_id = "R-04"
+    message = gettext_noop(
+        "The request date %(request_date)s lies before the first absence day "
+        "%(first_absence_day)s (R-04)."
+    )
+
+
+class RequestTooLate(RuleViolation):
+    rule_id = "R-03"
+    message = gettext_noop(
+        "The request came too late: the last valid request day was %(last_valid_day)s, "
+        "%(window_days)s days after the first absence day %(first_absence_day)s (R-03)."
+    )
+
+
+class CertificateDueTooSoon(RuleViolation):
+    rule_id = "R-16"
+    message = gettext_noop(
+        "The doctor must have at least %(min_days)s days to issue the medical certificate; "
+        "%(due_in_days)s days is too short (R-16)."
+    )
+
+
+class NoRuleSetInForce(RuleViolation):
+    # Not a numbered rule: RULES.md requires that a case keeps the rule set in
+    # force on its request date, and there is none before the first one.
+    rule_id = "rule-set"
+    message = gettext_noop("No Fast track rule set is in force on %(on)s.")
+
+
+class UnknownRuleSet(RuleViolation):
+    rule_id = "rule-set"
+    message = gettext_noop("There is no Fast track rule set with version %(version)s.")

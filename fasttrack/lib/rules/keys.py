@@ -1,0 +1,23 @@
+"""The names of the deadlines: part of the API contract (RULES.md)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class DeadlineKey(StrEnum):
+    REQUEST_WINDOW_CLOSES = "request_window_closes"
+    EMPLOYEE_CONSENT = "employee_consent"
+    MEDICAL_CERTIFICATE = "medical_certificate"
+    FIRST_FOLLOWUP_CONVERSATION = "first_followup_conversation"
+    RETENTION_MEETING = "retention_meeting"
+    EMPLOYER_SICK_ABSENCE_CONVERSATION = "employer_sick_absence_conversation"
+
+
+# A declined Fast track keeps the key first_followup_conversation but falls
+# back to the normal track's deadline, which has its own legal basis.
+NORMAL_TRACK_FIRST_CONVERSATION = "normal_track_first_conversation"
+
+BASIS_KEYS: frozenset[str] = frozenset(
+    [*(key.value for key in DeadlineKey), NORMAL_TRACK_FIRST_CONVERSATION]
+)
