@@ -45,8 +45,7 @@ class ExpectationNotAffirmed(RuleViolation):
 class FirstAbsenceDayInFuture(RuleViolation):
     rule_id = "R-04"
     message = gettext_noop(
-        "The first absence day %(first_absence_day)s lies in the future; "
-        "today is %(today)s (R-04)."
+        "The first absence day %(first_absence_day)s lies in the future; today is %(today)s (R-04)."
     )
 
 

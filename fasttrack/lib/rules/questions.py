@@ -63,7 +63,10 @@ _QUESTION_SETS: Mapping[str, QuestionSet] = MappingProxyType(
             Question(
                 "adjustments_tried",
                 da="Er arbejdet forsøgt tilpasset den sygemeldtes tilstand?",
-                en="Has anyone tried to adapt the work to the condition of the person on sick leave?",
+                en=(
+                    "Has anyone tried to adapt the work to the condition "
+                    "of the person on sick leave?"
+                ),
             ),
         ),
     }
