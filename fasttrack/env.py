@@ -27,7 +27,9 @@ def _raw(name: str) -> str | None:
         try:
             return Path(file_name).read_text(encoding="utf-8").strip()
         except OSError as error:
-            raise ConfigurationError(f"{name}_FILE={file_name!r} cannot be read: {error}") from error
+            raise ConfigurationError(
+                f"{name}_FILE={file_name!r} cannot be read: {error}"
+            ) from error
     return os.environ.get(name)
 
 
@@ -49,7 +51,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if lowered in _FALSE:
         return False
-    raise ConfigurationError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}.")
+    raise ConfigurationError(
+        f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}."
+    )
 
 
 def env_int(name: str, default: int) -> int:

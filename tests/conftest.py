@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -49,7 +50,7 @@ def demo_password() -> str:
 
 
 @pytest.fixture
-def login(client: Client):  # type: ignore[no-untyped-def]
+def login(client: Client) -> Callable[[User], Client]:
     """Log the test client in as a persona: ``login(personas.hr)``."""
 
     def _login(user: User) -> Client:

@@ -35,7 +35,9 @@ def validate_cvr(value: str) -> str:
     if not number.isdigit() or len(number) != 8:
         raise InvalidIdentifier("cvr_format", gettext_noop("A CVR number has 8 digits."))
     if number[0] == "0":
-        raise InvalidIdentifier("cvr_leading_zero", gettext_noop("A CVR number never begins with 0."))
+        raise InvalidIdentifier(
+            "cvr_leading_zero", gettext_noop("A CVR number never begins with 0.")
+        )
     if not cvr_checksum_ok(number):
         raise InvalidIdentifier(
             "cvr_checksum",

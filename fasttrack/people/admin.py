@@ -42,8 +42,15 @@ class PersonForm(forms.ModelForm[Person]):
 
     class Meta:
         model = Person
-        fields = ["name", "email", "phone", "address", "municipality", "clinic",
-                  "preferred_language"]
+        fields = [
+            "name",
+            "email",
+            "phone",
+            "address",
+            "municipality",
+            "clinic",
+            "preferred_language",
+        ]
 
     def clean_cpr(self) -> str:
         value: str = self.cleaned_data.get("cpr", "")

@@ -40,11 +40,16 @@ EMPLOYERS = [
 
 CLINICS = [
     ("Lægerne på Nørrebrogade", "Nørrebrogade 150, 2200 København N", "35 35 12 12", "012345"),
-    ("Lægehuset Frederiksberg", "Gammel Kongevej 120, 1850 Frederiksberg C", "33 21 45 45", "067890"),
+    (
+        "Lægehuset Frederiksberg",
+        "Gammel Kongevej 120, 1850 Frederiksberg C",
+        "33 21 45 45",
+        "067890",
+    ),
 ]
 
-# (cpr, name, municipality code, clinic index, employer cvr or None, job title)
-CITIZENS = [
+# (cpr, name, municipality code, clinic index, employer cvr or "", job title)
+CITIZENS: list[tuple[str, str, str, int, str, str]] = [
     ("1203814562", "Janni Mikkelsen", "101", 0, "29887659", "Fabriksarbejder"),
     ("0507762213", "Ahmed Hassan", "101", 0, "29887659", "Maskinoperatør"),
     ("2311893318", "Mette Kristensen", "101", 0, "16480894", "Bager"),
@@ -52,7 +57,7 @@ CITIZENS = [
     ("0909951986", "Sara Ali", "101", 0, "26616417", "Social- og sundhedshjælper"),
     ("3001684005", "Birgitte Holm", "101", 1, "83960310", "Rengøringsassistent"),
     ("1706912744", "Jonas Pedersen", "101", 0, "66978001", "Tømrer"),
-    ("0112837531", "Fatima Yilmaz", "101", 0, None, ""),
+    ("0112837531", "Fatima Yilmaz", "101", 0, "", ""),
     ("2208799068", "Peter Andersen", "147", 1, "83960310", "Servicemedarbejder"),
     ("1104866427", "Louise Jensen", "147", 1, "66978001", "Murer"),
     ("0603733189", "Henrik Olsen", "147", 1, "40112235", "Chauffør"),

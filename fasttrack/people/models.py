@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fasttrack.lib.cpr import format_cpr, mask_cpr
 from fasttrack.people.crypto import cpr_lookup_hash, decrypt_cpr, encrypt_cpr
-from fasttrack.people.validators import validate_cpr_field, validate_cvr_field
+from fasttrack.people.validators import validate_cvr_field
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -64,9 +64,7 @@ class Clinic(models.Model):
     name = models.CharField(_("name"), max_length=200)
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    provider_number = models.CharField(
-        _("provider number (ydernummer)"), max_length=10, blank=True
-    )
+    provider_number = models.CharField(_("provider number (ydernummer)"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("clinic")
@@ -217,9 +215,7 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.CheckConstraint(
-                condition=_membership_shape(), name="membership_matches_role"
-            )
+            models.CheckConstraint(condition=_membership_shape(), name="membership_matches_role")
         ]
 
     def __str__(self) -> str:
@@ -264,6 +260,7 @@ def membership_of(user: User | Any) -> Membership | None:
     if not getattr(user, "is_authenticated", False):
         return None
     try:
-        return user.membership  # type: ignore[no-any-return]
+        membership: Membership = user.membership
+        return membership
     except Membership.DoesNotExist:
         return None

@@ -22,8 +22,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, force: bool, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
-                _("seed_demo creates users with a known password and refuses to run when "
-                  "DEBUG is off. Use --force if this really is a demo installation.")
+                _(
+                    "seed_demo creates users with a known password and refuses to run when "
+                    "DEBUG is off. Use --force if this really is a demo installation."
+                )
             )
         world = build_demo_world()
         created = len(world.created_users)

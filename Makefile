@@ -1,0 +1,102 @@
+# Fasttrack's verbs. `make run` and `make test` are all a new machine needs.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps
+# PostgreSQL for the second test run: DATABASE_URL when set, else the local server.
+PG_TEST_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
+# The demo and the tests run with DEBUG on (development keys derived from the
+# development SECRET_KEY); the test runner itself turns DEBUG off per test.
+DEV_ENV := DEBUG=1
+PYTEST_ARGS ?=
+MESSAGE_IGNORES := --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'
+
+.PHONY: help install install-dev run demo test test-sqlite test-postgres lint format messages clean
+
+help:
+	@echo "make run       install, migrate, load the demo world and serve on http://$(HOST):$(PORT)"
+	@echo "make test      install what the tests need and run them on SQLite and PostgreSQL"
+	@echo "make install   install Python and npm dependencies from their lock files"
+	@echo "make lint      ruff and mypy"
+	@echo "make messages  update and compile the Danish and English catalogues"
+	@echo "make demo      migrate and load the demo world without serving"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 12)))' \
+		|| { echo "Fasttrack needs Python 3.11 (found $$($(PYTHON) --version))."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-base: $(BIN)/python requirements/build.txt requirements/base.txt pyproject.toml
+	$(PIP) -r requirements/build.txt
+	$(PIP) -r requirements/base.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-base requirements/dev.txt
+	$(PIP) -r requirements/dev.txt
+	@touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Compiled catalogues are build output: made from the committed .po files.
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(VENV)/.installed-base
+	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext; }
+	$(DEV_ENV) $(BIN)/fasttrack compilemessages --verbosity 0 --locale $* $(MESSAGE_IGNORES)
+	@touch $@
+
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+install: $(VENV)/.installed-base node_modules/.package-lock.json $(CATALOGUES)
+
+install-dev: install $(VENV)/.installed-dev
+
+demo: install
+	@mkdir -p var
+	$(DEV_ENV) $(BIN)/fasttrack migrate --no-input --verbosity 0
+	$(DEV_ENV) $(BIN)/fasttrack seed_demo
+
+run: demo
+	@echo
+	@echo "Fasttrack: http://$(HOST):$(PORT)/  (log in with a demo user above, password demo-fasttrack)"
+	@echo
+	$(DEV_ENV) $(BIN)/fasttrack runserver $(HOST):$(PORT)
+
+test: install-dev
+	@$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$DATABASE_URL" ] || $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else \
+		echo "PostgreSQL does not answer at 127.0.0.1:5432 and DATABASE_URL is unset: ran on SQLite only."; \
+	fi
+
+test-sqlite:
+	@echo "== Tests on SQLite"
+	env -u DATABASE_URL $(DEV_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	@echo "== Tests on PostgreSQL"
+	$(DEV_ENV) DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(BIN)/mypy fasttrack tests
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	$(DEV_ENV) $(BIN)/fasttrack makemessages --locale da --locale en --no-obsolete \
+		$(MESSAGE_IGNORES) --ignore 'tests/*'
+	$(DEV_ENV) $(BIN)/fasttrack compilemessages --verbosity 0 $(MESSAGE_IGNORES)
+
+clean:
+	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	find . -name '*.mo' -path './locale/*' -delete
