@@ -198,6 +198,9 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 # Extra directories with versioned rule sets (TOML) beside the shipped ones.
 FASTTRACK_RULESET_DIRS = [Path(p) for p in env_list("FASTTRACK_RULESET_DIRS", [])]
 
+# RULES.md R-25: the access log is kept 6 months by default.
+ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 183)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
