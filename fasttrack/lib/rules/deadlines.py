@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Literal, get_args
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 
@@ -20,7 +20,7 @@ from fasttrack.lib.rules.keys import NORMAL_TRACK_FIRST_CONVERSATION, DeadlineKe
 from fasttrack.lib.rules.ruleset import RuleSet
 
 Requester = Literal["employer", "employee", "caseworker"]
-REQUESTERS: frozenset[str] = frozenset({"employer", "employee", "caseworker"})
+REQUESTERS: tuple[Requester, ...] = get_args(Requester)
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ class CaseFacts:
 
     def __post_init__(self) -> None:
         if self.requested_by not in REQUESTERS:
-            raise ValueError(f"requested_by must be one of {sorted(REQUESTERS)}")
+            raise ValueError(f"requested_by must be one of {REQUESTERS}, not {self.requested_by!r}")
         if self.requested_by == "employer" and not self.has_employer:
             raise ValueError("An employer's request needs an employer.")
         # An employee's own request is its own consent: no letter is sent.

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Literal
+
+from fasttrack.lib.rules.frozen import FrozenMapping
 
 Language = Literal["da", "en"]
 
@@ -42,11 +43,11 @@ class QuestionSet:
 
 
 def _question_set(version: str, *questions: Question) -> QuestionSet:
-    return QuestionSet(version, MappingProxyType({q.key: q for q in questions}))
+    return QuestionSet(version, FrozenMapping({q.key: q for q in questions}))
 
 
 # The Danish wording is that of bek. 1710 § 3, stk. 1, turned into questions.
-_QUESTION_SETS: Mapping[str, QuestionSet] = MappingProxyType(
+_QUESTION_SETS: Mapping[str, QuestionSet] = FrozenMapping(
     {
         "2025-01": _question_set(
             "2025-01",

@@ -17,10 +17,10 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from operator import attrgetter
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from fasttrack.lib.rules.errors import NoRuleSetInForce, UnknownRuleSet
+from fasttrack.lib.rules.frozen import FrozenMapping
 from fasttrack.lib.rules.keys import BASIS_KEYS
 from fasttrack.lib.rules.questions import question_set_versions
 
@@ -52,7 +52,7 @@ class RuleSet:
 
     def __post_init__(self) -> None:
         _check(self)
-        object.__setattr__(self, "basis", MappingProxyType(dict(self.basis)))
+        object.__setattr__(self, "basis", FrozenMapping(self.basis))
 
 
 # Counts that may legitimately be zero; every other count must be at least 1.
