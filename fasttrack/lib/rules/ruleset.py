@@ -153,18 +153,19 @@ def _packaged_dir() -> Traversable:
     return resources.files("fasttrack.lib.rules") / "rulesets"
 
 
-@functools.cache
-def _packaged_rule_sets() -> tuple[RuleSet, ...]:
-    return _combine(_read_dir(_packaged_dir()))
-
-
 def load_rule_sets(extra_dirs: Iterable[Path] = ()) -> tuple[RuleSet, ...]:
-    """The shipped rule sets plus those in ``extra_dirs``, oldest first."""
-    directories = tuple(extra_dirs)
-    if not directories:
-        return _packaged_rule_sets()
+    """The shipped rule sets plus those in ``extra_dirs``, oldest first.
+
+    Rule set files are deployment configuration, so each combination of
+    directories is read once per process; a new file needs a restart.
+    """
+    return _load_rule_sets(tuple(Path(directory) for directory in extra_dirs))
+
+
+@functools.cache
+def _load_rule_sets(extra_dirs: tuple[Path, ...]) -> tuple[RuleSet, ...]:
     loaded = _read_dir(_packaged_dir())
-    for directory in directories:
+    for directory in extra_dirs:
         loaded.extend(_read_dir(directory))
     return _combine(loaded)
 

@@ -79,8 +79,9 @@ def test_it_ships_the_2025_rule_set_of_bek_1710() -> None:
     }
 
 
-def test_it_loads_the_shipped_rule_sets_once() -> None:
+def test_it_reads_the_rule_set_files_once() -> None:
     assert load_rule_sets() is load_rule_sets()
+    assert load_rule_sets([]) is load_rule_sets()
     assert [rs.version for rs in load_rule_sets()] == ["2025-01"]
 
 
