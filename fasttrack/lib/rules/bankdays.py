@@ -12,7 +12,7 @@ import functools
 from datetime import date, timedelta
 
 import holidays
-from dateutil.easter import easter  # type: ignore[import-untyped]
+from dateutil.easter import easter
 
 _ONE_DAY = timedelta(days=1)
 _SATURDAY = 5

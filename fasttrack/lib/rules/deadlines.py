@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, get_args
 
-from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
+from dateutil.relativedelta import relativedelta
 
 from fasttrack.lib.rules.bankdays import add_banking_days
 from fasttrack.lib.rules.eligibility import last_valid_request_day

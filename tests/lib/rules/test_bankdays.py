@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from dateutil.easter import easter  # type: ignore[import-untyped]
+from dateutil.easter import easter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
