@@ -44,12 +44,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "fasttrack.people",
     "fasttrack.audit",
     "fasttrack.cases",
     "fasttrack.medical",
     "fasttrack.meetings",
     "fasttrack.plans",
+    "fasttrack.notifications",
+    "fasttrack.api",
     "fasttrack.web",
 ]
 
@@ -197,6 +201,16 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 
 # Extra directories with versioned rule sets (TOML) beside the shipped ones.
 FASTTRACK_RULESET_DIRS = [Path(p) for p in env_list("FASTTRACK_RULESET_DIRS", [])]
+
+# Background jobs: django-tasks with its database backend, so workers claim
+# jobs with SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL and the embedded
+# SQLite default needs no broker.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # RULES.md R-25: the access log is kept 6 months by default.
 ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 183)
