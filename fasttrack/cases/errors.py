@@ -1,0 +1,151 @@
+"""Why an action on a case was refused: one exception per rule breach.
+
+Each error carries the rule's ID, an English message template marked for the
+catalogues and its raw values; ``localized_message`` renders it in the active
+language with dates formatted the local way. The rule breaches computed by the
+Django-free rules (``fasttrack.lib.rules.errors``) share the same base class,
+so callers catch ``RuleViolation`` for every refusal.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+from fasttrack.lib.i18n import gettext_noop
+from fasttrack.lib.rules.errors import (
+    CertificateDueTooSoon,
+    ExpectationNotAffirmed,
+    FirstAbsenceDayInFuture,
+    NoRuleSetInForce,
+    RequestBeforeFirstAbsenceDay,
+    RequestTooLate,
+    RuleViolation,
+    UnknownRuleSet,
+)
+
+__all__ = [
+    "AnswersAlreadyGiven",
+    "CaseNotActive",
+    "CertificateAlreadyRecorded",
+    "CertificateDueTooSoon",
+    "CertificateNotRequested",
+    "ClinicMissing",
+    "ConsentAlreadyGiven",
+    "ConsentNotLate",
+    "ExpectationNotAffirmed",
+    "FirstAbsenceDayInFuture",
+    "InvalidMeeting",
+    "InvalidOutcome",
+    "InvalidTransition",
+    "MeetingAlreadyHeld",
+    "NoRuleSetInForce",
+    "NotPermitted",
+    "PartialLeaveTooFewHours",
+    "ReasonRequired",
+    "RequestBeforeFirstAbsenceDay",
+    "RequestTooLate",
+    "RuleViolation",
+    "UnknownRuleSet",
+    "localized_message",
+]
+
+
+class InvalidTransition(RuleViolation):
+    """The state error: the case's state does not allow the action (API: 409)."""
+
+    rule_id = "states"
+    message = gettext_noop("A case in state %(state)s does not allow the action %(action)s.")
+
+
+class CaseNotActive(RuleViolation):
+    rule_id = "states"
+    message = gettext_noop(
+        "The case is %(state)s; %(action)s needs a case where Fast track is running."
+    )
+
+
+class NotPermitted(RuleViolation):
+    # Web and API answer 404 for a case the user may not see (R-28); this is for
+    # a party who sees the case but may not take this action on it.
+    rule_id = "R-28"
+    message = gettext_noop("Your role (%(role)s) may not %(action)s on this case.")
+
+
+class ConsentAlreadyGiven(RuleViolation):
+    rule_id = "R-11"
+    message = gettext_noop("The employee has already answered the request on %(answered_on)s.")
+
+
+class ConsentNotLate(RuleViolation):
+    rule_id = "R-12"
+    message = gettext_noop(
+        "Fast track can only be continued after a late acceptance; the consent deadline "
+        "%(due)s has not passed or the employee has not accepted (R-12)."
+    )
+
+
+class ReasonRequired(RuleViolation):
+    rule_id = "R-12"
+    message = gettext_noop("Write down the reason for the decision (%(rule)s).")
+
+
+class AnswersAlreadyGiven(RuleViolation):
+    rule_id = "R-08"
+    message = gettext_noop("The %(party)s has already answered the three questions.")
+
+
+class ClinicMissing(RuleViolation):
+    rule_id = "R-15"
+    message = gettext_noop(
+        "The employee has no own doctor registered, so no medical certificate can be "
+        "requested (R-15)."
+    )
+
+
+class CertificateNotRequested(RuleViolation):
+    rule_id = "R-16"
+    message = gettext_noop("No medical certificate has been requested from your clinic.")
+
+
+class CertificateAlreadyRecorded(RuleViolation):
+    rule_id = "R-17"
+    message = gettext_noop("The medical certificate was already received on %(received_on)s.")
+
+
+class PartialLeaveTooFewHours(RuleViolation):
+    rule_id = "R-22"
+    message = gettext_noop(
+        "Partial sick leave needs an absence of at least %(min_hours)s hours a week; "
+        "%(hours)s is too few (R-22)."
+    )
+
+
+class InvalidMeeting(RuleViolation):
+    rule_id = "R-19"
+    message = gettext_noop("The meeting %(meeting)s does not belong to this case.")
+
+
+class MeetingAlreadyHeld(RuleViolation):
+    rule_id = "R-19"
+    message = gettext_noop("The meeting was already recorded as held on %(held_on)s.")
+
+
+class InvalidOutcome(RuleViolation):
+    rule_id = "states"
+    message = gettext_noop("%(outcome)s is not an outcome a case can be closed with.")
+
+
+def _localize(value: Any) -> Any:
+    if isinstance(value, date):
+        return date_format(value, "DATE_FORMAT")
+    return value
+
+
+def localized_message(error: RuleViolation) -> str:
+    """The error in the active language, its dates formatted the local way."""
+    params = {name: _localize(value) for name, value in error.params.items()}
+    return gettext(error.message) % params

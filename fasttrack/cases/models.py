@@ -1,0 +1,307 @@
+"""The Fast track case and what belongs to it (DESIGN.md §4).
+
+Rows here change only through ``fasttrack.cases.actions``; health data lives in
+``fasttrack.medical``, never here.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fasttrack.cases.states import State
+from fasttrack.lib.rules.keys import DeadlineKey
+from fasttrack.people.models import Employer, Municipality, Person
+
+
+class Requester(models.TextChoices):
+    # The values are those of ``fasttrack.lib.rules.REQUESTERS``.
+    EMPLOYER = "employer", _("Employer")
+    EMPLOYEE = "employee", _("Employee")
+    CASEWORKER = "caseworker", _("Caseworker on the employee's behalf")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    IN_PERSON = "in_person", _("In person")
+    LETTER = "letter", _("Letter")
+
+
+class Outcome(models.TextChoices):
+    BACK_FULL_TIME = "back_full_time", _("Back at work full time")
+    BACK_PART_TIME = "back_part_time", _("Back at work part time")
+    OTHER_JOB = "other_job", _("Other job")
+    NORMAL_TRACK = "normal_track", _("Normal track")
+    OTHER = "other", _("Other")
+
+
+class Party(models.TextChoices):
+    EMPLOYER = "employer", _("Employer")
+    EMPLOYEE = "employee", _("Employee")
+
+
+class DeadlineStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    MET = "met", _("Met")
+    MISSED = "missed", _("Missed")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+DEADLINE_KEY_CHOICES = [
+    (DeadlineKey.REQUEST_WINDOW_CLOSES.value, _("Last day to request Fast track")),
+    (DeadlineKey.EMPLOYEE_CONSENT.value, _("Employee's consent")),
+    (DeadlineKey.MEDICAL_CERTIFICATE.value, _("Medical certificate (LÆ 285)")),
+    (DeadlineKey.FIRST_FOLLOWUP_CONVERSATION.value, _("First follow-up conversation")),
+    (DeadlineKey.RETENTION_MEETING.value, _("Retention meeting (fastholdelsesmøde)")),
+    (
+        DeadlineKey.EMPLOYER_SICK_ABSENCE_CONVERSATION.value,
+        _("Employer's sick-absence conversation"),
+    ),
+]
+
+
+class Absence(models.Model):
+    """A sick leave (sygemelding): the thing one Fast track case is about (R-05)."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("employee"), on_delete=models.PROTECT, related_name="absences"
+    )
+    # Empty for the unemployed and the self-employed (R-02).
+    employer = models.ForeignKey(
+        Employer,
+        verbose_name=_("employer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="absences",
+    )
+    first_absence_day = models.DateField(_("first absence day"))
+    expects_over_8_weeks = models.BooleanField(_("expected to last more than 8 weeks"))
+    partial_leave_hours_per_week = models.DecimalField(
+        _("partial sick leave, hours a week"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    leaves_within_8_weeks = models.BooleanField(
+        _("under notice and leaving within 8 weeks"), default=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        # Two partial constraints because NULL never equals NULL in a unique index.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "employer", "first_absence_day"],
+                condition=Q(employer__isnull=False),
+                name="one_absence_per_person_employer_day",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "first_absence_day"],
+                condition=Q(employer__isnull=True),
+                name="one_absence_per_person_day_without_employer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.first_absence_day}"
+
+
+class FastTrackCase(models.Model):
+    absence = models.OneToOneField(
+        Absence, verbose_name=_("absence"), on_delete=models.PROTECT, related_name="case"
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    requested_by = models.CharField(_("requested by"), max_length=16, choices=Requester.choices)
+    request_channel = models.CharField(_("request channel"), max_length=16, choices=Channel.choices)
+    requested_on = models.DateField(_("request date"))
+    requested_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rule_set_version = models.CharField(_("rule set"), max_length=32)
+    question_set_version = models.CharField(_("question set"), max_length=32)
+    state = models.CharField(_("state"), max_length=32, choices=State.choices)
+    consent_letter_sent_on = models.DateField(_("consent letter sent"), null=True, blank=True)
+    nearest_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("nearest manager"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="managed_cases",
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("caseworker"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+    )
+    outcome = models.CharField(_("outcome"), max_length=32, choices=Outcome.choices, blank=True)
+    closed_on = models.DateField(_("closed"), null=True, blank=True)
+    # The earliest pending deadline, kept by the actions so that lists sort by
+    # urgency and the sweep finds what is due with one indexed query.
+    next_deadline_on = models.DateField(_("next deadline"), null=True, blank=True, db_index=True)
+    next_deadline_key = models.CharField(
+        _("next deadline"), max_length=64, choices=DEADLINE_KEY_CHOICES, blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Fast track case")
+        verbose_name_plural = _("Fast track cases")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.absence.person} ({self.get_state_display()})"
+
+
+class Answers(models.Model):
+    """One party's answers to the three questions, with the exact wording (R-08)."""
+
+    case = models.ForeignKey(FastTrackCase, on_delete=models.CASCADE, related_name="answers")
+    party = models.CharField(_("party"), max_length=16, choices=Party.choices)
+    question_set_version = models.CharField(_("question set"), max_length=32)
+    # {key: {"da": ..., "en": ...}} as asked, so a later wording never changes
+    # what the party is recorded as having answered.
+    questions = models.JSONField(_("questions as asked"))
+    affected_functions = models.TextField(_("affected job functions"), blank=True)
+    affected_duration = models.TextField(_("how long the work has been affected"), blank=True)
+    adjustments_tried = models.TextField(_("adjustments tried"), blank=True)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("given by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    given_at = models.DateTimeField(_("given at"))
+
+    class Meta:
+        verbose_name = _("answers")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "party"], name="one_answer_set_per_party")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} – {self.get_party_display()}"
+
+
+class Consent(models.Model):
+    case = models.OneToOneField(FastTrackCase, on_delete=models.CASCADE, related_name="consent")
+    accepted = models.BooleanField(_("accepted"))
+    answered_on = models.DateField(_("answered on"))
+    answered_at = models.DateTimeField(_("answered at"))
+    # After the employee_consent deadline: the caseworker decides (R-12).
+    late = models.BooleanField(_("late"), default=False)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("given by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} – {'accepted' if self.accepted else 'declined'}"
+
+
+class ConsentDecision(models.Model):
+    """The caseworker's decision after a late or missing consent (R-12)."""
+
+    case = models.OneToOneField(
+        FastTrackCase, on_delete=models.CASCADE, related_name="consent_decision"
+    )
+    continue_fast_track = models.BooleanField(_("continue Fast track"))
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"))
+
+    class Meta:
+        verbose_name = _("decision after late consent")
+        verbose_name_plural = _("decisions after late consent")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} – {'continue' if self.continue_fast_track else 'fall back'}"
+
+
+class CaseDeadline(models.Model):
+    """A milestone's deadline as the rules compute it, and whether it was kept."""
+
+    case = models.ForeignKey(FastTrackCase, on_delete=models.CASCADE, related_name="deadlines")
+    key = models.CharField(_("deadline"), max_length=64, choices=DEADLINE_KEY_CHOICES)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    basis = models.CharField(_("legal basis"), max_length=200)
+    rule_id = models.CharField(_("rule"), max_length=16)
+    # False for a local target such as the retention meeting (R-21).
+    legal = models.BooleanField(_("legal deadline"), default=True)
+    counts_from = models.DateField(_("counts from"))
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=DeadlineStatus.choices,
+        default=DeadlineStatus.PENDING,
+    )
+    met_on = models.DateField(_("met on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["due_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "key"], name="one_deadline_per_key")]
+        indexes = [models.Index(fields=["status", "due_on"], name="deadline_status_due")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} – {self.key} {self.due_on} ({self.status})"
+
+
+class JournalNote(models.Model):
+    case = models.ForeignKey(FastTrackCase, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("journal note")
+        verbose_name_plural = _("journal notes")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} – {self.created_at:%Y-%m-%d}"

@@ -1,0 +1,107 @@
+"""The case's states and the one table of what may happen in each (DESIGN.md §4).
+
+States are coarse; progress is the set of milestones with their deadlines.
+Every action in ``cases.actions`` asks this module before it changes anything,
+so a new state or action is a change to these tables and nowhere else.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fasttrack.cases.errors import InvalidTransition
+
+
+class State(models.TextChoices):
+    AWAITING_CONSENT = "awaiting_consent", _("Awaiting the employee's consent")
+    ACTIVE = "active", _("Fast track running")
+    DECLINED = "declined", _("Declined (normal track)")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CLOSED = "closed", _("Closed")
+
+
+class Action(StrEnum):
+    # Actions that move the case to another state.
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    FALL_BACK = "fall_back"
+    CONTINUE_AFTER_LATE_CONSENT = "continue_after_late_consent"
+    WITHDRAW = "withdraw"
+    CLOSE = "close"
+    # Actions that leave the state as it is.
+    JOIN = "join"
+    RECORD_LATE_CONSENT = "record_late_consent"
+    RECORD_ANSWERS = "record_answers"
+    REQUEST_CERTIFICATE = "request_certificate"
+    RECORD_CERTIFICATE = "record_certificate"
+    BOOK_MEETING = "book_meeting"
+    RECORD_FIRST_CONVERSATION_HELD = "record_first_conversation_held"
+    RECORD_RETENTION_MEETING_HELD = "record_retention_meeting_held"
+    RECORD_PLAN = "record_plan"
+    ADD_JOURNAL_NOTE = "add_journal_note"
+
+
+TRANSITIONS: dict[State, dict[Action, State]] = {
+    State.AWAITING_CONSENT: {
+        Action.ACCEPT: State.ACTIVE,
+        Action.DECLINE: State.DECLINED,
+        Action.FALL_BACK: State.DECLINED,
+        Action.CONTINUE_AFTER_LATE_CONSENT: State.ACTIVE,
+        Action.WITHDRAW: State.WITHDRAWN,
+    },
+    State.ACTIVE: {
+        Action.CLOSE: State.CLOSED,
+    },
+    State.DECLINED: {},
+    State.WITHDRAWN: {},
+    State.CLOSED: {},
+}
+
+_ACTIVE_WORK = frozenset(
+    {
+        Action.RECORD_ANSWERS,
+        Action.REQUEST_CERTIFICATE,
+        Action.RECORD_CERTIFICATE,
+        Action.BOOK_MEETING,
+        Action.RECORD_FIRST_CONVERSATION_HELD,
+        Action.RECORD_RETENTION_MEETING_HELD,
+        Action.RECORD_PLAN,
+        Action.ADD_JOURNAL_NOTE,
+    }
+)
+
+# Actions that record something without moving the case.
+ALLOWED: dict[State, frozenset[Action]] = {
+    State.AWAITING_CONSENT: frozenset(
+        {Action.JOIN, Action.RECORD_LATE_CONSENT, Action.ADD_JOURNAL_NOTE}
+    ),
+    State.ACTIVE: _ACTIVE_WORK | {Action.JOIN},
+    # On the normal track the jobcentre still holds the first conversation at
+    # D0 + 55 (R-13), so it books and records it on the declined case.
+    State.DECLINED: frozenset(
+        {Action.BOOK_MEETING, Action.RECORD_FIRST_CONVERSATION_HELD, Action.ADD_JOURNAL_NOTE}
+    ),
+    State.WITHDRAWN: frozenset({Action.ADD_JOURNAL_NOTE}),
+    State.CLOSED: frozenset({Action.ADD_JOURNAL_NOTE}),
+}
+
+OPEN_STATES: frozenset[State] = frozenset(state for state, out in TRANSITIONS.items() if out)
+TERMINAL_STATES: frozenset[State] = frozenset(TRANSITIONS) - OPEN_STATES
+
+
+def can(state: str, action: Action) -> bool:
+    current = State(state)
+    return action in TRANSITIONS[current] or action in ALLOWED[current]
+
+
+def require_transition(state: str, action: Action) -> State:
+    """The state ``action`` leads to from ``state``; the same state for a recording."""
+    current = State(state)
+    if action in TRANSITIONS[current]:
+        return TRANSITIONS[current][action]
+    if action in ALLOWED[current]:
+        return current
+    raise InvalidTransition(state=current.value, action=action.value)

@@ -1,0 +1,68 @@
+"""The retention plan (fastholdelsesplan / plan for fastholdelse og afklaring), R-20."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fasttrack.cases.models import FastTrackCase
+
+
+class MeasureKind(models.TextChoices):
+    ADJUSTED_FUNCTIONS = "adjusted_functions", _("Adjusted job functions")
+    PARTIAL_RETURN = "partial_return", _("Partial return to work")
+    TREATMENT = "treatment", _("Treatment")
+    RETRAINING = "retraining", _("Retraining")
+    AIDS = "aids", _("Aids")
+    OTHER = "other", _("Other")
+
+
+class RetentionPlan(models.Model):
+    case = models.OneToOneField(FastTrackCase, on_delete=models.CASCADE, related_name="plan")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fastholdelsesplan")
+        verbose_name_plural = _("fastholdelsesplaner")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}"
+
+
+class PlanVersion(models.Model):
+    """One version of the plan; a change is a new version, so confirmations stay true."""
+
+    plan = models.ForeignKey(RetentionPlan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    summary = models.TextField(_("summary"))
+    # [{"kind": MeasureKind, "description": str, "owner": str, "due_on": "YYYY-MM-DD"|None}]
+    measures = models.JSONField(_("measures"), default=list)
+    partial_return_hours_per_week = models.DecimalField(
+        _("partial sick leave, hours a week"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    evaluate_on = models.DateField(_("evaluate on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    employer_confirmed_at = models.DateTimeField(_("confirmed by employer"), null=True, blank=True)
+    employee_confirmed_at = models.DateTimeField(_("confirmed by employee"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="one_plan_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.case_id} v{self.number}"
