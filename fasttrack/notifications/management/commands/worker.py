@@ -1,0 +1,89 @@
+"""``fasttrack worker``: deliver messages and run the periodic recovery."""
+
+from __future__ import annotations
+
+import logging
+import math
+from argparse import ArgumentParser, ArgumentTypeError
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils.crypto import get_random_string
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
+
+from fasttrack.notifications import conf
+from fasttrack.notifications.worker import OutboxWorker
+
+
+def _seconds(value: str) -> float:
+    number = float(value)
+    if not math.isfinite(number) or number < 0:
+        raise ArgumentTypeError("Must be a number of seconds, zero or more.")
+    return number
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise ArgumentTypeError("Must be greater than zero.")
+    return number
+
+
+class Command(BaseCommand):
+    help = (
+        "Run a background worker: deliver outbox messages (and any other task) and, "
+        "every OUTBOX_RECOVERY_INTERVAL_SECONDS, recover stalled messages and run the sweep."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--batch",
+            action="store_true",
+            help="Recover, run every task that is due, then exit (for tests and cron).",
+        )
+        parser.add_argument(
+            "--interval",
+            type=_seconds,
+            default=1.0,
+            help="Seconds to wait for new tasks when the queue is empty (default 1).",
+        )
+        parser.add_argument(
+            "--recovery-interval",
+            type=_seconds,
+            default=None,
+            help="Seconds between recoveries (default: OUTBOX_RECOVERY_INTERVAL_SECONDS, 60).",
+        )
+        parser.add_argument("--max-tasks", type=_positive, default=None)
+        parser.add_argument("--queue-name", default=DEFAULT_TASK_QUEUE_NAME)
+        parser.add_argument(
+            "--worker-id",
+            default=None,
+            help="Unique per worker process (default: random).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self._configure_logging(options["verbosity"])
+        recovery_interval = options["recovery_interval"]
+        worker = OutboxWorker(
+            queue_names=options["queue_name"].split(","),
+            interval=options["interval"],
+            batch=options["batch"],
+            backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+            max_tasks=options["max_tasks"],
+            worker_id=options["worker_id"] or get_random_string(32),
+            recovery_interval=(
+                conf.recovery_interval_seconds() if recovery_interval is None else recovery_interval
+            ),
+        )
+        worker.configure_signals()
+        try:
+            worker.run()
+        finally:
+            worker.reset_signals()
+
+    def _configure_logging(self, verbosity: int) -> None:
+        # The project's LOGGING sends everything to the console already; this
+        # only follows --verbosity for the worker's own loggers.
+        level = {0: logging.ERROR, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+        for name in ("fasttrack.notifications", "django_tasks_db", "django_tasks"):
+            logging.getLogger(name).setLevel(level)
