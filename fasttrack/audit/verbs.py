@@ -1,0 +1,30 @@
+"""What can happen to a case: the verbs of its history (RULES.md R-27).
+
+The values are stored in every ``CaseEvent`` and hashed into its chain, so a
+value never changes once released; add a new verb instead.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EventVerb(models.TextChoices):
+    REQUESTED = "requested", _("Fast track requested")
+    REQUEST_REGISTERED = "request_registered", _("Request registered by the jobcentre")
+    JOINED = "joined", _("Joined the case")
+    ACCEPTED = "accepted", _("Consent given")
+    DECLINED = "declined", _("Consent refused")
+    CONSENT_LATE_DECISION = "consent_late_decision", _("Decision after late consent")
+    WITHDRAWN = "withdrawn", _("Request withdrawn")
+    CERTIFICATE_REQUESTED = "certificate_requested", _("Medical certificate requested")
+    CERTIFICATE_RECEIVED = "certificate_received", _("Medical certificate received")
+    MEETING_BOOKED = "meeting_booked", _("Meeting booked")
+    MEETING_HELD = "meeting_held", _("Meeting held")
+    PLAN_RECORDED = "plan_recorded", _("Plan recorded")
+    NOTE_ADDED = "note_added", _("Journal note added")
+    CLOSED = "closed", _("Case closed")
+    DEADLINE_MISSED = "deadline_missed", _("Deadline missed")
+    DEADLINE_MET = "deadline_met", _("Deadline met")
+    ANSWERS_GIVEN = "answers_given", _("Answers to the three questions given")
