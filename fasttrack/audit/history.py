@@ -1,0 +1,117 @@
+"""Recording the case history (RULES.md R-27, DESIGN.md §5.2 and §5.4).
+
+Every action on a case calls ``record_event`` once per thing that happened,
+in the same transaction as the change itself, so a change and its history
+are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from fasttrack.audit.chain import GENESIS_HASH, event_hash
+from fasttrack.audit.models import CaseEvent
+from fasttrack.audit.verbs import EventVerb
+from fasttrack.people.models import membership_of
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+    from fasttrack.cases.models import FastTrackCase
+
+# Optional: a case model with this field gets the hash of its latest event
+# there, which lets verification notice that the last events were removed.
+HISTORY_HEAD_FIELD = "history_head"
+
+
+class HistoryOutsideTransaction(RuntimeError):
+    pass
+
+
+def json_safe(values: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``values`` as plain JSON types: dates and times as ISO strings, decimals as text.
+
+    The result is what is stored and what is hashed, so the hash is the same
+    after the round trip through the database.
+    """
+    if not values:
+        return {}
+    result: dict[str, Any] = json.loads(json.dumps(dict(values), cls=DjangoJSONEncoder))
+    return result
+
+
+def record_event(
+    *,
+    case: FastTrackCase,
+    verb: EventVerb | str,
+    actor: AbstractBaseUser | None,
+    old: Mapping[str, Any] | None = None,
+    new: Mapping[str, Any] | None = None,
+    note: str = "",
+    visible_to_employer: bool = True,
+    at: datetime | None = None,
+) -> CaseEvent:
+    """Append one event to ``case``'s history and return it.
+
+    Call it inside the caller's ``transaction.atomic()`` after locking the
+    case row (``FastTrackCase.objects.select_for_update().get(pk=...)``): the
+    lock makes "read the last event, write the next" safe against a
+    concurrent action on the same case. Each case has its own chain, so
+    actions on different cases never wait for each other. Without the lock a
+    concurrent writer fails on the unique (case, sequence) constraint rather
+    than forking the chain.
+
+    ``actor`` is None for the system (the deadline sweep, for example).
+    ``old`` and ``new`` hold the values before and after; they must not hold
+    health data unless ``visible_to_employer`` is False, and never diagnoses
+    (R-18: other parties read the history).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise HistoryOutsideTransaction(
+            "record_event must run inside transaction.atomic() with the case row locked."
+        )
+    verb = EventVerb(verb)
+    membership = membership_of(actor) if actor is not None else None
+    last = (
+        CaseEvent.objects.filter(case_id=case.pk)
+        .order_by("-sequence")
+        .values_list("sequence", "hash")
+        .first()
+    )
+    sequence, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    event = CaseEvent(
+        case_id=case.pk,
+        sequence=sequence,
+        verb=verb.value,
+        actor_id=actor.pk if actor is not None else None,
+        actor_role=membership.role if membership else "",
+        actor_organisation=membership.organisation_name if membership else "",
+        at=at or timezone.now(),
+        old=json_safe(old),
+        new=json_safe(new),
+        note=note,
+        visible_to_employer=visible_to_employer,
+        prev_hash=prev_hash,
+    )
+    event.hash = event_hash(event.chain_fields())
+    event.save(force_insert=True)
+    _move_head(case, event)
+    return event
+
+
+def _move_head(case: FastTrackCase, event: CaseEvent) -> None:
+    if not _has_history_head(type(case)):
+        return
+    type(case)._default_manager.filter(pk=case.pk).update(**{HISTORY_HEAD_FIELD: event.hash})
+    setattr(case, HISTORY_HEAD_FIELD, event.hash)
+
+
+def _has_history_head(model: type[Any]) -> bool:
+    return any(field.name == HISTORY_HEAD_FIELD for field in model._meta.concrete_fields)
