@@ -29,6 +29,7 @@ from fasttrack.lib.rules.errors import (
 
 __all__ = [
     "AnswersAlreadyGiven",
+    "AnswersRequired",
     "CaseNotActive",
     "CertificateAlreadyRecorded",
     "CertificateDueTooSoon",
@@ -91,6 +92,11 @@ class ConsentNotLate(RuleViolation):
 class ReasonRequired(RuleViolation):
     rule_id = "R-12"
     message = gettext_noop("Write down the reason for the decision (%(rule)s).")
+
+
+class AnswersRequired(RuleViolation):
+    rule_id = "R-07"
+    message = gettext_noop("The employee must answer all three questions; missing: %(missing)s.")
 
 
 class AnswersAlreadyGiven(RuleViolation):

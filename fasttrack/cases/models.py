@@ -164,6 +164,9 @@ class FastTrackCase(models.Model):
     next_deadline_key = models.CharField(
         _("next deadline"), max_length=64, choices=DEADLINE_KEY_CHOICES, blank=True
     )
+    # The hash of the latest history event, kept by ``audit.history``: with it,
+    # verification notices when the newest events were cut off.
+    history_head = models.CharField(_("history head"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -1,0 +1,132 @@
+"""Who may see which case (R-28), and the one door to health data (R-18).
+
+Pages and API endpoints fetch a case only through ``get_case_for``: a case the
+user may not see answers 404, exactly as one that does not exist. Health data
+is fetched only through ``get_certificate_for``, which the employer path can
+never pass.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from fasttrack.audit.access import AccessAction, Purpose, log_access
+from fasttrack.cases.models import Answers, FastTrackCase, Party, Requester
+from fasttrack.medical.models import Certificate, CertificateRequest, RequestStatus
+from fasttrack.people.models import EMPLOYER_ROLES, JOBCENTRE_ROLES, Membership, Role, membership_of
+
+CaseRole = Role
+
+
+def _employer_is_party() -> Q:
+    # The employer sees the requests it made, also when it joined a case the
+    # employee had requested first (R-05): its answers are then on the case.
+    employer_answered = Answers.objects.filter(case=OuterRef("pk"), party=Party.EMPLOYER)
+    return Q(requested_by=Requester.EMPLOYER) | Q(Exists(employer_answered))
+
+
+def _visible_to(membership: Membership) -> Q:
+    role = Role(membership.role)
+    if role == Role.EMPLOYER:
+        return Q(absence__employer_id=membership.employer_id) & _employer_is_party()
+    if role == Role.MANAGER:
+        return Q(nearest_manager_id=membership.user_id)
+    if role == Role.EMPLOYEE:
+        return Q(absence__person_id=membership.person_id)
+    if role == Role.DOCTOR and membership.clinic_id is not None:
+        sent_to_clinic = CertificateRequest.objects.filter(
+            case=OuterRef("pk"), clinic_id=membership.clinic_id
+        )
+        return Q(Exists(sent_to_clinic))
+    if role in JOBCENTRE_ROLES:
+        return Q(municipality_id=membership.municipality_id)
+    return Q(pk__in=[])
+
+
+def cases_for(user: Any) -> QuerySet[FastTrackCase]:
+    """The cases ``user`` may see, the most urgent first (R-28)."""
+    membership = membership_of(user)
+    if membership is None:
+        return FastTrackCase.objects.none()
+    return FastTrackCase.objects.filter(_visible_to(membership)).order_by(
+        F("next_deadline_on").asc(nulls_last=True), "pk"
+    )
+
+
+def role_in_case(user: Any, case: FastTrackCase) -> CaseRole | None:
+    """The user's role in ``case``, or None when the case is not theirs to see."""
+    membership = membership_of(user)
+    if membership is None:
+        return None
+    if not FastTrackCase.objects.filter(_visible_to(membership), pk=case.pk).exists():
+        return None
+    return Role(membership.role)
+
+
+def get_case_for(
+    user: Any,
+    case_id: int,
+    *,
+    purpose: str = Purpose.CASE_WORK,
+    request: HttpRequest | None = None,
+) -> tuple[FastTrackCase, CaseRole]:
+    """The case and the user's role in it, or ``Http404``; the read is logged (R-25)."""
+    membership = membership_of(user)
+    if membership is None:
+        raise Http404
+    case = (
+        cases_for(user)
+        .select_related("absence__person", "absence__employer", "municipality")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    log_access(
+        user=user,
+        action=AccessAction.READ,
+        purpose=purpose,
+        person=case.absence.person,
+        case=case,
+        request=request,
+    )
+    return case, Role(membership.role)
+
+
+def get_certificate_for(
+    user: Any,
+    case: FastTrackCase,
+    *,
+    purpose: str = Purpose.CASE_WORK,
+    request: HttpRequest | None = None,
+) -> Certificate:
+    """The case's latest medical certificate, for those who may read health data.
+
+    The employer and the nearest manager get ``Http404`` whatever the case
+    (R-18); so does a doctor for a certificate their clinic was not asked for.
+    """
+    role = role_in_case(user, case)
+    if role is None or role in EMPLOYER_ROLES:
+        raise Http404
+    certificates = Certificate.objects.filter(request__case=case).exclude(
+        request__status=RequestStatus.CANCELLED
+    )
+    if role == Role.DOCTOR:
+        membership = membership_of(user)
+        assert membership is not None
+        certificates = certificates.filter(request__clinic=membership.clinic)
+    certificate = certificates.order_by("-received_at", "-pk").first()
+    if certificate is None:
+        raise Http404
+    log_access(
+        user=user,
+        action=AccessAction.READ,
+        purpose=purpose,
+        person=case.absence.person,
+        case=case,
+        request=request,
+    )
+    return certificate

@@ -1,0 +1,951 @@
+"""Every change to a case, one named action each (DESIGN.md §5.2).
+
+Each action runs in one transaction, locks the case row, checks the state
+table and the actor's right, makes the change, writes the history with old and
+new values, and recomputes the deadlines. Views, API endpoints, commands,
+fixtures and tests all go through here; nothing else writes case rows.
+
+Letters and reminders (R-10) will be enqueued here, in the same transaction as
+the change that causes them, once the outbox exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from fasttrack.audit.history import record_event
+from fasttrack.audit.verbs import EventVerb
+from fasttrack.cases import clock
+from fasttrack.cases.access import role_in_case
+from fasttrack.cases.errors import (
+    AnswersAlreadyGiven,
+    AnswersRequired,
+    CertificateAlreadyRecorded,
+    CertificateNotRequested,
+    ClinicMissing,
+    ConsentAlreadyGiven,
+    ConsentNotLate,
+    InvalidMeeting,
+    InvalidOutcome,
+    MeetingAlreadyHeld,
+    NotPermitted,
+    PartialLeaveTooFewHours,
+    ReasonRequired,
+)
+from fasttrack.cases.models import (
+    Absence,
+    Answers,
+    CaseDeadline,
+    Channel,
+    Consent,
+    ConsentDecision,
+    DeadlineStatus,
+    FastTrackCase,
+    JournalNote,
+    Outcome,
+    Party,
+    Requester,
+)
+from fasttrack.cases.states import Action, State, require_transition
+from fasttrack.lib.rules import (
+    QUESTION_KEYS,
+    DeadlineKey,
+    check_request,
+    employee_consent,
+    medical_certificate,
+    question_set,
+    rule_set_by_version,
+    rule_set_for,
+)
+from fasttrack.medical.models import Certificate, CertificateRequest, RequestStatus
+from fasttrack.meetings.models import Meeting, MeetingKind, MeetingParticipant, MeetingState
+from fasttrack.people.models import (
+    JOBCENTRE_ROLES,
+    Employer,
+    Employment,
+    Person,
+    Role,
+    membership_of,
+)
+from fasttrack.plans.models import MeasureKind, PlanVersion, RetentionPlan
+
+AnswerTexts = Mapping[str, str]
+
+_EMPLOYER = frozenset({Role.EMPLOYER})
+_EMPLOYEE = frozenset({Role.EMPLOYEE})
+_DOCTOR = frozenset({Role.DOCTOR})
+_JOBCENTRE = JOBCENTRE_ROLES
+_REQUESTER_ROLES = {
+    Requester.EMPLOYER: _EMPLOYER,
+    Requester.EMPLOYEE: _EMPLOYEE,
+    Requester.CASEWORKER: _JOBCENTRE,
+}
+# Health data and the employee's own answers never reach the employer's view
+# of the history (R-09, R-18).
+_HIDDEN_FROM_EMPLOYER_KEYS = frozenset({DeadlineKey.MEDICAL_CERTIFICATE})
+
+
+# --- small helpers -----------------------------------------------------------
+
+
+def _today() -> date:
+    # The legal clock runs on Danish dates, not UTC ones.
+    return timezone.localdate()
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _lock(case: FastTrackCase) -> FastTrackCase:
+    """The case re-read under its row lock: every check sees the committed state."""
+    return (
+        FastTrackCase.objects.select_for_update(of=("self",))
+        .select_related("absence__person")
+        .get(pk=case.pk)
+    )
+
+
+def _require_role(actor: Any, case: FastTrackCase, roles: frozenset[Role], action: Action) -> Role:
+    role = role_in_case(actor, case)
+    if role is None or role not in roles:
+        raise NotPermitted(role=role.value if role else "-", action=action.value)
+    return role
+
+
+def _finish(case: FastTrackCase, actor: Any, *, today: date | None = None) -> FastTrackCase:
+    """Recompute the deadlines and write their status changes into the history."""
+    for change in clock.recompute_deadlines(case, today=today or _today()):
+        if change.new != DeadlineStatus.MET:
+            continue
+        record_event(
+            case=case,
+            verb=EventVerb.DEADLINE_MET,
+            actor=actor,
+            old={"key": change.key, "status": change.old},
+            new={"key": change.key, "status": change.new, "met_on": _iso(change.met_on)},
+            visible_to_employer=change.key not in _HIDDEN_FROM_EMPLOYER_KEYS,
+        )
+    return case
+
+
+def _move(case: FastTrackCase, action: Action) -> tuple[str, str]:
+    old = case.state
+    case.state = require_transition(case.state, action)
+    case.save(update_fields=["state", "updated_at"])
+    return old, case.state
+
+
+# --- answers to the three questions (R-06 to R-08) ----------------------------
+
+
+def _answer_texts(party: Party, answers: AnswerTexts | None) -> dict[str, str]:
+    given = dict(answers or {})
+    if unknown := set(given) - set(QUESTION_KEYS):
+        raise ValueError(f"Unknown questions: {', '.join(sorted(unknown))}")
+    texts = {key: (given.get(key) or "").strip() for key in QUESTION_KEYS}
+    # The employer may leave them blank (R-06); the employee is asked them (R-07).
+    missing = [key for key, text in texts.items() if not text]
+    if party == Party.EMPLOYEE and missing:
+        raise AnswersRequired(missing=", ".join(missing))
+    return texts
+
+
+def _save_answers(
+    case: FastTrackCase, *, party: Party, answers: AnswerTexts | None, actor: Any
+) -> Answers:
+    if Answers.objects.filter(case=case, party=party).exists():
+        raise AnswersAlreadyGiven(party=party.value)
+    texts = _answer_texts(party, answers)
+    questions = question_set(case.question_set_version)
+    saved = Answers.objects.create(
+        case=case,
+        party=party,
+        question_set_version=questions.version,
+        questions={q.key: {"da": q.da, "en": q.en} for q in questions.questions.values()},
+        given_by=actor,
+        given_at=timezone.now(),
+        **texts,
+    )
+    # The texts stay out of the history: the employer sees history (R-09).
+    record_event(
+        case=case,
+        verb=EventVerb.ANSWERS_GIVEN,
+        actor=actor,
+        new={"party": party.value, "question_set_version": questions.version},
+        visible_to_employer=party == Party.EMPLOYER,
+    )
+    return saved
+
+
+def record_answers(
+    *, case: FastTrackCase, actor: Any, party: Party | str, answers: AnswerTexts
+) -> Answers:
+    """A party answers the three questions after the request (R-06, R-07)."""
+    party = Party(party)
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.RECORD_ANSWERS)
+        roles = _EMPLOYER if party == Party.EMPLOYER else _EMPLOYEE
+        _require_role(actor, case, roles, Action.RECORD_ANSWERS)
+        saved = _save_answers(case, party=party, answers=answers, actor=actor)
+        _finish(case, actor)
+    return saved
+
+
+# --- the request (R-01 to R-05, R-10, R-14) ----------------------------------
+
+
+def _require_requester(
+    actor: Any, *, requested_by: Requester, person: Person, employer: Employer | None
+) -> None:
+    membership = membership_of(actor)
+    role = Role(membership.role) if membership else None
+    if membership is None or role not in _REQUESTER_ROLES[requested_by]:
+        raise NotPermitted(role=role.value if role else "-", action="request")
+    if requested_by == Requester.EMPLOYER:
+        employs = Employment.objects.filter(person=person, employer=employer).exists()
+        allowed = employer is not None and membership.employer_id == employer.pk and employs
+    elif requested_by == Requester.EMPLOYEE:
+        allowed = membership.person_id == person.pk
+    else:
+        allowed = membership.municipality_id == person.municipality_id
+    if not allowed:
+        raise NotPermitted(role=membership.role, action="request")
+
+
+def _require_nearest_manager(manager: Any, employer: Employer | None) -> None:
+    membership = membership_of(manager)
+    if (
+        membership is None
+        or membership.role != Role.MANAGER
+        or employer is None
+        or membership.employer_id != employer.pk
+    ):
+        raise NotPermitted(role=membership.role if membership else "-", action="nearest_manager")
+
+
+def _existing_case(
+    person: Person, employer: Employer | None, first_absence_day: date
+) -> FastTrackCase | None:
+    return (
+        FastTrackCase.objects.select_for_update(of=("self",))
+        .filter(
+            absence__person=person,
+            absence__employer=employer,
+            absence__first_absence_day=first_absence_day,
+        )
+        .first()
+    )
+
+
+def request_fast_track(
+    *,
+    actor: Any,
+    person: Person,
+    employer: Employer | None,
+    first_absence_day: date,
+    expects_over_8_weeks: bool,
+    answers: AnswerTexts | None,
+    requested_by: Requester | str,
+    channel: Channel | str,
+    nearest_manager: Any = None,
+    leaves_within_8_weeks: bool = False,
+    today: date | None = None,
+) -> tuple[FastTrackCase, bool]:
+    """Request Fast track for an absence; ``created`` is False when it joined a case (R-05)."""
+    today = today or _today()
+    requested_by = Requester(requested_by)
+    channel = Channel(channel)
+    _require_requester(actor, requested_by=requested_by, person=person, employer=employer)
+    if nearest_manager is not None:
+        _require_nearest_manager(nearest_manager, employer)
+    with transaction.atomic():
+        existing = _existing_case(person, employer, first_absence_day)
+        if existing is None:
+            rule_set = rule_set_for(today)
+            check_request(
+                rule_set,
+                first_absence_day=first_absence_day,
+                request_date=today,
+                expects_over_8_weeks=expects_over_8_weeks,
+                today=today,
+            )
+            try:
+                with transaction.atomic():
+                    absence = Absence.objects.create(
+                        person=person,
+                        employer=employer,
+                        first_absence_day=first_absence_day,
+                        expects_over_8_weeks=expects_over_8_weeks,
+                        leaves_within_8_weeks=leaves_within_8_weeks,
+                    )
+            except IntegrityError:
+                # A request for the same absence was committed in the meantime.
+                existing = _existing_case(person, employer, first_absence_day)
+                assert existing is not None
+            else:
+                case = _open_case(
+                    absence=absence,
+                    actor=actor,
+                    requested_by=requested_by,
+                    channel=channel,
+                    answers=answers,
+                    nearest_manager=nearest_manager,
+                    today=today,
+                    rule_set_version=rule_set.version,
+                )
+                return case, True
+        case = _join(
+            case=existing,
+            actor=actor,
+            requested_by=requested_by,
+            channel=channel,
+            answers=answers,
+            nearest_manager=nearest_manager,
+            today=today,
+        )
+        return case, False
+
+
+def _open_case(
+    *,
+    absence: Absence,
+    actor: Any,
+    requested_by: Requester,
+    channel: Channel,
+    answers: AnswerTexts | None,
+    nearest_manager: Any,
+    today: date,
+    rule_set_version: str,
+) -> FastTrackCase:
+    by_employer = requested_by == Requester.EMPLOYER
+    rule_set = rule_set_by_version(rule_set_version)
+    case = FastTrackCase.objects.create(
+        absence=absence,
+        municipality_id=absence.person.municipality_id,
+        requested_by=requested_by,
+        request_channel=channel,
+        requested_on=today,
+        requested_by_user=actor,
+        rule_set_version=rule_set.version,
+        question_set_version=rule_set.question_set,
+        # An employee's own request is its own consent (R-14); the employer's
+        # request waits for it, and the letter goes out the same day (R-10).
+        state=State.AWAITING_CONSENT if by_employer else State.ACTIVE,
+        consent_letter_sent_on=today if by_employer else None,
+        nearest_manager=nearest_manager,
+    )
+    record_event(
+        case=case,
+        verb=EventVerb.REQUESTED,
+        actor=actor,
+        new={
+            "state": case.state,
+            "requested_by": requested_by.value,
+            "channel": channel.value,
+            "first_absence_day": _iso(absence.first_absence_day),
+            "requested_on": _iso(today),
+            "rule_set_version": case.rule_set_version,
+        },
+    )
+    party = Party.EMPLOYER if by_employer else Party.EMPLOYEE
+    if answers is not None or party == Party.EMPLOYEE:
+        _save_answers(case, party=party, answers=answers, actor=actor)
+    if not by_employer:
+        _save_consent(case, accepted=True, on=today, late=False, channel=channel, actor=actor)
+    return _finish(case, actor, today=today)
+
+
+def _join(
+    *,
+    case: FastTrackCase,
+    actor: Any,
+    requested_by: Requester,
+    channel: Channel,
+    answers: AnswerTexts | None,
+    nearest_manager: Any,
+    today: date,
+) -> FastTrackCase:
+    """A second request for the same absence joins the case it belongs to (R-05)."""
+    require_transition(case.state, Action.JOIN)
+    record_event(
+        case=case,
+        verb=EventVerb.JOINED,
+        actor=actor,
+        new={"requested_by": requested_by.value, "channel": channel.value, "on": _iso(today)},
+        visible_to_employer=requested_by == Requester.EMPLOYER,
+    )
+    if nearest_manager is not None and case.nearest_manager_id is None:
+        case.nearest_manager = nearest_manager
+        case.save(update_fields=["nearest_manager", "updated_at"])
+    if requested_by == Requester.EMPLOYER:
+        if answers is not None and not Answers.objects.filter(case=case, party=Party.EMPLOYER):
+            _save_answers(case, party=Party.EMPLOYER, answers=answers, actor=actor)
+        return _finish(case, actor, today=today)
+    if case.state == State.AWAITING_CONSENT and not Consent.objects.filter(case=case).exists():
+        # The employee's own request while the employer's awaits consent is
+        # that consent (R-05).
+        _consent(case, actor=actor, accepted=True, answers=answers, on=today, channel=channel)
+    elif answers is not None and not Answers.objects.filter(case=case, party=Party.EMPLOYEE):
+        _save_answers(case, party=Party.EMPLOYEE, answers=answers, actor=actor)
+    return _finish(case, actor, today=today)
+
+
+# --- consent (R-11 to R-14) ----------------------------------------------------
+
+
+def _save_consent(
+    case: FastTrackCase, *, accepted: bool, on: date, late: bool, channel: Channel, actor: Any
+) -> Consent:
+    return Consent.objects.create(
+        case=case,
+        accepted=accepted,
+        answered_on=on,
+        answered_at=timezone.now(),
+        late=late,
+        channel=channel,
+        given_by=actor,
+    )
+
+
+def _consent_due(case: FastTrackCase) -> date | None:
+    if case.consent_letter_sent_on is None:
+        return None
+    rule_set = rule_set_by_version(case.rule_set_version)
+    return employee_consent(rule_set, case.consent_letter_sent_on).due
+
+
+def _consent(
+    case: FastTrackCase,
+    *,
+    actor: Any,
+    accepted: bool,
+    answers: AnswerTexts | None,
+    on: date,
+    channel: Channel,
+) -> None:
+    if (given := Consent.objects.filter(case=case).first()) is not None:
+        raise ConsentAlreadyGiven(answered_on=given.answered_on)
+    due = _consent_due(case)
+    late = due is not None and on > due
+    if accepted and late:
+        # A late acceptance leaves the decision to the caseworker (R-12).
+        require_transition(case.state, Action.RECORD_LATE_CONSENT)
+        old, new = case.state, case.state
+    else:
+        old, new = _move(case, Action.ACCEPT if accepted else Action.DECLINE)
+    _save_consent(case, accepted=accepted, on=on, late=late, channel=channel, actor=actor)
+    record_event(
+        case=case,
+        verb=EventVerb.ACCEPTED if accepted else EventVerb.DECLINED,
+        actor=actor,
+        old={"state": old},
+        new={"state": new, "answered_on": _iso(on), "late": late},
+    )
+    if accepted:
+        _save_answers(case, party=Party.EMPLOYEE, answers=answers, actor=actor)
+
+
+def _answer_request(
+    *,
+    case: FastTrackCase,
+    actor: Any,
+    accepted: bool,
+    answers: AnswerTexts | None,
+    on: date | None,
+    channel: Channel | str,
+) -> FastTrackCase:
+    on = on or _today()
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.ACCEPT if accepted else Action.DECLINE)
+        _require_role(actor, case, _EMPLOYEE | _JOBCENTRE, Action.ACCEPT)
+        _consent(
+            case,
+            actor=actor,
+            accepted=accepted,
+            answers=answers,
+            on=on,
+            channel=Channel(channel),
+        )
+        return _finish(case, actor, today=on)
+
+
+def accept(
+    *,
+    case: FastTrackCase,
+    actor: Any,
+    answers: AnswerTexts,
+    on: date | None = None,
+    channel: Channel | str = Channel.WEB,
+) -> FastTrackCase:
+    """The employee accepts the employer's request and answers the questions (R-07, R-11).
+
+    After the consent deadline the acceptance is recorded as late and the case
+    waits for the caseworker's decision (R-12). A caseworker may record a
+    consent returned on paper or by phone, naming the channel.
+    """
+    return _answer_request(
+        case=case, actor=actor, accepted=True, answers=answers, on=on, channel=channel
+    )
+
+
+def decline(
+    *,
+    case: FastTrackCase,
+    actor: Any,
+    on: date | None = None,
+    channel: Channel | str = Channel.WEB,
+) -> FastTrackCase:
+    """The employee declines: the normal track, first conversation at D0 + 55 (R-13)."""
+    return _answer_request(
+        case=case, actor=actor, accepted=False, answers=None, on=on, channel=channel
+    )
+
+
+def decide_after_late_consent(
+    *, case: FastTrackCase, actor: Any, continue_fast_track: bool, reason: str
+) -> FastTrackCase:
+    """The caseworker continues Fast track or falls back to the normal track (R-12)."""
+    action = Action.CONTINUE_AFTER_LATE_CONSENT if continue_fast_track else Action.FALL_BACK
+    today = _today()
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, action)
+        _require_role(actor, case, _JOBCENTRE, action)
+        if not reason.strip():
+            raise ReasonRequired(rule="R-12")
+        _require_late_or_missing_consent(case, continue_fast_track=continue_fast_track, on=today)
+        old, new = _move(case, action)
+        ConsentDecision.objects.create(
+            case=case,
+            continue_fast_track=continue_fast_track,
+            reason=reason.strip(),
+            decided_by=actor,
+            decided_at=timezone.now(),
+        )
+        # The reason may hold personal circumstances, so only the jobcentre
+        # and the employee see it; the employer sees the new state.
+        record_event(
+            case=case,
+            verb=EventVerb.CONSENT_LATE_DECISION,
+            actor=actor,
+            old={"state": old},
+            new={"state": new, "continue_fast_track": continue_fast_track},
+            note=reason.strip(),
+            visible_to_employer=False,
+        )
+        return _finish(case, actor, today=today)
+
+
+def _require_late_or_missing_consent(
+    case: FastTrackCase, *, continue_fast_track: bool, on: date
+) -> None:
+    consent = Consent.objects.filter(case=case).first()
+    due = _consent_due(case)
+    late_acceptance = consent is not None and consent.accepted and consent.late
+    missing = consent is None and due is not None and on > due
+    allowed = late_acceptance if continue_fast_track else late_acceptance or missing
+    if not allowed:
+        raise ConsentNotLate(due=due)
+
+
+def withdraw(*, case: FastTrackCase, actor: Any, reason: str) -> FastTrackCase:
+    """The requester withdraws before the employee has consented."""
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.WITHDRAW)
+        _require_role(actor, case, _EMPLOYER | _JOBCENTRE, Action.WITHDRAW)
+        if not reason.strip():
+            raise ReasonRequired(rule="withdraw")
+        old, new = _move(case, Action.WITHDRAW)
+        record_event(
+            case=case,
+            verb=EventVerb.WITHDRAWN,
+            actor=actor,
+            old={"state": old},
+            new={"state": new},
+            note=reason.strip(),
+        )
+        return _finish(case, actor)
+
+
+# --- the doctor (R-15 to R-18) -------------------------------------------------
+
+
+def _answers_for_doctor(case: FastTrackCase) -> dict[str, dict[str, Any] | None]:
+    # The doctor receives both parties' answers with the request (R-09, R-15).
+    snapshot: dict[str, dict[str, Any] | None] = {party.value: None for party in Party}
+    for answers in Answers.objects.filter(case=case):
+        snapshot[answers.party] = {
+            "question_set_version": answers.question_set_version,
+            "questions": answers.questions,
+            **{key: getattr(answers, key) for key in QUESTION_KEYS},
+        }
+    return snapshot
+
+
+def request_certificate(
+    *, case: FastTrackCase, actor: Any, due_in_days: int | None = None, on: date | None = None
+) -> CertificateRequest:
+    """Ask the employee's own doctor for LÆ 285 (R-15); a new request replaces an open one."""
+    on = on or _today()
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.REQUEST_CERTIFICATE)
+        _require_role(actor, case, _JOBCENTRE, Action.REQUEST_CERTIFICATE)
+        clinic = case.absence.person.clinic
+        if clinic is None:
+            raise ClinicMissing()
+        rule_set = rule_set_by_version(case.rule_set_version)
+        deadline = medical_certificate(rule_set, on, due_in_days)
+        assert deadline.due is not None
+        CertificateRequest.objects.filter(case=case, status=RequestStatus.REQUESTED).update(
+            status=RequestStatus.CANCELLED
+        )
+        certificate_request = CertificateRequest.objects.create(
+            case=case,
+            clinic=clinic,
+            requested_by=actor,
+            requested_on=on,
+            due_in_days=(deadline.due - on).days,
+            due_on=deadline.due,
+            answers=_answers_for_doctor(case),
+        )
+        record_event(
+            case=case,
+            verb=EventVerb.CERTIFICATE_REQUESTED,
+            actor=actor,
+            new={"requested_on": _iso(on), "due_on": _iso(deadline.due)},
+            visible_to_employer=False,
+        )
+        _finish(case, actor, today=on)
+    return certificate_request
+
+
+def record_certificate(
+    *,
+    case: FastTrackCase,
+    actor: Any,
+    diagnosis: str,
+    work_capacity: str,
+    considerations: str,
+    expected_return: str,
+    remarks: str,
+    expected_return_on: date | None = None,
+    on: date | None = None,
+) -> Certificate:
+    """The doctor's certificate (R-17); meets ``medical_certificate`` when in time."""
+    received_at = timezone.now() if on is None else _noon(on)
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.RECORD_CERTIFICATE)
+        _require_role(actor, case, _DOCTOR, Action.RECORD_CERTIFICATE)
+        certificate_request = _open_request_for_doctor(case, actor)
+        rule_set = rule_set_by_version(case.rule_set_version)
+        certificate = Certificate.objects.create(
+            request=certificate_request,
+            diagnosis=diagnosis,
+            work_capacity=work_capacity,
+            considerations=considerations,
+            expected_return=expected_return,
+            expected_return_on=expected_return_on,
+            remarks=remarks,
+            fee_ore=rule_set.certificate_fee_ore,
+            doctor=actor,
+            received_at=received_at,
+        )
+        certificate_request.status = RequestStatus.RECEIVED
+        certificate_request.save(update_fields=["status"])
+        # Only that it arrived: no diagnosis or certificate text in the
+        # history, which the parties read (R-18).
+        record_event(
+            case=case,
+            verb=EventVerb.CERTIFICATE_RECEIVED,
+            actor=actor,
+            new={"received_on": _iso(timezone.localdate(received_at))},
+            visible_to_employer=False,
+        )
+        _finish(case, actor, today=timezone.localdate(received_at))
+    return certificate
+
+
+def _noon(on: date) -> datetime:
+    return timezone.make_aware(datetime.combine(on, time(12)))
+
+
+def _open_request_for_doctor(case: FastTrackCase, actor: Any) -> CertificateRequest:
+    membership = membership_of(actor)
+    assert membership is not None
+    current = clock.current_certificate_request(case)
+    if current is None or current.clinic_id != membership.clinic_id:
+        raise CertificateNotRequested()
+    if current.status == RequestStatus.RECEIVED:
+        received = Certificate.objects.get(request=current).received_at
+        raise CertificateAlreadyRecorded(received_on=timezone.localdate(received))
+    return current
+
+
+# --- meetings (R-19, R-21) -----------------------------------------------------
+
+_HELD_ACTION = {
+    MeetingKind.FIRST_CONVERSATION: Action.RECORD_FIRST_CONVERSATION_HELD,
+    MeetingKind.RETENTION_MEETING: Action.RECORD_RETENTION_MEETING_HELD,
+}
+
+
+def book_meeting(
+    *,
+    case: FastTrackCase,
+    actor: Any,
+    kind: MeetingKind | str,
+    starts_at: datetime,
+    location: str = "",
+    video_url: str = "",
+    participants: Iterable[Mapping[str, Any]] = (),
+) -> Meeting:
+    """Book a conversation or meeting; booking meets no deadline (R-19).
+
+    ``participants``: ``{"user": User | None, "name": str, "role": Role | ""}``.
+    """
+    kind = MeetingKind(kind)
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.BOOK_MEETING)
+        # On the normal track only the first conversation remains (R-13).
+        require_transition(case.state, _HELD_ACTION[kind])
+        _require_role(actor, case, _JOBCENTRE, Action.BOOK_MEETING)
+        meeting = Meeting.objects.create(
+            case=case,
+            kind=kind,
+            starts_at=starts_at,
+            location=location,
+            video_url=video_url,
+            booked_by=actor,
+        )
+        _add_participants(meeting, participants)
+        record_event(
+            case=case,
+            verb=EventVerb.MEETING_BOOKED,
+            actor=actor,
+            new={"meeting_id": meeting.pk, "kind": kind.value, "starts_at": starts_at.isoformat()},
+        )
+        _finish(case, actor)
+    return meeting
+
+
+def _add_participants(meeting: Meeting, participants: Iterable[Mapping[str, Any]]) -> None:
+    for participant in participants:
+        user = participant.get("user")
+        name = participant.get("name") or (user.get_full_name() if user else "")
+        MeetingParticipant.objects.create(
+            meeting=meeting, user=user, name=name, role=participant.get("role", "")
+        )
+
+
+def record_meeting_held(
+    *, case: FastTrackCase, actor: Any, meeting: Meeting, held_on: date, minutes: str
+) -> Meeting:
+    """The meeting took place: this, not the booking, meets its deadline (R-19, R-21)."""
+    with transaction.atomic():
+        case = _lock(case)
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.case_id != case.pk:
+            raise InvalidMeeting(meeting=meeting.pk)
+        require_transition(case.state, _HELD_ACTION[MeetingKind(meeting.kind)])
+        _require_role(actor, case, _JOBCENTRE, _HELD_ACTION[MeetingKind(meeting.kind)])
+        if meeting.state == MeetingState.HELD:
+            raise MeetingAlreadyHeld(held_on=meeting.held_on)
+        old_state = meeting.state
+        meeting.state = MeetingState.HELD
+        meeting.held_on = held_on
+        meeting.minutes = minutes
+        meeting.save(update_fields=["state", "held_on", "minutes"])
+        record_event(
+            case=case,
+            verb=EventVerb.MEETING_HELD,
+            actor=actor,
+            old={"meeting_id": meeting.pk, "state": old_state},
+            new={"meeting_id": meeting.pk, "state": meeting.state, "held_on": _iso(held_on)},
+        )
+        _finish(case, actor)
+    return meeting
+
+
+# --- the plan (R-20, R-22) -------------------------------------------------------
+
+
+def _clean_measures(measures: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    cleaned = []
+    for measure in measures:
+        due_on = measure.get("due_on")
+        cleaned.append(
+            {
+                "kind": MeasureKind(measure["kind"]).value,
+                "description": str(measure.get("description", "")).strip(),
+                "owner": str(measure.get("owner", "")).strip(),
+                "due_on": due_on.isoformat() if isinstance(due_on, date) else due_on,
+            }
+        )
+    return cleaned
+
+
+def _require_partial_leave_hours(case: FastTrackCase, hours: Decimal | int | None) -> None:
+    if hours is None:
+        return
+    minimum = rule_set_by_version(case.rule_set_version).partial_leave_min_hours_per_week
+    if Decimal(hours) < minimum:
+        raise PartialLeaveTooFewHours(hours=hours, min_hours=minimum)
+
+
+def record_plan(
+    *,
+    case: FastTrackCase,
+    actor: Any,
+    summary: str,
+    measures: Sequence[Mapping[str, Any]],
+    partial_return_hours_per_week: Decimal | int | None = None,
+    evaluate_on: date | None = None,
+) -> PlanVersion:
+    """A new version of the retention plan; earlier versions and confirmations stay."""
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.RECORD_PLAN)
+        _require_role(actor, case, _JOBCENTRE, Action.RECORD_PLAN)
+        _require_partial_leave_hours(case, partial_return_hours_per_week)
+        plan, _ = RetentionPlan.objects.get_or_create(case=case)
+        number = plan.versions.count() + 1
+        version = PlanVersion.objects.create(
+            plan=plan,
+            number=number,
+            summary=summary,
+            measures=_clean_measures(measures),
+            partial_return_hours_per_week=partial_return_hours_per_week,
+            evaluate_on=evaluate_on,
+            created_by=actor,
+        )
+        record_event(
+            case=case,
+            verb=EventVerb.PLAN_RECORDED,
+            actor=actor,
+            old={"version": number - 1} if number > 1 else None,
+            new={"version": number, "evaluate_on": _iso(evaluate_on)},
+        )
+        _finish(case, actor)
+    return version
+
+
+# --- journal notes and closing (R-27) ------------------------------------------
+
+
+def add_journal_note(*, case: FastTrackCase, actor: Any, text: str) -> JournalNote:
+    """The jobcentre writes down oral information and key steps (R-27)."""
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.ADD_JOURNAL_NOTE)
+        _require_role(actor, case, _JOBCENTRE, Action.ADD_JOURNAL_NOTE)
+        if not text.strip():
+            raise ReasonRequired(rule="R-27")
+        note = JournalNote.objects.create(case=case, author=actor, text=text.strip())
+        record_event(
+            case=case,
+            verb=EventVerb.NOTE_ADDED,
+            actor=actor,
+            new={"note_id": note.pk},
+            visible_to_employer=False,
+        )
+    return note
+
+
+def close(
+    *, case: FastTrackCase, actor: Any, outcome: Outcome | str, note: str = ""
+) -> FastTrackCase:
+    """End Fast track with an outcome; what is still pending no longer applies."""
+    if outcome not in Outcome.values:
+        raise InvalidOutcome(outcome=outcome)
+    outcome = Outcome(outcome)
+    today = _today()
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.CLOSE)
+        _require_role(actor, case, _JOBCENTRE, Action.CLOSE)
+        old, new = _move(case, Action.CLOSE)
+        case.outcome = outcome
+        case.closed_on = today
+        case.save(update_fields=["outcome", "closed_on", "updated_at"])
+        record_event(
+            case=case,
+            verb=EventVerb.CLOSED,
+            actor=actor,
+            old={"state": old},
+            new={"state": new, "outcome": outcome.value, "closed_on": _iso(today)},
+            note=note.strip(),
+        )
+        return _finish(case, actor, today=today)
+
+
+# --- the sweep -------------------------------------------------------------------
+
+
+def mark_missed_deadlines(*, case_id: int, today: date) -> int:
+    """Mark the case's overdue deadlines missed; 0 when another process holds the case.
+
+    Safe to run twice and side by side: the case is skipped when locked, and
+    the status is read again under the lock.
+    """
+    with transaction.atomic():
+        case = (
+            FastTrackCase.objects.select_for_update(of=("self",), skip_locked=True)
+            .filter(pk=case_id)
+            .first()
+        )
+        if case is None:
+            return 0
+        overdue = list(
+            CaseDeadline.objects.filter(
+                case=case, status=DeadlineStatus.PENDING, due_on__lt=today
+            ).exclude(key__in=clock.INFORMATIONAL_KEYS)
+        )
+        for deadline in overdue:
+            deadline.status = DeadlineStatus.MISSED
+            deadline.save(update_fields=["status"])
+            record_event(
+                case=case,
+                verb=EventVerb.DEADLINE_MISSED,
+                actor=None,
+                old={"key": deadline.key, "status": DeadlineStatus.PENDING.value},
+                new={
+                    "key": deadline.key,
+                    "status": deadline.status,
+                    "due_on": _iso(deadline.due_on),
+                },
+                visible_to_employer=deadline.key not in _HIDDEN_FROM_EMPLOYER_KEYS,
+            )
+        if overdue:
+            _finish(case, None, today=today)
+        return len(overdue)
+
+
+__all__ = [
+    "accept",
+    "add_journal_note",
+    "book_meeting",
+    "close",
+    "decide_after_late_consent",
+    "decline",
+    "mark_missed_deadlines",
+    "record_answers",
+    "record_certificate",
+    "record_meeting_held",
+    "record_plan",
+    "request_certificate",
+    "request_fast_track",
+    "withdraw",
+]

@@ -1,0 +1,154 @@
+"""Keeps a case's deadline rows in step with the rules and the facts.
+
+The dates always come from ``fasttrack.lib.rules.schedule`` applied to the
+case's facts, never from counters, and whether a milestone was reached comes
+from the facts too (a consent answered, a certificate received, a meeting
+held). The only status the rows hold on their own is ``missed`` for what was
+not reached in time, which the sweep sets. Callers hold the case's row lock
+(``cases.actions``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+
+from fasttrack.cases.models import CaseDeadline, Consent, DeadlineStatus, FastTrackCase
+from fasttrack.cases.states import State
+from fasttrack.lib.rules import CaseFacts, Deadline, DeadlineKey, rule_set_by_version, schedule
+from fasttrack.medical.models import Certificate, CertificateRequest, RequestStatus
+from fasttrack.meetings.models import MILESTONE_OF_KIND, Meeting, MeetingKind, MeetingState
+
+# Deadlines the jobcentre cannot meet: the employer's own conversation is shown
+# to the employer for information (R-23), so it is never marked missed and
+# does not decide the case's next deadline.
+INFORMATIONAL_KEYS = frozenset({DeadlineKey.EMPLOYER_SICK_ABSENCE_CONVERSATION})
+
+# A case in these states has no milestones left to reach.
+_ENDED_STATES = frozenset({State.WITHDRAWN, State.CLOSED})
+_NORMAL_TRACK_STATES = frozenset({State.DECLINED})
+
+
+def current_certificate_request(case: FastTrackCase) -> CertificateRequest | None:
+    return (
+        CertificateRequest.objects.filter(case=case)
+        .exclude(status=RequestStatus.CANCELLED)
+        .order_by("-requested_on", "-id")
+        .first()
+    )
+
+
+def case_facts(case: FastTrackCase) -> CaseFacts:
+    absence = case.absence
+    certificate_request = current_certificate_request(case)
+    return CaseFacts(
+        first_absence_day=absence.first_absence_day,
+        request_date=case.requested_on,
+        requested_by=case.requested_by,  # type: ignore[arg-type]
+        has_employer=absence.employer_id is not None,
+        consent_letter_sent_on=case.consent_letter_sent_on,
+        declined=case.state in _NORMAL_TRACK_STATES,
+        certificate_requested_on=certificate_request.requested_on if certificate_request else None,
+        certificate_due_in_days=certificate_request.due_in_days if certificate_request else None,
+        leaves_within_8_weeks=absence.leaves_within_8_weeks,
+    )
+
+
+def _reached_on(case: FastTrackCase) -> dict[str, date]:
+    """The day each milestone was reached, as the case's records show it."""
+    reached: dict[str, date] = {DeadlineKey.REQUEST_WINDOW_CLOSES: case.requested_on}
+    consent = Consent.objects.filter(case=case).first()
+    if consent is not None:
+        reached[DeadlineKey.EMPLOYEE_CONSENT] = consent.answered_on
+    certificate_request = current_certificate_request(case)
+    certificate = Certificate.objects.filter(request=certificate_request).first()
+    if certificate is not None:
+        reached[DeadlineKey.MEDICAL_CERTIFICATE] = timezone.localdate(certificate.received_at)
+    held = Meeting.objects.filter(case=case, state=MeetingState.HELD).order_by("held_on")
+    for meeting in held:
+        assert meeting.held_on is not None
+        reached.setdefault(MILESTONE_OF_KIND[MeetingKind(meeting.kind)], meeting.held_on)
+    return reached
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    key: str
+    old: str
+    new: str
+    met_on: date | None
+
+
+def recompute_deadlines(case: FastTrackCase, *, today: date) -> list[StatusChange]:
+    """Bring the deadline rows and ``next_deadline_*`` in line with the case's facts.
+
+    Returns the status changes so that the action can write them into the history.
+    """
+    scheduled = schedule(rule_set_by_version(case.rule_set_version), case_facts(case))
+    reached = _reached_on(case)
+    rows = {row.key: row for row in CaseDeadline.objects.filter(case=case)}
+    changes: list[StatusChange] = []
+    for key, deadline in scheduled.items():
+        row = rows.pop(key, None) or CaseDeadline(case=case, key=key)
+        old = row.status if row.pk else ""
+        _apply(row, deadline, reached.get(key), today=today)
+        if case.state in _ENDED_STATES:
+            _retire(row)
+        row.save()
+        if old and row.status != old:
+            changes.append(StatusChange(key, old, row.status, row.met_on))
+    # What the rules no longer schedule (the retention meeting after a decline).
+    for row in rows.values():
+        old = row.status
+        if _retire(row):
+            row.save()
+            changes.append(StatusChange(row.key, old, row.status, None))
+    _set_next_deadline(case)
+    return changes
+
+
+def _apply(row: CaseDeadline, deadline: Deadline, reached_on: date | None, *, today: date) -> None:
+    row.due_on = deadline.due
+    row.basis = deadline.basis
+    row.rule_id = deadline.rule_id
+    row.legal = deadline.legal
+    row.counts_from = deadline.counts_from
+    if deadline.due is None:
+        row.status, row.met_on = DeadlineStatus.NOT_APPLICABLE, None
+    elif reached_on is not None:
+        # Reached after the due date it stays missed (a late conversation still
+        # broke the rule) but keeps the day it happened.
+        on_time = reached_on <= deadline.due
+        row.status = DeadlineStatus.MET if on_time else DeadlineStatus.MISSED
+        row.met_on = reached_on
+    elif not _stays_closed(row, deadline.due, today=today):
+        # Not reached (any more): open, also when the rules moved the date into
+        # the future, such as the normal track's later first conversation.
+        row.status, row.met_on = DeadlineStatus.PENDING, None
+
+
+def _stays_closed(row: CaseDeadline, due: date, *, today: date) -> bool:
+    if row.status == DeadlineStatus.NOT_APPLICABLE:
+        return True
+    return row.status == DeadlineStatus.MISSED and row.met_on is None and due < today
+
+
+def _retire(row: CaseDeadline) -> bool:
+    if row.status != DeadlineStatus.PENDING:
+        return False
+    row.status = DeadlineStatus.NOT_APPLICABLE
+    return True
+
+
+def _set_next_deadline(case: FastTrackCase) -> None:
+    next_row = (
+        CaseDeadline.objects.filter(case=case, status=DeadlineStatus.PENDING, due_on__isnull=False)
+        .exclude(key__in=INFORMATIONAL_KEYS)
+        .order_by("due_on", "id")
+        .first()
+    )
+    case.next_deadline_on = next_row.due_on if next_row else None
+    case.next_deadline_key = next_row.key if next_row else ""
+    case.save(update_fields=["next_deadline_on", "next_deadline_key", "updated_at"])

@@ -1,0 +1,30 @@
+"""``fasttrack sweep``: mark the deadlines that passed without being met.
+
+Run it daily (or more often: it is idempotent). Several sweeps may run at once
+on PostgreSQL; each case is handled by whichever gets its lock first.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from fasttrack.cases.sweep import sweep
+
+
+class Command(BaseCommand):
+    help = "Mark pending deadlines whose due date has passed as missed."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--today",
+            type=date.fromisoformat,
+            default=None,
+            help="The date to sweep as (YYYY-MM-DD); today in Europe/Copenhagen by default.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        marked = sweep(today=options["today"])
+        self.stdout.write(f"Marked {marked} deadline(s) as missed.")
