@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import signal
 from argparse import ArgumentParser, ArgumentTypeError
 from typing import Any
 
@@ -75,11 +76,16 @@ class Command(BaseCommand):
                 conf.recovery_interval_seconds() if recovery_interval is None else recovery_interval
             ),
         )
+        # Restored afterwards, so that running the command in-process (tests,
+        # call_command) leaves the caller's own handlers in place.
+        handled = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+        previous = {signum: signal.getsignal(signum) for signum in handled}
         worker.configure_signals()
         try:
             worker.run()
         finally:
-            worker.reset_signals()
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
     def _configure_logging(self, verbosity: int) -> None:
         # The project's LOGGING sends everything to the console already; this
