@@ -1,9 +1,23 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from fasttrack.people.demo import DEMO_PASSWORD, DEMO_USERS
+from fasttrack.people.models import Role, membership_of
+from fasttrack.web.access import require_membership, require_role
+from fasttrack.web.forms import LoginForm
+from fasttrack.web.start_pages import START_PAGES
 
 
 @never_cache
@@ -17,3 +31,78 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # The demo logins help people try the system; never shown in production.
+        if settings.DEBUG:
+            context.update(demo_users=DEMO_USERS, demo_password=DEMO_PASSWORD)
+        return context
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, _("You are logged out."))
+        return response
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Send each user to their role's start page."""
+    membership = membership_of(request.user)
+    if membership is None:
+        return render(request, "web/no_membership.html")
+    return redirect(START_PAGES[membership.role].url)
+
+
+def _start_page(request: HttpRequest, role: Role) -> HttpResponse:
+    membership = require_membership(request, role)
+    page = START_PAGES[role]
+    context = {"page": page, "organisation": membership.organisation}
+    return render(request, page.template_name, context)
+
+
+@require_role(Role.EMPLOYER)
+def employer_start(request: HttpRequest) -> HttpResponse:
+    return _start_page(request, Role.EMPLOYER)
+
+
+@require_role(Role.MANAGER)
+def manager_start(request: HttpRequest) -> HttpResponse:
+    return _start_page(request, Role.MANAGER)
+
+
+@require_role(Role.EMPLOYEE)
+def employee_start(request: HttpRequest) -> HttpResponse:
+    return _start_page(request, Role.EMPLOYEE)
+
+
+@require_role(Role.DOCTOR)
+def doctor_start(request: HttpRequest) -> HttpResponse:
+    return _start_page(request, Role.DOCTOR)
+
+
+@require_role(Role.CASEWORKER)
+def caseworker_start(request: HttpRequest) -> HttpResponse:
+    return _start_page(request, Role.CASEWORKER)
+
+
+@require_role(Role.JOBCENTRE_MANAGER)
+def jobcentre_manager_start(request: HttpRequest) -> HttpResponse:
+    return _start_page(request, Role.JOBCENTRE_MANAGER)
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/accessibility.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    context = {"access_log_retention_days": settings.ACCESS_LOG_RETENTION_DAYS}
+    return render(request, "web/privacy.html", context)
