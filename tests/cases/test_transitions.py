@@ -32,8 +32,8 @@ LATE = date(2026, 3, 12)
 
 
 def test_it_derives_open_and_terminal_states_from_the_table():
-    assert OPEN_STATES == {State.AWAITING_CONSENT, State.ACTIVE}
-    assert TERMINAL_STATES == {State.DECLINED, State.WITHDRAWN, State.CLOSED}
+    assert {State.AWAITING_CONSENT, State.ACTIVE} == OPEN_STATES
+    assert {State.DECLINED, State.WITHDRAWN, State.CLOSED} == TERMINAL_STATES
     assert set(TRANSITIONS) == set(ALLOWED) == set(State)
 
 

@@ -1,0 +1,75 @@
+"""Two requests at the same moment on PostgreSQL: the row lock decides (DESIGN.md §5.2)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from fasttrack.audit.models import CaseEvent
+from fasttrack.cases import actions
+from fasttrack.cases.errors import InvalidTransition
+from fasttrack.cases.models import CaseDeadline
+from fasttrack.cases.sweep import sweep
+from tests.cases.conftest import EMPLOYEE_ANSWERS
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def _race(*calls: Callable[[], Any]) -> list[Any]:
+    """Run ``calls`` in threads released together; each result or exception."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(index: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            results[index] = call()
+        except Exception as error:
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_it_lets_exactly_one_of_accept_and_decline_win(employer_request, personas):
+    case = employer_request(first_absence_day=date(2026, 3, 2), today=date(2026, 3, 6))
+
+    results = _race(
+        lambda: actions.accept(case=case, actor=personas.janni, answers=EMPLOYEE_ANSWERS),
+        lambda: actions.decline(case=case, actor=personas.janni),
+    )
+
+    losers = [r for r in results if isinstance(r, Exception)]
+    assert len(losers) == 1, results
+    assert isinstance(losers[0], InvalidTransition)
+    consent_events = CaseEvent.objects.filter(case=case, verb__in=["accepted", "declined"])
+    assert consent_events.count() == 1
+
+
+def test_it_marks_each_missed_deadline_once_from_two_sweeps(employer_request, personas, travel):
+    cases = []
+    for cpr in ("1203814562", "0507762213", "0204751350"):
+        cases.append(
+            employer_request(first_absence_day=date(2026, 3, 2), today=date(2026, 3, 6), cpr=cpr)
+        )
+
+    results = _race(lambda: sweep(today=date(2026, 4, 10)), lambda: sweep(today=date(2026, 4, 10)))
+
+    missed = CaseDeadline.objects.filter(status="missed").count()
+    assert sum(results) == missed == 3 * 3  # consent, first conversation, retention meeting
+    assert CaseEvent.objects.filter(verb="deadline_missed").count() == missed
