@@ -218,4 +218,5 @@ def build_demo_cases(world: DemoWorld, *, today: date | None = None) -> list[Fas
             continue
         with transaction.atomic():
             scenario(builder)
-    return builder.created
+    # The builder kept the cases as requested; later actions moved them on.
+    return [FastTrackCase.objects.get(pk=case.pk) for case in builder.created]

@@ -73,3 +73,25 @@ def test_it_marks_each_missed_deadline_once_from_two_sweeps(employer_request, pe
     missed = CaseDeadline.objects.filter(status="missed").count()
     assert sum(results) == missed == 3 * 3  # consent, first conversation, retention meeting
     assert CaseEvent.objects.filter(verb="deadline_missed").count() == missed
+
+
+def test_it_makes_one_case_of_two_requests_for_one_absence_r05(demo_world, personas, travel):
+    travel(date(2026, 3, 6))
+
+    def request():
+        return actions.request_fast_track(
+            actor=personas.hr,
+            person=demo_world.persons["1203814562"],
+            employer=demo_world.employers["29887659"],
+            first_absence_day=date(2026, 3, 2),
+            expects_over_8_weeks=True,
+            answers={},
+            requested_by="employer",
+            channel="api",
+        )
+
+    results = _race(request, request)
+
+    assert sorted(created for _, created in results) == [False, True], results
+    assert results[0][0].pk == results[1][0].pk
+    assert CaseEvent.objects.filter(verb="requested").count() == 1
