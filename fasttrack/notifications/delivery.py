@@ -65,7 +65,8 @@ def _claim(message_id: int) -> Message | str:
         # On SQLite the clause is dropped and the IMMEDIATE transaction
         # serialises the claim instead.
         message = (
-            Message.objects.select_for_update(skip_locked=True)
+            # of=("self",): PostgreSQL locks no outer-joined person row.
+            Message.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient_person")
             .filter(pk=message_id)
             .first()

@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import signal
 import sys
-import threading
 import time
 from types import FrameType
 
@@ -56,8 +55,6 @@ class OutboxWorker(Worker):
         )
         self.recovery_interval = recovery_interval
         self._last_recovery: float | None = None
-        # Set by a signal: ends the wait between polls at once.
-        self._wake = threading.Event()
 
     # Signals -----------------------------------------------------------------
 
@@ -70,10 +67,11 @@ class OutboxWorker(Worker):
             "Received %s: stopping after the current task.",
             signal.strsignal(signum),
         )
-        # Only flags here: the loop notices them between tasks, so a message
-        # being sent is finished and recorded before the process exits.
+        # Only a flag here: the loop notices it between tasks, so a message
+        # being sent is finished and recorded before the process exits. (No
+        # locks either: the handler runs on the main thread, which may hold
+        # the very lock it would wait for.)
         self.running = False
-        self._wake.set()
 
     # Loop --------------------------------------------------------------------
 
@@ -99,8 +97,17 @@ class OutboxWorker(Worker):
                 return
             close_old_connections()
             if self.running and task_result is None:
-                self._wake.wait(self.interval)
+                self._sleep(self.interval)
         logger.info("Worker %s stopped.", self.worker_id)
+
+    def _sleep(self, seconds: float) -> None:
+        """Sleep in short slices, so that a stop signal is noticed quickly."""
+        deadline = time.monotonic() + seconds
+        while self.running:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            time.sleep(min(remaining, 0.1))
 
     def _claim_next_task(self) -> tuple[DBTaskResult | None, bool]:
         """The same claim as django-tasks-db's worker: (task or None, whether the
