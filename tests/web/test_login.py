@@ -104,6 +104,8 @@ def test_it_logs_out_with_post_only(login: Callable[[User], Client], personas: P
     response = client.post(reverse("web:logout"), follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("web:login")
+    with translation.override("da"):
+        assert translation.gettext("You are logged out.") in response.content.decode()
     assert "_auth_user_id" not in client.session
     assert client.get("/borger/").status_code == 302
 
