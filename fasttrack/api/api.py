@@ -93,6 +93,7 @@ VALIDATION_PROBLEM_SCHEMA: dict[str, Any] = {
     "properties": {
         "errors": {
             "type": "object",
+            "description": "Field path (dotted when nested) to its messages.",
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
             "examples": [{"first_absence_day": ["Enter a date as YYYY-MM-DD."]}],
         }

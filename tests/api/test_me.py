@@ -101,3 +101,15 @@ def test_it_answers_in_the_requested_language(personas, api_as):
 
     assert api.get("/api/v1/me")["Content-Language"] == "da"
     assert api.get("/api/v1/me", headers={"Accept-Language": "en"})["Content-Language"] == "en"
+
+
+def test_it_logs_the_employees_read_of_their_own_cpr(personas, api_as):
+    audit = pytest.importorskip("fasttrack.audit.models")
+
+    api_as(personas.janni).get("/api/v1/me")
+    api_as(personas.hr).get("/api/v1/me")
+
+    entries = audit.AccessLogEntry.objects.all()
+    assert [(entry.user_id, entry.purpose) for entry in entries] == [
+        (personas.janni.pk, "own_data")
+    ]
