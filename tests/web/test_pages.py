@@ -31,6 +31,15 @@ def test_it_switches_to_english_and_back(
     assert "Dansk" in english
 
 
+def test_it_speaks_danish_to_an_english_browser_until_the_user_switches(
+    client: Client, db: None
+) -> None:
+    page = client.get(reverse("web:login"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert '<html lang="da">' in page.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/log-ind/"})
+    assert '<html lang="en">' in client.get(reverse("web:login")).content.decode()
+
+
 def test_it_offers_the_language_switcher_before_login(client: Client, db: None) -> None:
     page = client.get(reverse("web:login")).content.decode()
 
