@@ -17,6 +17,7 @@ import logging
 import signal
 import sys
 import time
+from io import StringIO
 from types import FrameType
 
 from django.core.management import call_command, get_commands
@@ -142,7 +143,10 @@ class OutboxWorker(Worker):
                 "The outbox recovery failed; it runs again in %s s.", self.recovery_interval
             )
         if "sweep" in get_commands():
+            output = StringIO()
             try:
-                call_command("sweep")
+                # Its report goes to the debug log, not once a minute to stdout.
+                call_command("sweep", stdout=output)
+                logger.debug("Sweep: %s", output.getvalue().strip())
             except Exception:
                 logger.exception("The sweep failed; it runs again in %s s.", self.recovery_interval)

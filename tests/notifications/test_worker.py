@@ -38,7 +38,7 @@ def test_it_delivers_everything_due_in_batch_mode(
     orphan = Message.objects.get(dedupe_key="case:42:reminder:0")
     DBTaskResult.objects.filter(id=str(orphan.task_id)).delete()
 
-    call_command("worker", "--batch", verbosity=0)
+    call_command("worker", "--batch")
 
     assert set(Message.objects.values_list("status", flat=True)) == {Message.Status.SENT}
     assert len(mail.outbox) == 3

@@ -88,8 +88,10 @@ class Command(BaseCommand):
                 signal.signal(signum, handler)
 
     def _configure_logging(self, verbosity: int) -> None:
-        # The project's LOGGING sends everything to the console already; this
-        # only follows --verbosity for the worker's own loggers.
-        level = {0: logging.ERROR, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+        # The project's LOGGING (LOG_LEVEL) applies at the default verbosity;
+        # -v 0 and -v 2 turn the worker's own loggers down or up.
+        if verbosity == 1:
+            return
+        level = logging.ERROR if verbosity == 0 else logging.DEBUG
         for name in ("fasttrack.notifications", "django_tasks_db", "django_tasks"):
             logging.getLogger(name).setLevel(level)
