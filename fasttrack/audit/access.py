@@ -28,6 +28,7 @@ __all__ = [
     "AccessLogEntry",
     "Purpose",
     "access_log_for_person",
+    "failed_logins_since",
     "log_access",
     "mask_cpr_numbers",
     "purge_access_log",
@@ -120,6 +121,20 @@ def access_log_for_person(person: Person, *, include_own: bool = False) -> Query
     if not include_own:
         entries = entries.exclude(user__membership__person=person)
     return entries.order_by("-at", "-id")
+
+
+def failed_logins_since(username: str, *, since: datetime) -> int:
+    """How many failed logins were logged for ``username`` since ``since`` (R-25).
+
+    The username is masked the way ``log_access`` stored it, so a CPR number
+    typed as username is counted too. Deciding what the count leads to is the
+    login's business, not the log's.
+    """
+    return AccessLogEntry.objects.filter(
+        action=AccessAction.LOGIN_FAILED,
+        username=mask_cpr_numbers(username)[:_USERNAME_MAX],
+        at__gte=since,
+    ).count()
 
 
 def purge_access_log(*, older_than: datetime) -> int:

@@ -185,6 +185,8 @@ class AccessLogEntry(models.Model):
         indexes = [
             models.Index(fields=["person", "at"], name="access_log_person_at"),
             models.Index(fields=["at"], name="access_log_at"),
+            # Counting recent failed logins per username (R-25 lockout).
+            models.Index(fields=["action", "username", "at"], name="access_log_action_user_at"),
         ]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from fasttrack.audit.access import (
     AccessAction,
     Purpose,
     access_log_for_person,
+    failed_logins_since,
     log_access,
     mask_cpr_numbers,
     purge_access_log,
@@ -201,3 +202,15 @@ def test_it_shows_history_and_access_log_read_only_in_the_admin(
     for model in ("caseevent", "accesslogentry"):
         assert client.get(reverse(f"admin:audit_{model}_changelist")).status_code == 200
         assert client.get(reverse(f"admin:audit_{model}_add")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_counts_recent_failed_logins_per_username(personas: Personas) -> None:
+    for username in ("hr", "hr", "leder", "1203814562"):
+        authenticate(username=username, password="wrong")
+    since = timezone.now() - timedelta(hours=24)
+
+    assert failed_logins_since("hr", since=since) == 2
+    assert failed_logins_since("leder", since=since) == 1
+    assert failed_logins_since("120381-4562", since=since) == 1
+    assert failed_logins_since("hr", since=timezone.now() + timedelta(seconds=1)) == 0
