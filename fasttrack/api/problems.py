@@ -17,6 +17,7 @@ import json
 import logging
 import math
 from collections.abc import Callable, Mapping, Sequence
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -52,6 +53,15 @@ STATUS_TITLES: dict[int, Promise] = {
 }
 
 
+def _status_title(status: int) -> str:
+    if status in STATUS_TITLES:
+        return str(STATUS_TITLES[status])
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return str(status)
+
+
 def problem_type(name: str) -> str:
     return f"{PROBLEM_TYPE_PREFIX}{name}"
 
@@ -68,7 +78,7 @@ def problem_response(
 ) -> HttpResponse:
     body: dict[str, Any] = {
         "type": type,
-        "title": str(title if title is not None else STATUS_TITLES.get(status, status)),
+        "title": str(title if title is not None else _status_title(status)),
         "status": status,
         "detail": str(detail),
     }
@@ -244,7 +254,7 @@ def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             detail=gettext("Some fields are not valid; see errors."),
             errors={"body": [gettext("The body is not valid JSON.")]},
         )
-    return problem_response(status=status, detail=STATUS_TITLES.get(status, str(exc)))
+    return problem_response(status=status, detail=_status_title(status))
 
 
 def _on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -334,7 +344,7 @@ def _problem_for_status(request: HttpRequest, exc: Exception, status: int) -> Ht
         )
     if status == 404:
         return _on_not_found(request, exc)
-    return problem_response(status=status, detail=STATUS_TITLES.get(status, str(exc)))
+    return problem_response(status=status, detail=_status_title(status))
 
 
 def _on_any_exception(request: HttpRequest, exc: Exception) -> HttpResponse:

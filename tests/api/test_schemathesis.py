@@ -4,9 +4,13 @@ says, authenticated as a persona."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import hypothesis
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 
 from fasttrack.wsgi import application
 
@@ -16,7 +20,19 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def hr_token(personas, token_for, settings) -> str:
+def keep_test_connection() -> Iterator[None]:
+    # Called as a raw WSGI app, Django closes "old" database connections at
+    # the start and end of each request, which on PostgreSQL closes the test's
+    # transaction; Django's own test client switches this off the same way.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def hr_token(personas, token_for, settings, keep_test_connection) -> str:
     # Generated requests must not run into the rate limit.
     settings.API_RATE_LIMIT = "100000/min"
     return token_for(personas.hr)
