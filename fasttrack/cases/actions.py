@@ -811,7 +811,7 @@ def record_plan(
     actor: Any,
     summary: str,
     measures: Sequence[Mapping[str, Any]],
-    partial_return_hours_per_week: Decimal | int | None = None,
+    partial_leave_hours_per_week: Decimal | int | None = None,
     evaluate_on: date | None = None,
 ) -> PlanVersion:
     """A new version of the retention plan; earlier versions and confirmations stay."""
@@ -819,7 +819,7 @@ def record_plan(
         case = _lock(case)
         require_transition(case.state, Action.RECORD_PLAN)
         _require_role(actor, case, _JOBCENTRE, Action.RECORD_PLAN)
-        _require_partial_leave_hours(case, partial_return_hours_per_week)
+        _require_partial_leave_hours(case, partial_leave_hours_per_week)
         plan, _ = RetentionPlan.objects.get_or_create(case=case)
         number = plan.versions.count() + 1
         version = PlanVersion.objects.create(
@@ -827,7 +827,7 @@ def record_plan(
             number=number,
             summary=summary,
             measures=_clean_measures(measures),
-            partial_return_hours_per_week=partial_return_hours_per_week,
+            partial_leave_hours_per_week=partial_leave_hours_per_week,
             evaluate_on=evaluate_on,
             created_by=actor,
         )

@@ -38,8 +38,10 @@ class PlanVersion(models.Model):
     summary = models.TextField(_("summary"))
     # [{"kind": MeasureKind, "description": str, "owner": str, "due_on": "YYYY-MM-DD"|None}]
     measures = models.JSONField(_("measures"), default=list)
-    partial_return_hours_per_week = models.DecimalField(
-        _("partial sick leave, hours a week"),
+    # Hours of absence a week, not hours worked: R-22 sets the minimum on the
+    # absence (at least 4 hours a week for partial sick leave).
+    partial_leave_hours_per_week = models.DecimalField(
+        _("partial sick leave, hours of absence a week"),
         max_digits=4,
         decimal_places=1,
         null=True,

@@ -118,7 +118,7 @@ def test_it_runs_jannis_case_from_request_to_close(employer_request, personas, t
                 "due_on": date(2026, 4, 15),
             },
         ],
-        partial_return_hours_per_week=20,
+        partial_leave_hours_per_week=20,
         evaluate_on=date(2026, 4, 20),
     )
     assert plan.number == 1

@@ -177,7 +177,7 @@ def test_it_refuses_partial_sick_leave_under_4_hours_r22(active_case, personas, 
             actor=personas.sagsbehandler,
             summary="Delvis raskmelding",
             measures=[],
-            partial_return_hours_per_week=hours,
+            partial_leave_hours_per_week=hours,
         )
 
 
@@ -187,7 +187,7 @@ def test_it_versions_the_plan(active_case, personas):
         actor=personas.sagsbehandler,
         summary="v1",
         measures=[],
-        partial_return_hours_per_week=4,
+        partial_leave_hours_per_week=4,
     )
     second = actions.record_plan(
         case=active_case,

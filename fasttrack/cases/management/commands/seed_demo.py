@@ -1,3 +1,9 @@
+"""``fasttrack seed_demo``: the demo world of DESIGN.md §6 with live demo cases.
+
+It lives in the cases app because it composes the layers below it: the
+people and organisations, then cases built through the actions.
+"""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from fasttrack.cases.demo import build_demo_cases
 from fasttrack.people.demo import DEMO_PASSWORD, DEMO_USERS, build_demo_world
 
 
@@ -28,10 +35,11 @@ class Command(BaseCommand):
                 )
             )
         world = build_demo_world()
-        created = len(world.created_users)
+        cases = build_demo_cases(world)
         self.stdout.write(
             self.style.SUCCESS(
-                _("Demo world ready (%(created)d new users).") % {"created": created}
+                _("Demo world ready (%(users)d new users, %(cases)d new cases).")
+                % {"users": len(world.created_users), "cases": len(cases)}
             )
         )
         self.stdout.write(_("Demo logins (password: %(password)s):") % {"password": DEMO_PASSWORD})

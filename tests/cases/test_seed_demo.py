@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
+from fasttrack.cases.models import FastTrackCase
 from fasttrack.people.demo import DEMO_PASSWORD
 from fasttrack.people.models import Clinic, Employer, Membership, Municipality, Person, Role
 
@@ -29,7 +30,7 @@ def seed() -> str:
 
 
 def counts() -> dict[str, int]:
-    models = [User, Membership, Employer, Municipality, Clinic, Person]
+    models = [User, Membership, Employer, Municipality, Clinic, Person, FastTrackCase]
     return {model.__name__: model._default_manager.count() for model in models}
 
 
@@ -56,7 +57,7 @@ def test_it_is_idempotent():
     before = counts()
     second = seed()
     assert counts() == before
-    assert "0" in second.splitlines()[0]
+    assert "0 new users, 0 new cases" in second
 
 
 @pytest.mark.django_db
@@ -80,6 +81,16 @@ def test_it_makes_worklists_look_real():
     assert Employer.objects.count() >= 5
     assert Person.objects.count() >= 10
     assert Clinic.objects.count() >= 1
+    assert FastTrackCase.objects.filter(municipality__code="101").count() >= 4
+    assert FastTrackCase.objects.filter(municipality__code="147").exists()
+
+
+@pytest.mark.django_db
+def test_it_leaves_a_history_that_verifies():
+    seed()
+    out = StringIO()
+    call_command("audit", "verify", stdout=out)
+    assert out.getvalue().startswith("OK")
 
 
 @pytest.mark.django_db
