@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "fasttrack.people",
     "fasttrack.audit",
     "fasttrack.cases",
@@ -205,6 +206,21 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 
 # Extra directories with versioned rule sets (TOML) beside the shipped ones.
 FASTTRACK_RULESET_DIRS = [Path(p) for p in env_list("FASTTRACK_RULESET_DIRS", [])]
+
+# The API's rate limits count in the cache. One process (the embedded demo)
+# needs nothing more than memory; several processes share Redis through
+# REDIS_URL so that a token's limit holds across all of them.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# The API (docs/api.md).
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
 
 # Background jobs: django-tasks with its database backend, so workers claim
 # jobs with SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL and the embedded
