@@ -170,6 +170,26 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Fasttrack <noreply@fasttrack.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Shorter than OUTBOX_STALE_AFTER_SECONDS, so a hung SMTP server cannot make
+# a message look abandoned while it is still being sent.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# Letters and messages (docs/operations.md). A channel switched off keeps its
+# messages queued until it is switched on again; nothing is lost.
+USE_EMAIL = env_bool("USE_EMAIL", True)
+USE_DIGITAL_POST = env_bool("USE_DIGITAL_POST", True)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 6 * 60 * 60)
+OUTBOX_STALE_AFTER_SECONDS = env_int("OUTBOX_STALE_AFTER_SECONDS", 300)
+OUTBOX_RECOVERY_INTERVAL_SECONDS = env_int("OUTBOX_RECOVERY_INTERVAL_SECONDS", 60)
+DIGITAL_POST_TRANSPORT = env_str(
+    "DIGITAL_POST_TRANSPORT",
+    "fasttrack.notifications.channels.digital_post.FakeDigitalPostTransport",
+)
+DIGITAL_POST_SENDER_ID = env_str("DIGITAL_POST_SENDER_ID", "")
+DIGITAL_POST_SENDER_ID_TYPE = env_str("DIGITAL_POST_SENDER_ID_TYPE", "CVR")
+DIGITAL_POST_SENDER_LABEL = env_str("DIGITAL_POST_SENDER_LABEL", "Jobcenter")
 
 
 def _derived_key(purpose: str) -> bytes:
