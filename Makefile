@@ -15,7 +15,7 @@ DEV_ENV := DEBUG=1
 PYTEST_ARGS ?=
 MESSAGE_IGNORES := --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'
 
-.PHONY: help install install-dev run demo test test-sqlite test-postgres lint format messages clean
+.PHONY: help install install-dev browser run demo test test-sqlite test-postgres lint format messages clean
 
 help:
 	@echo "make run       install, migrate, load the demo world and serve on http://$(HOST):$(PORT)"
@@ -56,6 +56,10 @@ install: $(VENV)/.installed-base node_modules/.package-lock.json $(CATALOGUES)
 
 install-dev: install $(VENV)/.installed-dev
 
+# Browser tests drive Debian's chromium; Playwright never downloads a browser.
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
 demo: install
 	@mkdir -p var
 	$(DEV_ENV) $(BIN)/fasttrack migrate --no-input --verbosity 0
@@ -67,7 +71,7 @@ run: demo
 	@echo
 	$(DEV_ENV) $(BIN)/fasttrack runserver $(HOST):$(PORT)
 
-test: install-dev
+test: install-dev browser
 	@$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ] || $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then \
 		$(MAKE) --no-print-directory test-postgres; \
