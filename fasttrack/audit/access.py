@@ -137,6 +137,18 @@ def failed_logins_since(username: str, *, since: datetime) -> int:
     ).count()
 
 
+def last_failed_login_at(username: str) -> datetime | None:
+    """When the latest failed login for ``username`` was logged, if ever."""
+    return (
+        AccessLogEntry.objects.filter(
+            action=AccessAction.LOGIN_FAILED, username=mask_cpr_numbers(username)[:_USERNAME_MAX]
+        )
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+
+
 def purge_access_log(*, older_than: datetime) -> int:
     """Delete entries logged before ``older_than``; return how many (R-25 retention).
 
