@@ -4,6 +4,7 @@ R-21 (retention meeting target), R-22 (partial sick leave)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,7 @@ def active_case(employee_request):
     return employee_request(first_absence_day=D0, today=REQUESTED)
 
 
-CERTIFICATE = {
+CERTIFICATE: dict[str, Any] = {
     "diagnosis": "Discusprolaps L4/L5",
     "work_capacity": "Kan arbejde 20 timer om ugen uden tunge løft.",
     "considerations": "Ingen løft over 10 kg.",

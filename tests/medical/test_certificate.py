@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from fasttrack.cases.errors import CertificateAlreadyRecorded
 from fasttrack.medical.models import Certificate, CertificateRequest
 from tests.cases.conftest import EMPLOYEE_ANSWERS
 
-CERTIFICATE = {
+CERTIFICATE: dict[str, Any] = {
     "diagnosis": "Depression, moderat episode",
     "work_capacity": "Kan arbejde 15 timer om ugen med faste opgaver.",
     "considerations": "Ingen natarbejde.",
