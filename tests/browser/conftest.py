@@ -1,0 +1,169 @@
+"""Browser tests: Playwright driving Debian's chromium against Django's live server.
+
+See STACK.md, "Browser tests". One browser runs for the whole session (starting
+chromium is the slow part); every test gets a fresh context, so cookies and
+language choices never leak from one test to the next.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+# The sync Playwright API runs an event loop in the test thread, and Django
+# refuses ORM calls from a thread with a running loop. The tests call the ORM
+# only between browser steps, never concurrently with them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest
+from django.utils import translation
+from playwright.sync_api import (
+    Browser,
+    Page,
+    Playwright,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
+
+from fasttrack.people.demo import DEMO_PASSWORD
+from fasttrack.web.forms import LoginForm
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOT_DIR = ROOT / "var" / "screenshots"
+BROWSER_TESTS = Path(__file__).resolve().parent
+
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+MOBILE: ViewportSize = {"width": 390, "height": 844}
+# Auto-waiting covers slow pages; anything longer than this is a real hang.
+TIMEOUT_MS = 10_000
+
+START_PATHS = {
+    "hr": "/arbejdsgiver/",
+    "leder": "/leder/",
+    "janni": "/borger/",
+    "laege": "/laege/",
+    "sagsbehandler": "/jobcenter/",
+    "jobcenterchef": "/jobcenter/ledelse/",
+    "anden-hr": "/arbejdsgiver/",
+    "anden-sagsbehandler": "/jobcenter/",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Registered here because the browser tests own only this folder.
+    config.addinivalue_line("markers", "browser: drives chromium through Playwright (slow)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # This hook sees every collected item, not only this folder's.
+    skip = pytest.mark.skip(reason=f"{CHROMIUM} is missing: run `make browser` to install it")
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM.exists():
+                item.add_marker(skip)
+
+
+def da(msgid: str) -> str:
+    """The Danish text of a message, as the page shows it.
+
+    Locators use the catalogue's own wording, so a translator's rephrasing
+    does not break the tests, while the accessible name is still checked.
+    """
+    with translation.override("da"):
+        return translation.gettext(msgid)
+
+
+def en(msgid: str) -> str:
+    with translation.override("en"):
+        return translation.gettext(msgid)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    chromium = playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    )
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: object) -> Iterator[Page]:
+    # live_server makes pytest-django's `db` transactional, so `demo_world`
+    # and `personas` write rows the server thread can read.
+    context = browser.new_context(
+        base_url=str(live_server),
+        # axe is injected as a script tag, which a strict CSP would refuse.
+        bypass_csp=True,
+        locale="da-DK",
+        timezone_id="Europe/Copenhagen",
+        viewport=DESKTOP,
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def login(page: Page, username: str) -> None:
+    """Log in through the real login form, as a fresh visitor."""
+    # A new party takes over the browser: drop the previous party's session
+    # (and any language choice) without counting on the log-out page.
+    page.context.clear_cookies()
+    page.goto("/log-ind/")
+    form = LoginForm()
+    with translation.override("da"):
+        # Django's own catalogue names these fields ("Brugernavn", "Adgangskode").
+        username_label = str(form.fields["username"].label)
+        password_label = str(form.fields["password"].label)
+    page.get_by_label(username_label).fill(username)
+    page.get_by_label(password_label).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=da("Log in"), exact=True).click()
+    expect(page).to_have_url(START_PATHS[username])
+
+
+def check_axe(page: Page) -> None:
+    """Assert that axe-core finds no violations on the page as it now stands."""
+    page.wait_for_load_state()
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+    violations = page.evaluate("async () => (await axe.run()).violations")
+    lines = [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(node["target"]) for node in v["nodes"])
+        + f" [{v['helpUrl']}]"
+        for v in violations
+    ]
+    assert not violations, f"axe on {page.url}:\n" + "\n".join(lines)
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save the whole page at desktop and at mobile width under var/screenshots/."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOT_DIR / f"{name}-desktop.png", full_page=True)
+    page.set_viewport_size(MOBILE)
+    try:
+        page.screenshot(path=SCREENSHOT_DIR / f"{name}-mobile.png", full_page=True)
+    finally:
+        page.set_viewport_size(DESKTOP)
