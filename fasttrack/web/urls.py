@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from fasttrack.web import views
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.start, name="start"),
     path("log-ind/", views.LoginView.as_view(), name="login"),
     path("log-ud/", views.LogoutView.as_view(), name="logout"),
+    path("", include("fasttrack.web.urls_parties")),
     path("arbejdsgiver/", views.employer_start, name="employer_start"),
     path("leder/", views.manager_start, name="manager_start"),
     path("borger/", views.employee_start, name="employee_start"),

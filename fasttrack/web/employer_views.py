@@ -1,0 +1,228 @@
+"""The employer's pages: HR's requests and the nearest manager's cases.
+
+The employer never sees health data or the employee's answers (R-09, R-18):
+these views read cases through ``cases_for`` and the status helpers, which
+leave the medical milestones out, and never call ``get_certificate_for``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from fasttrack.audit.access import AccessAction, Purpose, log_access
+from fasttrack.cases.access import cases_for
+from fasttrack.cases.actions import request_fast_track
+from fasttrack.cases.errors import NotPermitted, RuleViolation
+from fasttrack.cases.models import Channel, DeadlineStatus, Requester
+from fasttrack.cases.queries import current_plan_version
+from fasttrack.lib.cpr import mask_cpr
+from fasttrack.lib.rules import (
+    DeadlineKey,
+    NoRuleSetInForce,
+    RuleSet,
+    employer_sick_absence_conversation,
+    last_valid_request_day,
+    question_set,
+    rule_set_for,
+)
+from fasttrack.meetings.models import Meeting, MeetingKind, MeetingState
+from fasttrack.people.models import Role
+from fasttrack.web.access import require_membership, require_role
+from fasttrack.web.party_forms import (
+    EmployerRequestForm,
+    LastValidDayQuery,
+    add_rule_error,
+    first_absence_day_of,
+)
+from fasttrack.web.start_pages import START_PAGES
+from fasttrack.web.templatetags.party_tags import case_page_url, party_cases
+
+
+@dataclass(frozen=True)
+class RequestWindow:
+    """When a request for an absence starting on ``first_absence_day`` is still valid (R-03)."""
+
+    first_absence_day: date
+    last_valid_day: date
+    basis: str
+    in_future: bool
+    closed: bool
+    # The employer's own conversation, § 7 a (R-23): a reminder, not a Fast track rule.
+    employer_conversation_due: date | None
+    employer_conversation_basis: str
+
+
+def request_window(
+    first_absence_day: date | None, *, today: date | None = None
+) -> RequestWindow | None:
+    if first_absence_day is None:
+        return None
+    today = today or timezone.localdate()
+    try:
+        rule_set: RuleSet = rule_set_for(today)
+    except NoRuleSetInForce:
+        return None
+    last_day = last_valid_request_day(rule_set, first_absence_day)
+    conversation = employer_sick_absence_conversation(rule_set, first_absence_day)
+    return RequestWindow(
+        first_absence_day=first_absence_day,
+        last_valid_day=last_day,
+        basis=rule_set.basis[DeadlineKey.REQUEST_WINDOW_CLOSES],
+        in_future=first_absence_day > today,
+        closed=today > last_day,
+        employer_conversation_due=conversation.due,
+        employer_conversation_basis=conversation.basis,
+    )
+
+
+def _employer_conversation_reminders(cases: list) -> list[tuple[object, object]]:
+    """Open cases whose § 7 a conversation is still ahead (R-23)."""
+    today = timezone.localdate()
+    reminders = []
+    for case in cases:
+        for row in case.deadlines.all():
+            if (
+                row.key == DeadlineKey.EMPLOYER_SICK_ABSENCE_CONVERSATION
+                and row.status == DeadlineStatus.PENDING
+                and row.due_on is not None
+                and row.due_on >= today
+            ):
+                reminders.append((case, row))
+    return reminders
+
+
+@require_GET
+@require_role(Role.EMPLOYER)
+def employer_start(request: HttpRequest) -> HttpResponse:
+    """HR's requests, the most urgent first, with what happens next."""
+    membership = require_membership(request, Role.EMPLOYER)
+    cases = list(party_cases(request.user))
+    context = {
+        "page": START_PAGES[Role.EMPLOYER],
+        "organisation": membership.organisation,
+        "cases": cases,
+        "role": Role.EMPLOYER,
+        "reminders": _employer_conversation_reminders(cases),
+    }
+    return render(request, "web/start/employer.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@require_role(Role.EMPLOYER)
+def employer_request(request: HttpRequest) -> HttpResponse:
+    """HR asks for Fast track (R-01 to R-05); the engine decides, the form shows why not."""
+    membership = require_membership(request, Role.EMPLOYER)
+    employer = membership.employer
+    assert employer is not None
+    questions = question_set(rule_set_for(timezone.localdate()).question_set)
+    form = EmployerRequestForm(
+        request.POST if request.method == "POST" else None, employer=employer, questions=questions
+    )
+    if request.method == "POST":
+        valid = form.is_valid()
+        if form.person is not None:
+            # Looking an employee up by CPR number is a search of personal data (R-25).
+            log_access(
+                user=request.user,
+                action=AccessAction.SEARCH,
+                purpose=Purpose.REQUEST,
+                person=form.person,
+                criterion=mask_cpr(form.cleaned_data["employee_cpr"]),
+                request=request,
+            )
+        if valid and form.person is not None:
+            answers = form.answers()
+            try:
+                case, created = request_fast_track(
+                    actor=request.user,
+                    person=form.person,
+                    employer=employer,
+                    first_absence_day=form.cleaned_data["first_absence_day"],
+                    expects_over_8_weeks=form.cleaned_data["expects_over_8_weeks"],
+                    # The answers are optional (R-06): none given is no answers, not blanks.
+                    answers=answers if any(answers.values()) else None,
+                    requested_by=Requester.EMPLOYER,
+                    channel=Channel.WEB,
+                    nearest_manager=form.cleaned_data.get("nearest_manager"),
+                )
+            except NotPermitted:
+                form.add_error("employee_cpr", _("You cannot request Fast track for this person."))
+            except RuleViolation as error:
+                add_rule_error(form, error)
+            else:
+                name = case.absence.person.name
+                if created:
+                    messages.success(
+                        request,
+                        _(
+                            "Fast track is requested for %(name)s. %(name)s is told at once "
+                            "and decides whether to say yes."
+                        )
+                        % {"name": name},
+                    )
+                else:
+                    messages.info(
+                        request,
+                        _(
+                            "There was already a Fast track case for this absence of %(name)s; "
+                            "your request has been added to it."
+                        )
+                        % {"name": name},
+                    )
+                return redirect(case_page_url(case.pk))
+    context = {
+        "form": form,
+        "window": request_window(first_absence_day_of(form)) if form.is_bound else None,
+        "show_employer_reminder": True,
+        "window_url_role": Role.EMPLOYER,
+    }
+    return render(request, "web/employer/request_form.html", context)
+
+
+@require_GET
+@require_role(Role.EMPLOYER, Role.EMPLOYEE)
+def request_window_partial(request: HttpRequest) -> HttpResponse:
+    """The htmx answer to a typed first absence day: the last valid request day (R-03)."""
+    membership = require_membership(request, Role.EMPLOYER, Role.EMPLOYEE)
+    query = LastValidDayQuery(request.GET)
+    window = request_window(query.cleaned_data["first_absence_day"]) if query.is_valid() else None
+    context = {"window": window, "show_employer_reminder": membership.role == Role.EMPLOYER}
+    return render(request, "web/employer/_request_window.html", context)
+
+
+@require_GET
+@require_role(Role.MANAGER)
+def manager_start(request: HttpRequest) -> HttpResponse:
+    """The nearest manager's cases, their meetings and the current plans."""
+    membership = require_membership(request, Role.MANAGER)
+    cases = list(party_cases(request.user))
+    # The manager's meetings: the retention meetings of their cases and any
+    # meeting they were invited to; the first conversation is the employee's.
+    meetings = (
+        Meeting.objects.filter(case__in=cases_for(request.user), state=MeetingState.BOOKED)
+        .filter(starts_at__gte=timezone.now())
+        .filter(Q(kind=MeetingKind.RETENTION_MEETING) | Q(participants__user=request.user))
+        .select_related("case__absence__person")
+        .distinct()
+        .order_by("starts_at")
+    )
+    plans = [(case, plan) for case in cases if (plan := current_plan_version(case)) is not None]
+    context = {
+        "page": START_PAGES[Role.MANAGER],
+        "organisation": membership.organisation,
+        "cases": cases,
+        "role": Role.MANAGER,
+        "meetings": meetings,
+        "plans": plans,
+        "reminders": _employer_conversation_reminders(cases),
+    }
+    return render(request, "web/start/manager.html", context)
