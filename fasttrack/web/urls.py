@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.start, name="start"),
     path("log-ind/", views.LoginView.as_view(), name="login"),
     path("log-ud/", views.LogoutView.as_view(), name="logout"),
+    path("", include("fasttrack.web.urls_jobcentre")),
     path("", include("fasttrack.web.urls_parties")),
     path("arbejdsgiver/", views.employer_start, name="employer_start"),
     path("leder/", views.manager_start, name="manager_start"),

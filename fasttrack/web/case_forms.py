@@ -1,0 +1,212 @@
+"""Forms for the caseworker's actions on the case page.
+
+The forms only parse what was typed. Whether it is allowed is the case
+engine's business: the views call one action each and hand a refused action
+back to the form with ``add_rule_error``, which puts the engine's own message
+at the field it is about, so no rule is checked twice in two wordings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fasttrack.cases.errors import RuleViolation, localized_message
+from fasttrack.cases.models import Channel, Outcome
+from fasttrack.meetings.models import MeetingKind
+from fasttrack.plans.models import MeasureKind
+
+# A citizen who does not use the web answers by phone, e-mail, in person or
+# on paper; the caseworker records which (R-02, R-12).
+OFFLINE_CHANNELS = [
+    (Channel.PHONE.value, Channel.PHONE.label),
+    (Channel.EMAIL.value, Channel.EMAIL.label),
+    (Channel.IN_PERSON.value, Channel.IN_PERSON.label),
+    (Channel.LETTER.value, Channel.LETTER.label),
+]
+
+
+def add_rule_error(
+    form: forms.BaseForm,
+    error: RuleViolation,
+    fields: Mapping[type[RuleViolation], str | list[str]],
+) -> None:
+    """Show the engine's refusal at the field it concerns, in the active language.
+
+    ``fields`` maps an error class to one field (or several); any other
+    refusal, such as a state that no longer allows the action, is shown above
+    the form. ``localized_message`` formats dates the local way.
+    """
+    message = localized_message(error)
+    target = next(
+        (field for cls, field in fields.items() if isinstance(error, cls)),
+        None,
+    )
+    if target is None:
+        form.add_error(None, message)
+        return
+    for field in [target] if isinstance(target, str) else target:
+        form.add_error(field, message)
+
+
+def _textarea(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class AnswerFieldsMixin(forms.Form):
+    """The three questions (R-06); labels come from the case's question set."""
+
+    affected_functions = forms.CharField(required=False, widget=_textarea(3))
+    affected_duration = forms.CharField(required=False, widget=_textarea(3))
+    adjustments_tried = forms.CharField(required=False, widget=_textarea(3))
+
+    ANSWER_FIELDS = ("affected_functions", "affected_duration", "adjustments_tried")
+
+    def label_answers(self, labels: Mapping[str, str]) -> None:
+        for key, label in labels.items():
+            self.fields[key].label = label
+
+    def answers(self) -> dict[str, str]:
+        return {key: self.cleaned_data.get(key) or "" for key in self.ANSWER_FIELDS}
+
+
+class ConsentOnBehalfForm(AnswerFieldsMixin):
+    """The employee's answer to the employer's request, given by phone or on paper."""
+
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    decision = forms.ChoiceField(
+        label=_("The employee's answer"),
+        choices=[
+            # Translators: Danish "Siger ja til Fast track".
+            (ACCEPT, _("Accepts Fast track")),
+            # Translators: Danish "Siger nej (almindelig opfølgning)".
+            (DECLINE, _("Declines (normal track)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    channel = forms.ChoiceField(
+        label=_("How the answer came in"), choices=OFFLINE_CHANNELS, widget=forms.RadioSelect
+    )
+
+
+class LateConsentDecisionForm(forms.Form):
+    CONTINUE = "continue"
+    FALL_BACK = "fall_back"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            # Translators: Danish "Fortsæt Fast track".
+            (CONTINUE, _("Continue Fast track")),
+            # Translators: Danish "Overgå til almindelig opfølgning".
+            (FALL_BACK, _("Fall back to the normal track")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    # Required by the engine (R-12), which says so in its own words.
+    reason = forms.CharField(label=_("Reason for the decision"), required=False, widget=_textarea())
+
+    @property
+    def continue_fast_track(self) -> bool:
+        return bool(self.cleaned_data["decision"] == self.CONTINUE)
+
+
+class CertificateRequestForm(forms.Form):
+    due_in_days = forms.IntegerField(
+        label=_("Days the doctor has to answer"),
+        min_value=1,
+        max_value=90,
+        help_text=_("The rule set's default is filled in (R-16)."),
+    )
+
+
+class BookMeetingForm(forms.Form):
+    kind = forms.ChoiceField(choices=MeetingKind.choices, widget=forms.HiddenInput)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    location = forms.CharField(label=_("Place"), max_length=300, required=False)
+    video_url = forms.URLField(
+        assume_scheme="https",
+        label=_("Video link"),
+        required=False,
+        help_text=_("Only when the meeting is held by video."),
+    )
+    participants = forms.MultipleChoiceField(
+        label=_("Participants"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    other_participant = forms.CharField(
+        label=_("Other participant"),
+        max_length=200,
+        required=False,
+        help_text=_("For example a union representative or an interpreter."),
+    )
+
+    def __init__(self, *args: Any, participant_choices: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        participants = self.fields["participants"]
+        assert isinstance(participants, forms.MultipleChoiceField)
+        participants.choices = participant_choices
+
+
+class MeetingHeldForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        widget=_textarea(8),
+        help_text=_("What was said and agreed, and who does what next."),
+    )
+
+
+class MeasureForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of measure"), choices=MeasureKind.choices)
+    description = forms.CharField(label=_("Description"), max_length=500, required=False)
+    owner = forms.CharField(label=_("Who is responsible"), max_length=200, required=False)
+    due_on = forms.DateField(
+        label=_("By when"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return not (data.get("description") or data.get("owner") or data.get("due_on"))
+
+
+MeasureFormSet = forms.formset_factory(MeasureForm, extra=2, max_num=20)
+
+
+class PlanForm(forms.Form):
+    summary = forms.CharField(label=_("Summary of the plan"), widget=_textarea(5))
+    partial_leave_hours_per_week = forms.DecimalField(
+        label=_("Partial sick leave: hours of absence a week"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=4,
+        decimal_places=1,
+        help_text=_("Leave empty when the employee is fully absent. At least 4 hours (R-22)."),
+    )
+    evaluate_on = forms.DateField(
+        label=_("Evaluate the plan on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class JournalNoteForm(forms.Form):
+    # Empty text is refused by the engine (R-27) in its own words.
+    text = forms.CharField(label=_("Journal note"), required=False, widget=_textarea(6))
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=_textarea(3))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the request is withdrawn"), required=False, widget=_textarea(3)
+    )

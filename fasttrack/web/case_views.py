@@ -1,0 +1,719 @@
+"""The shared case page, and the caseworker's actions on it.
+
+One page for every party (``web:case_detail``): the case is fetched through
+``get_case_for`` (404 for anyone who may not see it, R-28), and each section
+is left out for the roles that may not see it (R-09, R-18). The action views
+are thin: parse the form, call the one action in ``fasttrack.cases.actions``,
+and either redirect to the case with a message or show the engine's refusal
+at the field it concerns, keeping what was typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from fasttrack.audit.models import Purpose
+from fasttrack.cases import actions, clock
+from fasttrack.cases.access import get_case_for, get_certificate_for
+from fasttrack.cases.clock import INFORMATIONAL_KEYS
+from fasttrack.cases.errors import (
+    AnswersRequired,
+    CertificateDueTooSoon,
+    InvalidOutcome,
+    PartialLeaveTooFewHours,
+    ReasonRequired,
+    RuleViolation,
+)
+from fasttrack.cases.models import (
+    Answers,
+    CaseDeadline,
+    Consent,
+    DeadlineStatus,
+    FastTrackCase,
+    Party,
+)
+from fasttrack.cases.queries import (
+    answers_visible_to,
+    current_plan_version,
+    deadlines_for,
+    journal_notes_for,
+    meetings_for,
+)
+from fasttrack.cases.states import Action, can
+from fasttrack.lib.rules import DeadlineKey, question_set, rule_set_by_version
+from fasttrack.lib.rules.bankdays import next_banking_day_on_or_after
+from fasttrack.lib.rules.questions import Language
+from fasttrack.medical.models import Certificate, CertificateRequest
+from fasttrack.meetings.models import Meeting, MeetingKind, MeetingState
+from fasttrack.people.models import EMPLOYER_ROLES, Role
+from fasttrack.web.access import require_role
+from fasttrack.web.case_forms import (
+    BookMeetingForm,
+    CertificateRequestForm,
+    CloseForm,
+    ConsentOnBehalfForm,
+    JournalNoteForm,
+    LateConsentDecisionForm,
+    MeasureFormSet,
+    MeetingHeldForm,
+    PlanForm,
+    WithdrawForm,
+    add_rule_error,
+)
+
+# Why each role reads the case; the employee sees the label in "who has seen
+# my data" (R-26).
+_PURPOSE = {
+    Role.EMPLOYER: Purpose.EMPLOYER_FOLLOWUP,
+    Role.MANAGER: Purpose.EMPLOYER_FOLLOWUP,
+    Role.EMPLOYEE: Purpose.OWN_DATA,
+    Role.DOCTOR: Purpose.MEDICAL_CERTIFICATE,
+    Role.CASEWORKER: Purpose.CASE_WORK,
+    Role.JOBCENTRE_MANAGER: Purpose.SUPERVISION,
+}
+
+# The certificate is read by those who work with it. The jobcentre manager's
+# overview does not need the diagnosis, so it is not fetched for them (data
+# minimisation); the employer side never reaches it at all (R-18).
+_READS_CERTIFICATE = frozenset({Role.EMPLOYEE, Role.DOCTOR, Role.CASEWORKER})
+
+# The first conversation is between the jobcentre and the employee: its
+# minutes may hold what the employee told about their health, so the employer
+# side sees only that it took place.
+_EMPLOYER_SEES_MINUTES_OF = frozenset({MeetingKind.RETENTION_MEETING})
+
+_HELD_ACTION = {
+    MeetingKind.FIRST_CONVERSATION: Action.RECORD_FIRST_CONVERSATION_HELD,
+    MeetingKind.RETENTION_MEETING: Action.RECORD_RETENTION_MEETING_HELD,
+}
+
+# The meeting each kind of booking is due by.
+_DEADLINE_OF_KIND = {
+    MeetingKind.FIRST_CONVERSATION: DeadlineKey.FIRST_FOLLOWUP_CONVERSATION,
+    MeetingKind.RETENTION_MEETING: DeadlineKey.RETENTION_MEETING,
+}
+
+PROPOSED_MEETING_TIME = time(10, 0)
+
+
+# --- the case page -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    key: str
+    question: str
+    employer: str | None
+    employee: str | None
+
+    @property
+    def mark(self) -> str:
+        """What differs between the parties: for the marker column."""
+        if self.employer and self.employee:
+            return "same" if _normalised(self.employer) == _normalised(self.employee) else "differ"
+        if self.employer:
+            return "only_employer"
+        if self.employee:
+            return "only_employee"
+        return "none"
+
+
+def _language() -> Language:
+    """The question wording's language: English when chosen, else Danish."""
+    return "en" if (get_language() or "da").startswith("en") else "da"
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _question_text(case: FastTrackCase, answers: list[Answers | None], key: str) -> str:
+    """The wording the parties were asked, as stored with their answers (R-08)."""
+    language = _language()
+    for given in answers:
+        if given is not None and key in (given.questions or {}):
+            return str(given.questions[key].get(language, ""))
+    return question_set(case.question_set_version)[key].text(language)
+
+
+def answer_rows(case: FastTrackCase, role: Role) -> list[AnswerRow]:
+    visible = answers_visible_to(role, case)
+    employer = visible[Party.EMPLOYER.value]
+    employee = visible[Party.EMPLOYEE.value]
+    keys = question_set(case.question_set_version).questions
+    return [
+        AnswerRow(
+            key=key,
+            question=_question_text(case, [employer, employee], key),
+            employer=getattr(employer, key) if employer else None,
+            employee=getattr(employee, key) if employee else None,
+        )
+        for key in keys
+    ]
+
+
+def _deadlines(case: FastTrackCase, role: Role) -> list[CaseDeadline]:
+    rows = list(deadlines_for(case))
+    if role in EMPLOYER_ROLES:
+        # Not even that a certificate was asked for reaches the employer (R-18).
+        rows = [row for row in rows if row.key != DeadlineKey.MEDICAL_CERTIFICATE]
+    # Not applicable last, so the page reads from what matters now.
+    return sorted(rows, key=lambda row: row.status == DeadlineStatus.NOT_APPLICABLE)
+
+
+def _certificate(request: HttpRequest, case: FastTrackCase, role: Role) -> Certificate | None:
+    if role not in _READS_CERTIFICATE:
+        return None
+    try:
+        return get_certificate_for(request.user, case, purpose=_PURPOSE[role], request=request)
+    except Http404:
+        return None
+
+
+def _certificate_request(case: FastTrackCase, role: Role, user: Any) -> CertificateRequest | None:
+    if role in EMPLOYER_ROLES:
+        return None
+    current = clock.current_certificate_request(case)
+    if current is None:
+        return None
+    if role == Role.DOCTOR and current.clinic_id != user.membership.clinic_id:
+        return None
+    return current
+
+
+def _timeline(case: FastTrackCase, role: Role) -> list[Any]:
+    if role == Role.DOCTOR:
+        # The doctor works from the certificate request, not the case's history.
+        return []
+    events = case.events.all()
+    if role in EMPLOYER_ROLES:
+        events = events.visible_to_employer_side()
+    return list(events.order_by("-sequence"))
+
+
+def _meetings(case: FastTrackCase, role: Role) -> list[Meeting]:
+    if role == Role.DOCTOR:
+        return []
+    meetings = list(meetings_for(case))
+    for meeting in meetings:
+        meeting.show_minutes = (  # type: ignore[attr-defined]
+            role not in EMPLOYER_ROLES or meeting.kind in _EMPLOYER_SEES_MINUTES_OF
+        )
+    return meetings
+
+
+def _late_consent_decision_due(case: FastTrackCase, today: date) -> bool:
+    """A late acceptance, or no answer after the consent deadline (R-12)."""
+    if not can(case.state, Action.FALL_BACK):
+        return False
+    consent = Consent.objects.filter(case=case).first()
+    if consent is not None:
+        return consent.accepted and consent.late
+    due = (
+        deadlines_for(case)
+        .filter(key=DeadlineKey.EMPLOYEE_CONSENT)
+        .values_list("due_on", flat=True)
+        .first()
+    )
+    return due is not None and today > due
+
+
+def _caseworker_actions(
+    case: FastTrackCase, meetings: list[Meeting], today: date
+) -> dict[str, Any]:
+    """Which actions the case's state allows, for the buttons on the page."""
+    held_or_booked = {m.kind for m in meetings if m.state != MeetingState.CANCELLED}
+    awaiting_answer = (
+        can(case.state, Action.ACCEPT) and not Consent.objects.filter(case=case).exists()
+    )
+    return {
+        "record_consent": awaiting_answer,
+        "decide_late_consent": _late_consent_decision_due(case, today),
+        "withdraw": can(case.state, Action.WITHDRAW),
+        "request_certificate": can(case.state, Action.REQUEST_CERTIFICATE),
+        "has_clinic": case.absence.person.clinic_id is not None,
+        "book_first_conversation": can(case.state, Action.BOOK_MEETING)
+        and can(case.state, Action.RECORD_FIRST_CONVERSATION_HELD),
+        "first_conversation_booked": MeetingKind.FIRST_CONVERSATION in held_or_booked,
+        "book_retention_meeting": can(case.state, Action.BOOK_MEETING)
+        and can(case.state, Action.RECORD_RETENTION_MEETING_HELD),
+        "record_plan": can(case.state, Action.RECORD_PLAN),
+        "add_journal_note": can(case.state, Action.ADD_JOURNAL_NOTE),
+        "close": can(case.state, Action.CLOSE),
+        "held": {
+            m.pk
+            for m in meetings
+            if m.state == MeetingState.BOOKED and can(case.state, _HELD_ACTION[MeetingKind(m.kind)])
+        },
+    }
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case, role = get_case_for(request.user, case_id, request=request)
+    # get_case_for logged the read as case work; the purpose per role is
+    # carried by the certificate read below, which is the sensitive one.
+    today = timezone.localdate()
+    meetings = _meetings(case, role)
+    deadlines = _deadlines(case, role)
+    context = {
+        "case": case,
+        "role": role,
+        "today": today,
+        "is_employer_side": role in EMPLOYER_ROLES,
+        "is_jobcentre": role in (Role.CASEWORKER, Role.JOBCENTRE_MANAGER),
+        "is_caseworker": role == Role.CASEWORKER,
+        "is_doctor": role == Role.DOCTOR,
+        "deadlines": deadlines,
+        "next_deadline": _next_deadline(deadlines),
+        "answer_rows": answer_rows(case, role),
+        "show_employee_answers": role not in EMPLOYER_ROLES,
+        "certificate_request": _certificate_request(case, role, request.user),
+        "certificate": _certificate(request, case, role),
+        "meetings": meetings,
+        "plan": None if role == Role.DOCTOR else current_plan_version(case),
+        "notes": list(journal_notes_for(role, case))
+        if role in (Role.CASEWORKER, Role.JOBCENTRE_MANAGER)
+        else [],
+        "events": _timeline(case, role),
+        "cpr_shown": _cpr_for(case, role),
+        "actions": _caseworker_actions(case, meetings, today) if role == Role.CASEWORKER else {},
+    }
+    return render(request, "web/case/detail.html", context)
+
+
+def _next_deadline(deadlines: list[CaseDeadline]) -> CaseDeadline | None:
+    """The earliest pending deadline among those the role sees.
+
+    Not ``case.next_deadline_*``: that may be the medical certificate, which
+    the employer side must not learn of (R-18).
+    """
+    pending = [
+        row
+        for row in deadlines
+        if row.status == DeadlineStatus.PENDING
+        and row.due_on is not None
+        and row.key not in INFORMATIONAL_KEYS
+    ]
+    return min(pending, key=lambda row: row.due_on or date.max, default=None)
+
+
+def _cpr_for(case: FastTrackCase, role: Role) -> str:
+    person = case.absence.person
+    # The caseworker and the doctor identify the citizen by it; everyone
+    # else sees only the date of birth (R-29).
+    if role in (Role.CASEWORKER, Role.DOCTOR):
+        return person.cpr_formatted
+    return person.cpr_masked
+
+
+# --- the caseworker's actions ----------------------------------------------------
+
+
+def _case_for_caseworker(request: HttpRequest, case_id: int) -> FastTrackCase:
+    case, role = get_case_for(request.user, case_id, purpose=Purpose.CASE_WORK, request=request)
+    if role != Role.CASEWORKER:
+        raise Http404
+    return case
+
+
+def _bound(request: HttpRequest) -> Any:
+    # ``request.POST or None`` would treat an empty POST as unbound and show
+    # no errors at all.
+    return request.POST if request.method == "POST" else None
+
+
+def _to_case(request: HttpRequest, case: FastTrackCase, message: Promise | str) -> HttpResponse:
+    messages.success(request, str(message))
+    return redirect("web:case_detail", case_id=case.pk)
+
+
+def _action_page(
+    request: HttpRequest,
+    case: FastTrackCase,
+    form: forms.BaseForm,
+    *,
+    title: Promise | str,
+    submit: Promise | str,
+    intro: Promise | str = "",
+    **extra: Any,
+) -> HttpResponse:
+    context = {"case": case, "form": form, "title": title, "submit": submit, "intro": intro}
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "web/case/action.html", context | extra, status=status)
+
+
+@require_role(Role.CASEWORKER)
+def case_record_consent(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The employee's yes or no to the employer's request, given by phone or on paper."""
+    case = _case_for_caseworker(request, case_id)
+    form = ConsentOnBehalfForm(_bound(request))
+    form.label_answers(_question_labels(case))
+    if form.is_bound and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == ConsentOnBehalfForm.ACCEPT:
+                actions.accept(
+                    case=case,
+                    actor=request.user,
+                    answers=form.answers(),
+                    channel=form.cleaned_data["channel"],
+                )
+            else:
+                actions.decline(case=case, actor=request.user, channel=form.cleaned_data["channel"])
+        except AnswersRequired as error:
+            missing = [key for key, text in form.answers().items() if not text.strip()]
+            add_rule_error(form, error, {AnswersRequired: missing})
+        except RuleViolation as error:
+            add_rule_error(form, error, {})
+        else:
+            return _to_case(request, case, _("The employee's answer is recorded."))
+    return _action_page(
+        request,
+        case,
+        form,
+        # Translators: Danish "Registrér borgerens svar".
+        title=_("Record the employee's answer"),
+        submit=_("Record the answer"),
+        intro=_(
+            "Use this when the employee answered by phone, e-mail, in person or by letter. "
+            "Accepting needs the employee's answers to the three questions."
+        ),
+    )
+
+
+def _question_labels(case: FastTrackCase) -> dict[str, str]:
+    language = _language()
+    questions = question_set(case.question_set_version)
+    return {key: q.text(language) for key, q in questions.questions.items()}
+
+
+@require_role(Role.CASEWORKER)
+def case_decide_late_consent(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_for_caseworker(request, case_id)
+    form = LateConsentDecisionForm(_bound(request))
+    if form.is_bound and form.is_valid():
+        try:
+            actions.decide_after_late_consent(
+                case=case,
+                actor=request.user,
+                continue_fast_track=form.continue_fast_track,
+                reason=form.cleaned_data["reason"],
+            )
+        except RuleViolation as error:
+            add_rule_error(form, error, {ReasonRequired: "reason"})
+        else:
+            return _to_case(request, case, _("The decision is recorded."))
+    return _action_page(
+        request,
+        case,
+        form,
+        # Translators: Danish "Afgørelse efter for sent samtykke".
+        title=_("Decision after a late or missing consent"),
+        submit=_("Record the decision"),
+        intro=_(
+            "The employee answered after the deadline, or not at all. Decide whether Fast "
+            "track continues or the case falls back to the normal track, and write why "
+            "(bek. 1710 § 4, stk. 2)."
+        ),
+    )
+
+
+@require_role(Role.CASEWORKER)
+def case_withdraw(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_for_caseworker(request, case_id)
+    form = WithdrawForm(_bound(request))
+    if form.is_bound and form.is_valid():
+        try:
+            actions.withdraw(case=case, actor=request.user, reason=form.cleaned_data["reason"])
+        except RuleViolation as error:
+            add_rule_error(form, error, {ReasonRequired: "reason"})
+        else:
+            return _to_case(request, case, _("The request is withdrawn."))
+    return _action_page(
+        request,
+        case,
+        form,
+        title=_("Withdraw the request"),
+        submit=_("Withdraw the request"),
+        intro=_("A request can be withdrawn until the employee has answered it."),
+    )
+
+
+@require_role(Role.CASEWORKER)
+def case_request_certificate(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_for_caseworker(request, case_id)
+    default_days = rule_set_by_version(case.rule_set_version).certificate_days
+    form = CertificateRequestForm(_bound(request), initial={"due_in_days": default_days})
+    if form.is_bound and form.is_valid():
+        try:
+            actions.request_certificate(
+                case=case, actor=request.user, due_in_days=form.cleaned_data["due_in_days"]
+            )
+        except RuleViolation as error:
+            add_rule_error(form, error, {CertificateDueTooSoon: "due_in_days"})
+        else:
+            return _to_case(request, case, _("The medical certificate is requested."))
+    clinic = case.absence.person.clinic
+    return _action_page(
+        request,
+        case,
+        form,
+        # Translators: Danish "Bed om lægeattest (LÆ 285)".
+        title=_("Request a medical certificate (LÆ 285)"),
+        submit=_("Send the request to the doctor"),
+        intro=_(
+            "The request goes to the employee's own doctor, %(clinic)s, with both parties' "
+            "answers to the three questions."
+        )
+        % {"clinic": clinic.name if clinic else "–"},
+    )
+
+
+def _participant_candidates(case: FastTrackCase, user: Any) -> dict[str, dict[str, Any]]:
+    """Who from the case can take part: the employee, the nearest manager, the caseworker."""
+    person = case.absence.person
+    # The reverse one-to-one raises a subclass of AttributeError when empty.
+    membership = getattr(person, "membership", None)
+    candidates: dict[str, dict[str, Any]] = {
+        "employee": {
+            "user": membership.user if membership else None,
+            "name": person.name,
+            "role": Role.EMPLOYEE,
+        },
+    }
+    if case.nearest_manager is not None:
+        candidates["manager"] = {
+            "user": case.nearest_manager,
+            "name": case.nearest_manager.get_full_name() or case.nearest_manager.get_username(),
+            "role": Role.MANAGER,
+        }
+    candidates["caseworker"] = {
+        "user": user,
+        "name": user.get_full_name() or user.get_username(),
+        "role": Role.CASEWORKER,
+    }
+    return candidates
+
+
+def _proposed_start(case: FastTrackCase, kind: MeetingKind, today: date) -> date:
+    """The next banking day, but no later than the deadline while it can still be kept."""
+    proposed = next_banking_day_on_or_after(today + timedelta(days=1))
+    due = (
+        deadlines_for(case)
+        .filter(key=_DEADLINE_OF_KIND[kind], status=DeadlineStatus.PENDING)
+        .values_list("due_on", flat=True)
+        .first()
+    )
+    if due is not None and today <= due < proposed:
+        return due
+    return proposed
+
+
+def _proposed_location(case: FastTrackCase, kind: MeetingKind) -> str:
+    if kind == MeetingKind.RETENTION_MEETING and case.absence.employer is not None:
+        employer = case.absence.employer
+        place = " ".join(filter(None, [employer.postal_code, employer.city]))
+        return ", ".join(filter(None, [employer.name, employer.address, place]))
+    municipality = case.municipality
+    return ", ".join(filter(None, [municipality.jobcentre_name, municipality.jobcentre_address]))
+
+
+@require_role(Role.CASEWORKER)
+def case_book_meeting(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Book the first conversation or the retention meeting, prefilled from the case."""
+    case = _case_for_caseworker(request, case_id)
+    raw_kind = request.POST.get("kind") or request.GET.get("kind") or MeetingKind.FIRST_CONVERSATION
+    if raw_kind not in MeetingKind.values:
+        raise Http404
+    kind = MeetingKind(raw_kind)
+    candidates = _participant_candidates(case, request.user)
+    choices = [(key, f"{c['name']} ({c['role'].label})") for key, c in candidates.items()]
+    # The first conversation is the jobcentre's talk with the employee (R-19);
+    # the retention meeting is at the workplace with the manager too (R-21).
+    default_participants = [
+        key for key in candidates if kind == MeetingKind.RETENTION_MEETING or key != "manager"
+    ]
+    form = BookMeetingForm(
+        _bound(request),
+        participant_choices=choices,
+        initial={
+            "kind": kind.value,
+            "date": _proposed_start(case, kind, timezone.localdate()),
+            "time": PROPOSED_MEETING_TIME,
+            "location": _proposed_location(case, kind),
+            "participants": default_participants,
+        },
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        participants = [candidates[key] for key in data["participants"]]
+        if data["other_participant"]:
+            participants.append({"user": None, "name": data["other_participant"], "role": ""})
+        starts_at = timezone.make_aware(datetime.combine(data["date"], data["time"]))
+        try:
+            actions.book_meeting(
+                case=case,
+                actor=request.user,
+                kind=kind,
+                starts_at=starts_at,
+                location=data["location"],
+                video_url=data["video_url"],
+                participants=participants,
+            )
+        except RuleViolation as error:
+            add_rule_error(form, error, {})
+        else:
+            return _to_case(request, case, _("%(kind)s is booked.") % {"kind": kind.label})
+    return _action_page(
+        request,
+        case,
+        form,
+        title=_("Book: %(kind)s") % {"kind": kind.label},
+        submit=_("Book"),
+        intro=_(
+            "Date, place and participants are filled in from the case. Booking does not meet "
+            "the deadline: record the meeting as held when it has taken place."
+        ),
+    )
+
+
+@require_role(Role.CASEWORKER)
+def case_record_meeting_held(request: HttpRequest, case_id: int, meeting_id: int) -> HttpResponse:
+    case = _case_for_caseworker(request, case_id)
+    meeting = get_object_or_404(Meeting, pk=meeting_id, case=case)
+    initial_day = min(timezone.localdate(), timezone.localdate(meeting.starts_at))
+    form = MeetingHeldForm(_bound(request), initial={"held_on": initial_day})
+    if form.is_bound and form.is_valid():
+        try:
+            actions.record_meeting_held(
+                case=case,
+                actor=request.user,
+                meeting=meeting,
+                held_on=form.cleaned_data["held_on"],
+                minutes=form.cleaned_data["minutes"],
+            )
+        except RuleViolation as error:
+            add_rule_error(form, error, {})
+        else:
+            return _to_case(request, case, _("The meeting is recorded as held."))
+    return _action_page(
+        request,
+        case,
+        form,
+        title=_("Record as held: %(kind)s") % {"kind": meeting.get_kind_display()},
+        submit=_("Record as held"),
+        meeting=meeting,
+    )
+
+
+@require_role(Role.CASEWORKER)
+def case_record_plan(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A new version of the retention plan, starting from the current one (R-20, R-22)."""
+    case = _case_for_caseworker(request, case_id)
+    current = current_plan_version(case)
+    initial: dict[str, Any] = {}
+    measures_initial: list[dict[str, Any]] = []
+    if current is not None:
+        initial = {
+            "summary": current.summary,
+            "partial_leave_hours_per_week": current.partial_leave_hours_per_week,
+            "evaluate_on": current.evaluate_on,
+        }
+        measures_initial = [
+            {**m, "due_on": date.fromisoformat(m["due_on"]) if m.get("due_on") else None}
+            for m in current.measures
+        ]
+    form = PlanForm(_bound(request), initial=initial)
+    formset = MeasureFormSet(_bound(request), initial=measures_initial, prefix="measures")
+    if form.is_bound and form.is_valid() and formset.is_valid():
+        measures = [m.cleaned_data for m in formset.forms if m.cleaned_data and not m.is_blank()]
+        try:
+            actions.record_plan(
+                case=case,
+                actor=request.user,
+                summary=form.cleaned_data["summary"],
+                measures=measures,
+                partial_leave_hours_per_week=form.cleaned_data["partial_leave_hours_per_week"],
+                evaluate_on=form.cleaned_data["evaluate_on"],
+            )
+        except RuleViolation as error:
+            add_rule_error(form, error, {PartialLeaveTooFewHours: "partial_leave_hours_per_week"})
+        else:
+            return _to_case(request, case, _("The plan is saved as a new version."))
+    response = _action_page(
+        request,
+        case,
+        form,
+        # Translators: Danish "Plan for fastholdelse og afklaring".
+        title=_("Retention plan"),
+        submit=_("Save the plan"),
+        intro=_(
+            "Each save is a new version; earlier versions and the parties' confirmations stay."
+        ),
+        formset=formset,
+    )
+    if formset.is_bound and formset.errors and response.status_code == 200:
+        response.status_code = 400
+    return response
+
+
+@require_role(Role.CASEWORKER)
+def case_add_journal_note(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_for_caseworker(request, case_id)
+    form = JournalNoteForm(_bound(request))
+    if form.is_bound and form.is_valid():
+        try:
+            actions.add_journal_note(case=case, actor=request.user, text=form.cleaned_data["text"])
+        except RuleViolation as error:
+            add_rule_error(form, error, {ReasonRequired: "text"})
+        else:
+            return _to_case(request, case, _("The journal note is saved."))
+    return _action_page(
+        request,
+        case,
+        form,
+        # Translators: Danish "Nyt journalnotat".
+        title=_("New journal note"),
+        submit=_("Save the note"),
+        intro=_("Write down oral information and key steps in the case."),
+    )
+
+
+@require_role(Role.CASEWORKER)
+def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case_for_caseworker(request, case_id)
+    form = CloseForm(_bound(request))
+    if form.is_bound and form.is_valid():
+        try:
+            actions.close(
+                case=case,
+                actor=request.user,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
+        except RuleViolation as error:
+            add_rule_error(form, error, {InvalidOutcome: "outcome"})
+        else:
+            return _to_case(request, case, _("The case is closed."))
+    return _action_page(
+        request,
+        case,
+        form,
+        title=_("Close the case"),
+        submit=_("Close the case"),
+        intro=_("Deadlines that are still open no longer apply once the case is closed."),
+    )

@@ -1,0 +1,52 @@
+"""The jobcentre's pages and the shared case page (issue 5).
+
+Included from ``fasttrack.web.urls`` in the ``web`` namespace, before the
+placeholder start pages, so ``/jobcenter/`` and ``/jobcenter/ledelse/`` are
+the worklist and the overview (``web:caseworker_start`` and
+``web:jobcentre_manager_start`` still reverse to the same addresses).
+No address carries a CPR number (R-29): searches are POSTed.
+"""
+
+from django.urls import path
+
+from fasttrack.web import case_views, jobcentre_views
+
+urlpatterns = [
+    path("jobcenter/", jobcentre_views.worklist, name="worklist"),
+    path(
+        "jobcenter/anmodninger/ny/",
+        jobcentre_views.register_request,
+        name="register_request",
+    ),
+    path("jobcenter/ledelse/", jobcentre_views.jobcentre_overview, name="jobcentre_overview"),
+    path("sager/<int:case_id>/", case_views.case_detail, name="case_detail"),
+    path(
+        "sager/<int:case_id>/samtykke/",
+        case_views.case_record_consent,
+        name="case_record_consent",
+    ),
+    path(
+        "sager/<int:case_id>/afgoerelse/",
+        case_views.case_decide_late_consent,
+        name="case_decide_late_consent",
+    ),
+    path("sager/<int:case_id>/traek-tilbage/", case_views.case_withdraw, name="case_withdraw"),
+    path(
+        "sager/<int:case_id>/laegeattest/ny/",
+        case_views.case_request_certificate,
+        name="case_request_certificate",
+    ),
+    path("sager/<int:case_id>/moeder/ny/", case_views.case_book_meeting, name="case_book_meeting"),
+    path(
+        "sager/<int:case_id>/moeder/<int:meeting_id>/afholdt/",
+        case_views.case_record_meeting_held,
+        name="case_record_meeting_held",
+    ),
+    path("sager/<int:case_id>/plan/ny/", case_views.case_record_plan, name="case_record_plan"),
+    path(
+        "sager/<int:case_id>/journal/ny/",
+        case_views.case_add_journal_note,
+        name="case_add_journal_note",
+    ),
+    path("sager/<int:case_id>/afslut/", case_views.case_close, name="case_close"),
+]
