@@ -1,0 +1,178 @@
+"""Registering a request for a citizen, the manager's overview, and the clicks
+from the worklist to a booked first conversation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+
+from fasttrack.cases.errors import FirstAbsenceDayInFuture, RequestTooLate, localized_message
+from fasttrack.cases.models import FastTrackCase, Requester
+from fasttrack.meetings.models import Meeting, MeetingKind
+from fasttrack.people.validators import clean_cpr
+from tests.conftest import Personas
+from tests.web.case.conftest import TODAY
+
+REGISTER = "/jobcenter/anmodninger/ny/"
+SARA = "0909951986"
+
+
+def _danish(message: str) -> str:
+    return escape(message)
+
+
+def _request(**overrides: str) -> dict[str, str]:
+    data = {
+        "cpr": "090995-1986",
+        "first_absence_day": (TODAY - timedelta(days=6)).isoformat(),
+        "expects_over_8_weeks": "on",
+        "employer_cvr": "26616417",
+        "channel": "phone",
+        "affected_functions": "Forflytninger af borgere.",
+        "affected_duration": "To uger.",
+        "adjustments_tried": "Nej.",
+    }
+    return data | overrides
+
+
+def _error_at(page: str, field: str) -> str:
+    assert f'id="id_{field}-error"' in page, f"no error at {field}"
+    return page.split(f'id="id_{field}-error"', 1)[1].split("</span>", 2)[1]
+
+
+def test_it_registers_a_request_for_a_citizen(
+    login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
+) -> None:
+    response = login(personas.sagsbehandler).post(REGISTER, _request())
+
+    assert response.status_code == 302
+    case = FastTrackCase.objects.get(absence__person__name="Sara Ali")
+    assert response["Location"] == reverse("web:case_detail", args=[case.pk])
+    assert (case.requested_by, case.request_channel) == (Requester.CASEWORKER, "phone")
+    assert case.absence.employer is not None and case.absence.employer.cvr == "26616417"
+
+
+def test_it_refuses_an_invalid_cpr_at_the_field_and_keeps_the_input(
+    login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
+) -> None:
+    response = login(personas.sagsbehandler).post(REGISTER, _request(cpr="320195-1234"))
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    with translation.override("da"):
+        try:
+            clean_cpr("320195-1234")
+        except Exception as error:  # the same validator the form uses
+            expected = str(error.messages[0])  # type: ignore[attr-defined]
+    assert _danish(expected) in _error_at(page, "cpr")
+    assert 'value="320195-1234"' in page
+    assert "Forflytninger af borgere." in page
+
+
+def test_it_refuses_a_first_absence_day_in_the_future(
+    login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
+) -> None:
+    tomorrow = TODAY + timedelta(days=1)
+    response = login(personas.sagsbehandler).post(
+        REGISTER, _request(first_absence_day=tomorrow.isoformat())
+    )
+
+    with translation.override("da"):
+        expected = localized_message(
+            FirstAbsenceDayInFuture(first_absence_day=tomorrow, today=TODAY)
+        )
+    assert response.status_code == 400
+    assert _danish(expected) in _error_at(response.content.decode(), "first_absence_day")
+    assert f'value="{tomorrow.isoformat()}"' in response.content.decode()
+
+
+def test_it_names_the_last_valid_day_when_the_request_is_too_late(
+    login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
+) -> None:
+    first_day = TODAY - timedelta(days=35)
+    response = login(personas.sagsbehandler).post(
+        REGISTER, _request(first_absence_day=first_day.isoformat())
+    )
+
+    last_valid = first_day + timedelta(days=34)
+    with translation.override("da"):
+        expected = localized_message(
+            RequestTooLate(last_valid_day=last_valid, window_days=34, first_absence_day=first_day)
+        )
+    assert response.status_code == 400
+    assert _danish(expected) in _error_at(response.content.decode(), "first_absence_day")
+
+
+def test_it_refuses_a_citizen_of_another_municipality(
+    login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
+) -> None:
+    # Louise Jensen lives in Frederiksberg.
+    response = login(personas.sagsbehandler).post(
+        REGISTER, _request(cpr="110486-6427", employer_cvr="")
+    )
+
+    assert response.status_code == 400
+    assert 'id="id_cpr-error"' in response.content.decode()
+
+
+def test_it_shows_the_jobcentre_manager_cases_by_stage_and_missed_deadlines(
+    login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
+) -> None:
+    page = login(personas.jobcenterchef).get("/jobcenter/ledelse/").content.decode()
+
+    stages = dict(
+        ((s, m), int(n))
+        for s, m, n in re.findall(
+            r'<tr data-state="(\w+)" data-milestone="(\w*)">'
+            r'.*?<td class="align-text-right">(\d+)</td>',
+            page,
+            flags=re.S,
+        )
+    )
+    assert sum(stages.values()) == 5
+    assert stages[("awaiting_consent", "employee_consent")] == 1
+    # Lars' first conversation (due 7 November 2026) was missed this month.
+    assert f'<tr data-case="{demo_cases["lars"].pk}">' in page
+    assert "Henrik Olsen" not in page
+
+
+def test_it_books_the_first_conversation_within_eight_steps_from_the_worklist(
+    login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
+) -> None:
+    """Issue 5: at most 8 clicks or form submits from the worklist to a booking."""
+    client = login(personas.sagsbehandler)
+    case = demo_cases["lars"]
+    steps = 0
+
+    worklist = client.get("/jobcenter/").content.decode()  # where the caseworker starts
+    case_url = reverse("web:case_detail", args=[case.pk])
+    assert f'href="{case_url}"' in worklist
+    case_page = client.get(case_url).content.decode()
+    steps += 1  # click the name in the worklist
+
+    link = re.search(r'id="book-first-conversation" href="([^"]+)"', case_page)
+    assert link is not None
+    form_page = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    steps += 1  # click "book the first follow-up conversation"
+
+    # Submit the prefilled form exactly as the browser would send it.
+    fields = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', form_page))
+    data: dict[str, str | list[str]] = {
+        k: v for k, v in fields.items() if k not in ("participants", "csrfmiddlewaretoken")
+    }
+    data["participants"] = re.findall(r'name="participants" value="(\w+)" checked', form_page)
+    response = client.post(link.group(1).replace("&amp;", "&"), data)
+    steps += 1  # submit
+
+    assert response.status_code == 302
+    assert steps <= 8
+    meeting = Meeting.objects.get(case=case)
+    assert meeting.kind == MeetingKind.FIRST_CONVERSATION
+    assert meeting.starts_at.date() == date(2026, 11, 19)
