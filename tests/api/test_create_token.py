@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from fasttrack.api.models import ApiToken
 from fasttrack.api.tokens import looks_like_token
@@ -47,7 +48,7 @@ def test_it_gives_a_new_token_each_time(personas):
 
 @pytest.mark.django_db
 def test_it_fails_for_an_unknown_user():
-    with pytest.raises(CommandError, match="no user"):
+    with translation.override("en"), pytest.raises(CommandError, match="no user"):
         create_token("nobody")
     assert not ApiToken.objects.exists()
 
@@ -56,7 +57,7 @@ def test_it_fails_for_an_unknown_user():
 def test_it_fails_for_a_user_without_a_role():
     User.objects.create_user("bare")
 
-    with pytest.raises(CommandError, match="no role"):
+    with translation.override("en"), pytest.raises(CommandError, match="no role"):
         create_token("bare")
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from fasttrack.cases.models import FastTrackCase
 from fasttrack.people.demo import DEMO_PASSWORD
@@ -25,7 +26,8 @@ EXPECTED = {
 
 def seed() -> str:
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    with translation.override("en"):
+        call_command("seed_demo", stdout=out)
     return out.getvalue()
 
 
