@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fasttrack.audit.chain import EventFields
 from fasttrack.audit.verbs import EventVerb
@@ -118,12 +119,14 @@ class CaseEvent(models.Model):
 
 
 class AccessAction(models.TextChoices):
-    READ = "read", _("Read")
-    SEARCH = "search", _("Search")
-    CHANGE = "change", _("Change")
-    EXPORT = "export", _("Export")
-    DELETE = "delete", _("Delete")
-    LOGIN_FAILED = "login_failed", _("Failed login")
+    # The context keeps these nouns apart from the admin's buttons of the
+    # same English words ("Search", "Delete").
+    READ = "read", pgettext_lazy("access action", "Read")
+    SEARCH = "search", pgettext_lazy("access action", "Search")
+    CHANGE = "change", pgettext_lazy("access action", "Change")
+    EXPORT = "export", pgettext_lazy("access action", "Export")
+    DELETE = "delete", pgettext_lazy("access action", "Delete")
+    LOGIN_FAILED = "login_failed", pgettext_lazy("access action", "Failed login")
 
 
 class Purpose(models.TextChoices):

@@ -59,13 +59,14 @@ class InvalidTransition(RuleViolation):
     """The state error: the case's state does not allow the action (API: 409)."""
 
     rule_id = "states"
-    message = gettext_noop("A case in state %(state)s does not allow the action %(action)s.")
+    message = gettext_noop("You cannot %(action)s while the case is “%(state)s”.")
 
 
 class CaseNotActive(RuleViolation):
     rule_id = "states"
     message = gettext_noop(
-        "The case is %(state)s; %(action)s needs a case where Fast track is running."
+        "You cannot %(action)s: the case is “%(state)s”, and this needs a case where "
+        "Fast track is running."
     )
 
 
@@ -73,7 +74,7 @@ class NotPermitted(RuleViolation):
     # Web and API answer 404 for a case the user may not see (R-28); this is for
     # a party who sees the case but may not take this action on it.
     rule_id = "R-28"
-    message = gettext_noop("Your role (%(role)s) may not %(action)s on this case.")
+    message = gettext_noop("As %(role)s you may not %(action)s on this case.")
 
 
 class ConsentAlreadyGiven(RuleViolation):
@@ -96,12 +97,12 @@ class ReasonRequired(RuleViolation):
 
 class AnswersRequired(RuleViolation):
     rule_id = "R-07"
-    message = gettext_noop("The employee must answer all three questions; missing: %(missing)s.")
+    message = gettext_noop("The employee must answer all three questions (R-07).")
 
 
 class AnswersAlreadyGiven(RuleViolation):
     rule_id = "R-08"
-    message = gettext_noop("The %(party)s has already answered the three questions.")
+    message = gettext_noop("The three questions have already been answered by: %(party)s.")
 
 
 class ClinicMissing(RuleViolation):
@@ -145,13 +146,32 @@ class InvalidOutcome(RuleViolation):
     message = gettext_noop("%(outcome)s is not an outcome a case can be closed with.")
 
 
-def _localize(value: Any) -> Any:
+def _label_of(name: str, value: Any) -> Any:
+    """The translated label of a code the engine put in its params, if it has one.
+
+    The engine raises with stable codes (``awaiting_consent``, ``employer``) so
+    that API clients can rely on them; people read the labels.
+    """
+    from fasttrack.cases.models import Party
+    from fasttrack.cases.states import ACTION_LABELS, State
+    from fasttrack.people.models import Role
+
+    choices: dict[str, Any] = {
+        "state": dict(State.choices),
+        "party": dict(Party.choices),
+        "role": dict(Role.choices),
+        "action": ACTION_LABELS,
+    }
+    return choices.get(name, {}).get(value, value)
+
+
+def _localize(name: str, value: Any) -> Any:
     if isinstance(value, date):
         return date_format(value, "DATE_FORMAT")
-    return value
+    return _label_of(name, value)
 
 
 def localized_message(error: RuleViolation) -> str:
-    """The error in the active language, its dates formatted the local way."""
-    params = {name: _localize(value) for name, value in error.params.items()}
+    """The error in the active language: dates the local way, codes as their labels."""
+    params = {name: _localize(name, value) for name, value in error.params.items()}
     return gettext(error.message) % params

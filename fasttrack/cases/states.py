@@ -44,6 +44,29 @@ class Action(StrEnum):
     ADD_JOURNAL_NOTE = "add_journal_note"
 
 
+# How an action is named inside a sentence ("You cannot %(action)s while
+# …"); also the two checks that are not actions on a case.
+ACTION_LABELS = {
+    Action.ACCEPT: _("accept Fast track"),
+    Action.DECLINE: _("decline Fast track"),
+    Action.FALL_BACK: _("fall back to the normal track"),
+    Action.CONTINUE_AFTER_LATE_CONSENT: _("continue Fast track after a late consent"),
+    Action.WITHDRAW: _("withdraw the request"),
+    Action.CLOSE: _("close the case"),
+    Action.JOIN: _("join the case"),
+    Action.RECORD_LATE_CONSENT: _("record a late consent"),
+    Action.RECORD_ANSWERS: _("answer the three questions"),
+    Action.REQUEST_CERTIFICATE: _("request a medical certificate"),
+    Action.RECORD_CERTIFICATE: _("record the medical certificate"),
+    Action.BOOK_MEETING: _("book a meeting"),
+    Action.RECORD_FIRST_CONVERSATION_HELD: _("record the first follow-up conversation as held"),
+    Action.RECORD_RETENTION_MEETING_HELD: _("record the retention meeting as held"),
+    Action.RECORD_PLAN: _("record the plan"),
+    Action.ADD_JOURNAL_NOTE: _("add a journal note"),
+    "request": _("request Fast track"),
+    "nearest_manager": _("be named nearest manager"),
+}
+
 TRANSITIONS: dict[State, dict[Action, State]] = {
     State.AWAITING_CONSENT: {
         Action.ACCEPT: State.ACTIVE,

@@ -23,8 +23,8 @@ class RetentionPlan(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("fastholdelsesplan")
-        verbose_name_plural = _("fastholdelsesplaner")
+        verbose_name = _("retention plan")
+        verbose_name_plural = _("retention plans")
 
     def __str__(self) -> str:
         return f"{self.case_id}"

@@ -29,7 +29,7 @@ def test_it_answers_an_invalid_transition_with_409_and_the_rule(api):
 
     assert body["type"] == "urn:fasttrack:problem:invalid-transition"
     assert body["rule_id"] == "states"
-    assert body["detail"] == "A case in state closed does not allow the action accept."
+    assert body["detail"] == "You cannot accept Fast track while the case is “Closed”."
 
 
 def test_it_answers_a_rule_violation_with_422_and_the_rule(api):
