@@ -58,7 +58,7 @@ from fasttrack.lib.rules.bankdays import next_banking_day_on_or_after
 from fasttrack.lib.rules.questions import Language
 from fasttrack.medical.models import Certificate, CertificateRequest
 from fasttrack.meetings.models import Meeting, MeetingKind, MeetingState
-from fasttrack.people.models import EMPLOYER_ROLES, Role
+from fasttrack.people.models import EMPLOYER_ROLES, Role, membership_of
 from fasttrack.web.access import require_role
 from fasttrack.web.case_forms import (
     BookMeetingForm,
@@ -264,9 +264,11 @@ def _caseworker_actions(
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    case, role = get_case_for(request.user, case_id, request=request)
-    # get_case_for logged the read as case work; the purpose per role is
-    # carried by the certificate read below, which is the sensitive one.
+    # The read is logged with the role's purpose, which the employee sees in
+    # "who has seen my data"; get_case_for answers 404 without a role.
+    membership = membership_of(request.user)
+    purpose = _PURPOSE.get(Role(membership.role), Purpose.CASE_WORK) if membership else ""
+    case, role = get_case_for(request.user, case_id, purpose=purpose, request=request)
     today = timezone.localdate()
     meetings = _meetings(case, role)
     deadlines = _deadlines(case, role)

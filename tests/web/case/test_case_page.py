@@ -172,3 +172,14 @@ def test_it_answers_404_on_a_caseworker_action_for_other_roles(
 
     assert client.get(url).status_code == 404
     assert client.post(url, {"text": "x"}).status_code == 404
+
+
+def test_it_logs_the_read_with_the_roles_purpose(
+    login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
+) -> None:
+    from fasttrack.audit.models import AccessLogEntry, Purpose
+
+    _page(login(personas.hr), demo_cases["janni"])
+
+    entry = AccessLogEntry.objects.filter(user=personas.hr).latest("at")
+    assert (entry.purpose, entry.case_id) == (Purpose.EMPLOYER_FOLLOWUP, demo_cases["janni"].pk)
