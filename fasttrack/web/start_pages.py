@@ -15,7 +15,6 @@ from fasttrack.people.models import Role
 class StartPage:
     role: Role
     url_name: str
-    template_name: str
     # Also the label of the page in the main menu.
     title: Promise
 
@@ -28,21 +27,16 @@ START_PAGES: dict[str, StartPage] = {
     page.role: page
     for page in (
         # Translators: the employer's start page (Danish: "Forside").
-        StartPage(Role.EMPLOYER, "employer_start", "web/start/employer.html", _("Front page")),
+        StartPage(Role.EMPLOYER, "employer_start", _("Front page")),
         # Translators: the nearest manager's start page (Danish: "Forside").
-        StartPage(Role.MANAGER, "manager_start", "web/start/manager.html", _("Front page")),
+        StartPage(Role.MANAGER, "manager_start", _("Front page")),
         # Translators: the employee's start page (Danish: "Din sag").
-        StartPage(Role.EMPLOYEE, "employee_start", "web/start/employee.html", _("Your case")),
+        StartPage(Role.EMPLOYEE, "employee_start", _("Your case")),
         # Translators: the doctor's start page (Danish: "Indbakke").
-        StartPage(Role.DOCTOR, "doctor_start", "web/start/doctor.html", _("Inbox")),
+        StartPage(Role.DOCTOR, "doctor_start", _("Inbox")),
         # Translators: the caseworker's start page (Danish: "Arbejdsliste").
-        StartPage(Role.CASEWORKER, "caseworker_start", "web/start/caseworker.html", _("Worklist")),
+        StartPage(Role.CASEWORKER, "worklist", _("Worklist")),
         # Translators: the jobcentre manager's start page (Danish: "Overblik").
-        StartPage(
-            Role.JOBCENTRE_MANAGER,
-            "jobcentre_manager_start",
-            "web/start/jobcentre_manager.html",
-            _("Overview"),
-        ),
+        StartPage(Role.JOBCENTRE_MANAGER, "jobcentre_overview", _("Overview")),
     )
 }

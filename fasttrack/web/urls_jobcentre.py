@@ -1,9 +1,7 @@
 """The jobcentre's pages and the shared case page (issue 5).
 
-Included from ``fasttrack.web.urls`` in the ``web`` namespace, before the
-placeholder start pages, so ``/jobcenter/`` and ``/jobcenter/ledelse/`` are
-the worklist and the overview (``web:caseworker_start`` and
-``web:jobcentre_manager_start`` still reverse to the same addresses).
+Included from ``fasttrack.web.urls`` in the ``web`` namespace. The worklist
+and the overview are the caseworker's and the jobcentre manager's start pages.
 No address carries a CPR number (R-29): searches are POSTed.
 """
 

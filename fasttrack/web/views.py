@@ -14,8 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from fasttrack.people.demo import DEMO_PASSWORD, DEMO_USERS
-from fasttrack.people.models import Role, membership_of
-from fasttrack.web.access import require_membership, require_role
+from fasttrack.people.models import membership_of
 from fasttrack.web.forms import LoginForm
 from fasttrack.web.start_pages import START_PAGES
 
@@ -60,43 +59,6 @@ def start(request: HttpRequest) -> HttpResponse:
     if membership is None:
         return render(request, "web/no_membership.html")
     return redirect(START_PAGES[membership.role].url)
-
-
-def _start_page(request: HttpRequest, role: Role) -> HttpResponse:
-    membership = require_membership(request, role)
-    page = START_PAGES[role]
-    context = {"page": page, "organisation": membership.organisation}
-    return render(request, page.template_name, context)
-
-
-@require_role(Role.EMPLOYER)
-def employer_start(request: HttpRequest) -> HttpResponse:
-    return _start_page(request, Role.EMPLOYER)
-
-
-@require_role(Role.MANAGER)
-def manager_start(request: HttpRequest) -> HttpResponse:
-    return _start_page(request, Role.MANAGER)
-
-
-@require_role(Role.EMPLOYEE)
-def employee_start(request: HttpRequest) -> HttpResponse:
-    return _start_page(request, Role.EMPLOYEE)
-
-
-@require_role(Role.DOCTOR)
-def doctor_start(request: HttpRequest) -> HttpResponse:
-    return _start_page(request, Role.DOCTOR)
-
-
-@require_role(Role.CASEWORKER)
-def caseworker_start(request: HttpRequest) -> HttpResponse:
-    return _start_page(request, Role.CASEWORKER)
-
-
-@require_role(Role.JOBCENTRE_MANAGER)
-def jobcentre_manager_start(request: HttpRequest) -> HttpResponse:
-    return _start_page(request, Role.JOBCENTRE_MANAGER)
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:
