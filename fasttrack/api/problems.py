@@ -29,6 +29,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from fasttrack.cases.errors import InvalidTransition, NotPermitted, localized_message
+from fasttrack.lib.rules.errors import RuleViolation
+
 if TYPE_CHECKING:
     from ninja import NinjaAPI
 
@@ -280,41 +283,15 @@ def _on_django_validation_error(request: HttpRequest, exc: DjangoValidationError
 
 
 def _rule_violation_status(exc: Exception) -> int | None:
-    """409 for the engine's state errors, 422 for other rule breaches, else None.
-
-    Imported lazily: the API stands before the case engine lands, and only the
-    lib's rule errors are certain to exist.
-    """
-    try:
-        from fasttrack.lib.rules.errors import RuleViolation
-    except ImportError:  # pragma: no cover - the lib is part of the project
-        return None
+    """409 for the engine's state errors, 403 for a party who may not act, 422 for
+    other rule breaches, else None."""
     if not isinstance(exc, RuleViolation):
         return None
-    try:
-        from fasttrack.cases import errors as case_errors
-    except ImportError:
-        return 422
-    state_errors = tuple(
-        getattr(case_errors, name)
-        for name in ("InvalidTransition", "CaseNotActive")
-        if hasattr(case_errors, name)
-    )
-    if state_errors and isinstance(exc, state_errors):
+    if isinstance(exc, InvalidTransition):
         return 409
-    not_permitted = getattr(case_errors, "NotPermitted", None)
-    if not_permitted is not None and isinstance(exc, not_permitted):
+    if isinstance(exc, NotPermitted):
         return 403
     return 422
-
-
-def _rule_message(exc: Exception) -> str:
-    try:
-        from fasttrack.cases.errors import localized_message
-
-        return localized_message(exc)  # type: ignore[arg-type]
-    except ImportError:
-        return gettext(exc.message) % exc.params  # type: ignore[attr-defined]
 
 
 def _problem_for_status(request: HttpRequest, exc: Exception, status: int) -> HttpResponse:
@@ -334,12 +311,12 @@ def _problem_for_status(request: HttpRequest, exc: Exception, status: int) -> Ht
             detail=exc.detail,
             **exc.extensions,
         )
-    if hasattr(exc, "rule_id") and hasattr(exc, "message") and hasattr(exc, "params"):
+    if isinstance(exc, RuleViolation):
         kind = "invalid-transition" if status == 409 else "rule-violation"
         return problem_response(
             status=status,
             type=problem_type(kind),
-            detail=_rule_message(exc),
+            detail=localized_message(exc),
             rule_id=exc.rule_id,
         )
     if status == 404:

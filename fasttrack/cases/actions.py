@@ -34,6 +34,7 @@ from fasttrack.cases.errors import (
     InvalidMeeting,
     InvalidOutcome,
     MeetingAlreadyHeld,
+    NotANearestManager,
     NotPermitted,
     PartialLeaveTooFewHours,
     ReasonRequired,
@@ -208,7 +209,7 @@ def _require_requester(
     membership = membership_of(actor)
     role = Role(membership.role) if membership else None
     if membership is None or role not in _REQUESTER_ROLES[requested_by]:
-        raise NotPermitted(role=role.value if role else "-", action="request")
+        raise NotPermitted(role=role.value if role else "", action="request")
     if requested_by == Requester.EMPLOYER:
         employs = Employment.objects.filter(person=person, employer=employer).exists()
         allowed = employer is not None and membership.employer_id == employer.pk and employs
@@ -228,7 +229,10 @@ def _require_nearest_manager(manager: Any, employer: Employer | None) -> None:
         or employer is None
         or membership.employer_id != employer.pk
     ):
-        raise NotPermitted(role=membership.role if membership else "-", action="nearest_manager")
+        raise NotANearestManager(
+            name=manager.get_full_name() or manager.get_username(),
+            employer=employer.name if employer else "-",
+        )
 
 
 def _existing_case(

@@ -30,7 +30,6 @@ from fasttrack.lib.rules.errors import (
 __all__ = [
     "AnswersAlreadyGiven",
     "AnswersRequired",
-    "CaseNotActive",
     "CertificateAlreadyRecorded",
     "CertificateDueTooSoon",
     "CertificateNotRequested",
@@ -44,6 +43,7 @@ __all__ = [
     "InvalidTransition",
     "MeetingAlreadyHeld",
     "NoRuleSetInForce",
+    "NotANearestManager",
     "NotPermitted",
     "PartialLeaveTooFewHours",
     "ReasonRequired",
@@ -62,19 +62,18 @@ class InvalidTransition(RuleViolation):
     message = gettext_noop("You cannot %(action)s while the case is “%(state)s”.")
 
 
-class CaseNotActive(RuleViolation):
-    rule_id = "states"
-    message = gettext_noop(
-        "You cannot %(action)s: the case is “%(state)s”, and this needs a case where "
-        "Fast track is running."
-    )
-
-
 class NotPermitted(RuleViolation):
     # Web and API answer 404 for a case the user may not see; this is for
     # a party who sees the case but may not take this action on it.
     rule_id = "R-28"
-    message = gettext_noop("As %(role)s you may not %(action)s on this case.")
+    message = gettext_noop("Your role does not allow you to %(action)s here.")
+
+
+class NotANearestManager(RuleViolation):
+    rule_id = "R-21"
+    message = gettext_noop(
+        "%(name)s cannot be named nearest manager: choose a nearest manager at %(employer)s."
+    )
 
 
 class ConsentAlreadyGiven(RuleViolation):
@@ -102,7 +101,7 @@ class AnswersRequired(RuleViolation):
 
 class AnswersAlreadyGiven(RuleViolation):
     rule_id = "R-08"
-    message = gettext_noop("The three questions have already been answered by: %(party)s.")
+    message = gettext_noop("%(party)s has already answered the three questions.")
 
 
 class ClinicMissing(RuleViolation):

@@ -45,7 +45,7 @@ class Action(StrEnum):
 
 
 # How an action is named inside a sentence ("You cannot %(action)s while
-# …"); also the two checks that are not actions on a case.
+# …"); also the request, which is not an action on an existing case.
 ACTION_LABELS = {
     Action.ACCEPT: _("accept Fast track"),
     Action.DECLINE: _("decline Fast track"),
@@ -64,7 +64,6 @@ ACTION_LABELS = {
     Action.RECORD_PLAN: _("record the plan"),
     Action.ADD_JOURNAL_NOTE: _("add a journal note"),
     "request": _("request Fast track"),
-    "nearest_manager": _("be named nearest manager"),
 }
 
 TRANSITIONS: dict[State, dict[Action, State]] = {

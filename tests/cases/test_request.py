@@ -12,6 +12,7 @@ from fasttrack.cases.errors import (
     AnswersRequired,
     ExpectationNotAffirmed,
     FirstAbsenceDayInFuture,
+    NotANearestManager,
     NotPermitted,
     RequestTooLate,
     localized_message,
@@ -199,6 +200,19 @@ def test_it_refuses_an_employer_request_for_someone_it_does_not_employ(
             answers=None,
             requested_by="employer",
             channel="web",
+        )
+
+
+def test_it_refuses_a_nearest_manager_who_is_not_a_manager_there(employer_request, personas):
+    with pytest.raises(NotANearestManager) as refused:
+        employer_request(
+            first_absence_day=D0, today=date(2026, 1, 12), nearest_manager=personas.anden_hr
+        )
+    assert not FastTrackCase.objects.exists()
+    with translation.override("en"):
+        assert localized_message(refused.value) == (
+            "Omar Khan cannot be named nearest manager: choose a nearest manager at "
+            "Nordisk Fabrik A/S."
         )
 
 
