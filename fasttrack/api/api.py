@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import NinjaAPI
 
-from fasttrack.api import me
+from fasttrack.api import cases, me
 from fasttrack.api.auth import ApiTokenAuth
 from fasttrack.api.problems import PROBLEM_CONTENT_TYPE, install_exception_handlers
 from fasttrack.api.throttling import TokenRateThrottle
@@ -151,3 +151,4 @@ api = FasttrackAPI(
     urls_namespace="api-v1",
 )
 api.add_router("", me.router)
+api.add_router("", cases.router)

@@ -70,3 +70,41 @@ def api_as(token_for: Callable[[User], str]) -> Callable[[User], ApiClient]:
         return ApiClient(token_for(user))
 
     return _api_as
+
+
+JANNI_CPR = "1203814562"
+NORDISK_FABRIK = "29887659"
+
+
+@pytest.fixture
+def make_case(demo_world: Any, personas: Any) -> Callable[..., Any]:
+    """A case HR at Nordisk Fabrik requested for Janni (leder as nearest manager),
+    through the case engine's own action; ``days_ago`` is the first absence day."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from fasttrack.cases import actions
+
+    def _make_case(*, cpr: str = JANNI_CPR, days_ago: int = 3, manager: bool = True) -> Any:
+        today = timezone.localdate()
+        case, created = actions.request_fast_track(
+            actor=personas.hr,
+            person=demo_world.persons[cpr],
+            employer=demo_world.employers[NORDISK_FABRIK],
+            first_absence_day=today - timedelta(days=days_ago),
+            expects_over_8_weeks=True,
+            answers={
+                "affected_functions": "Lifting",
+                "affected_duration": "Two weeks",
+                "adjustments_tried": "Shorter shifts",
+            },
+            requested_by="employer",
+            channel="web",
+            nearest_manager=personas.leder if manager else None,
+            today=today,
+        )
+        assert created
+        return case
+
+    return _make_case

@@ -32,6 +32,8 @@ def test_it_lists_the_endpoints_that_exist(schema):
         "GET /api/v1/me/tokens",
         "POST /api/v1/me/tokens",
         "DELETE /api/v1/me/tokens/{prefix}",
+        "GET /api/v1/cases",
+        "GET /api/v1/cases/{case_id}",
     }
 
 

@@ -1,0 +1,309 @@
+"""``/cases``: the Fast track cases the user may see (R-28), and what they may do.
+
+Every case is fetched through ``access.get_case_for`` (404 for what is not the
+user's, R-28) and shown through the same read helpers as the web case page, so
+the employer side never gets the employee's answers (R-09) or anything about
+health (R-18).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from fasttrack.api.auth import token_of
+from fasttrack.api.pagination import CursorPaginator, Page, PageParams, SortKey
+from fasttrack.audit.models import Purpose
+from fasttrack.cases.access import cases_for, get_case_for
+from fasttrack.cases.clock import INFORMATIONAL_KEYS
+from fasttrack.cases.models import Answers, CaseDeadline, DeadlineStatus, FastTrackCase
+from fasttrack.cases.queries import answers_visible_to, deadlines_for, meetings_for
+from fasttrack.lib.rules.keys import DeadlineKey
+from fasttrack.people.models import EMPLOYER_ROLES, Role, membership_of
+
+router = Router(tags=["cases"])
+
+# Why each role reads a case; the employee sees the label in "who has seen my
+# data" (R-26). The same purposes as the web case page.
+PURPOSE = {
+    Role.EMPLOYER: Purpose.EMPLOYER_FOLLOWUP,
+    Role.MANAGER: Purpose.EMPLOYER_FOLLOWUP,
+    Role.EMPLOYEE: Purpose.OWN_DATA,
+    Role.DOCTOR: Purpose.MEDICAL_CERTIFICATE,
+    Role.CASEWORKER: Purpose.CASE_WORK,
+    Role.JOBCENTRE_MANAGER: Purpose.SUPERVISION,
+}
+
+
+# --- schemas --------------------------------------------------------------------
+
+
+class EmployeeOut(Schema):
+    name: str = Field(description="The employee's name.", examples=["Janni Mikkelsen"])
+
+
+class CaseEmployerOut(Schema):
+    cvr: str = Field(description="The employer's CVR number, 8 digits.", examples=["29887659"])
+    name: str = Field(description="The employer's name.", examples=["Nordisk Fabrik A/S"])
+
+
+class MunicipalityOut(Schema):
+    code: str = Field(description="The municipality's 3-digit code.", examples=["101"])
+    name: str = Field(description="The municipality's name.", examples=["København"])
+
+
+class AnswersOut(Schema):
+    affected_functions: str = Field(
+        description="Which job functions the illness affects.",
+        examples=["Lifting and standing for long periods."],
+    )
+    affected_duration: str = Field(
+        description="How long the work has been affected.", examples=["Since early September."]
+    )
+    adjustments_tried: str = Field(
+        description="Which adjustments have been tried.",
+        examples=["Shorter shifts for two weeks."],
+    )
+    given_at: datetime = Field(
+        description="When the answers were given (ISO 8601 with offset).",
+        examples=["2026-11-02T09:15:00+01:00"],
+    )
+
+
+class CaseAnswersOut(Schema):
+    employer: AnswersOut | None = Field(
+        description="The employer's answers to the three questions; null if none were given."
+    )
+    employee: AnswersOut | None = Field(
+        description=(
+            "The employee's answers; null if none were given, and always null for the "
+            "employer and the nearest manager (R-09)."
+        )
+    )
+
+
+class DeadlineOut(Schema):
+    key: str = Field(
+        description="Which milestone: " + ", ".join(k.value for k in DeadlineKey) + ".",
+        examples=["employee_consent"],
+    )
+    due: date | None = Field(
+        description="The last day (YYYY-MM-DD); null when it cannot be computed yet.",
+        examples=["2026-11-16"],
+    )
+    basis: str = Field(description="The legal basis.", examples=["bek. 1710 § 6"])
+    status: str = Field(description="pending, met, missed or not_applicable.", examples=["pending"])
+    met_on: date | None = Field(
+        description="The day the milestone was met; null until then.", examples=[None]
+    )
+
+
+class NextDeadlineOut(Schema):
+    key: str = Field(
+        description="The milestone of the next deadline.", examples=["employee_consent"]
+    )
+    due: date = Field(description="Its last day (YYYY-MM-DD).", examples=["2026-11-16"])
+
+
+class MeetingOut(Schema):
+    id: int = Field(description="The meeting's ID.", examples=[7])
+    kind: str = Field(
+        description="first_conversation or retention_meeting.", examples=["first_conversation"]
+    )
+    state: str = Field(description="booked, held or cancelled.", examples=["booked"])
+    starts_at: datetime = Field(
+        description="When it starts (ISO 8601 with offset).",
+        examples=["2026-11-20T10:00:00+01:00"],
+    )
+    location: str = Field(description="Where; empty for a video meeting.", examples=["Jobcenter"])
+    video_url: str = Field(description="The video link; empty if none.", examples=[""])
+    held_on: date | None = Field(
+        description="The day it was held; null until then.", examples=[None]
+    )
+
+
+class CaseSummaryOut(Schema):
+    id: int = Field(description="The case's ID.", examples=[42])
+    state: str = Field(
+        description="awaiting_consent, active, declined, withdrawn or closed.",
+        examples=["awaiting_consent"],
+    )
+    requested_by: str = Field(
+        description="Who requested Fast track: employer, employee or caseworker.",
+        examples=["employer"],
+    )
+    requested_on: date = Field(description="The request's date.", examples=["2026-11-02"])
+    first_absence_day: date = Field(
+        description="The first day of the absence (D0).", examples=["2026-10-28"]
+    )
+    employee: EmployeeOut = Field(description="The employee (never the CPR number).")
+    employer: CaseEmployerOut | None = Field(
+        description="The employer; null for an employee without one."
+    )
+    municipality: MunicipalityOut = Field(description="The municipality that runs the case.")
+    next_deadline: NextDeadlineOut | None = Field(
+        description="The earliest pending deadline the user may see; null if none."
+    )
+
+
+class CaseOut(CaseSummaryOut):
+    answers: CaseAnswersOut = Field(
+        description="Both parties' answers, as far as the user may see them."
+    )
+    deadlines: list[DeadlineOut] = Field(
+        description=(
+            "The case's deadlines, earliest first, those no longer applying last. The employer "
+            "side does not see the medical certificate's (R-18)."
+        )
+    )
+    meetings: list[MeetingOut] = Field(description="The meetings booked for the case.")
+
+
+class CasePage(Page[CaseSummaryOut]):
+    """A page of cases, the most urgent first."""
+
+
+# --- building the JSON ------------------------------------------------------------
+
+
+def _visible_deadlines(deadlines: list[CaseDeadline], role: Role) -> list[CaseDeadline]:
+    if role in EMPLOYER_ROLES:
+        # Not even that a certificate was asked for reaches the employer (R-18).
+        deadlines = [d for d in deadlines if d.key != DeadlineKey.MEDICAL_CERTIFICATE]
+    return sorted(deadlines, key=lambda d: d.status == DeadlineStatus.NOT_APPLICABLE)
+
+
+def _next_deadline(deadlines: list[CaseDeadline]) -> dict[str, Any] | None:
+    pending = [
+        d
+        for d in deadlines
+        if d.status == DeadlineStatus.PENDING
+        and d.due_on is not None
+        and d.key not in INFORMATIONAL_KEYS
+    ]
+    first = min(pending, key=lambda d: (d.due_on or date.max, d.pk), default=None)
+    return None if first is None else {"key": first.key, "due": first.due_on}
+
+
+def _summary(case: FastTrackCase, deadlines: list[CaseDeadline]) -> dict[str, Any]:
+    absence = case.absence
+    employer = absence.employer
+    return {
+        "id": case.pk,
+        "state": case.state,
+        "requested_by": case.requested_by,
+        "requested_on": case.requested_on,
+        "first_absence_day": absence.first_absence_day,
+        "employee": {"name": absence.person.name},
+        "employer": None if employer is None else {"cvr": employer.cvr, "name": employer.name},
+        "municipality": {"code": case.municipality.code, "name": case.municipality.name},
+        "next_deadline": _next_deadline(deadlines),
+    }
+
+
+def _answers_out(answers: Answers | None) -> dict[str, Any] | None:
+    if answers is None:
+        return None
+    return {
+        "affected_functions": answers.affected_functions,
+        "affected_duration": answers.affected_duration,
+        "adjustments_tried": answers.adjustments_tried,
+        "given_at": answers.given_at,
+    }
+
+
+def case_out(case: FastTrackCase, role: Role) -> dict[str, Any]:
+    """The whole case as ``role`` may see it."""
+    deadlines = _visible_deadlines(list(deadlines_for(case)), role)
+    answers = answers_visible_to(role, case)
+    meetings = [] if role == Role.DOCTOR else list(meetings_for(case).order_by("starts_at", "pk"))
+    return {
+        **_summary(case, deadlines),
+        "answers": {party: _answers_out(given) for party, given in answers.items()},
+        "deadlines": [
+            {
+                "key": d.key,
+                "due": d.due_on,
+                "basis": d.basis,
+                "status": d.status,
+                "met_on": d.met_on,
+            }
+            for d in deadlines
+        ],
+        "meetings": [
+            {
+                "id": m.pk,
+                "kind": m.kind,
+                "state": m.state,
+                "starts_at": m.starts_at,
+                "location": m.location,
+                "video_url": m.video_url,
+                "held_on": m.held_on,
+            }
+            for m in meetings
+        ],
+    }
+
+
+def read_case(request: HttpRequest, case_id: int) -> tuple[FastTrackCase, Role]:
+    """The case for the token's user, or 404; the read is logged with the role's purpose."""
+    user = token_of(request).user
+    membership = membership_of(user)
+    purpose = PURPOSE.get(Role(membership.role), Purpose.CASE_WORK) if membership else ""
+    return get_case_for(user, case_id, purpose=purpose, request=request)
+
+
+# --- GET /cases, GET /cases/{id} -----------------------------------------------------
+
+CASES = CursorPaginator("cases", SortKey("next_deadline_on"), SortKey("id"))
+
+
+@router.get(
+    "/cases",
+    response=CasePage,
+    summary="List my cases",
+    description=(
+        "The cases the user may see (R-28), the most urgent first: by the next deadline, "
+        "cases without one last. The employer sees its own requests, the nearest manager "
+        "the cases they are nearest manager in, the employee their own, the doctor those "
+        "their clinic was asked about, the jobcentre its municipality's. Paginated with "
+        "`limit` and `cursor`."
+    ),
+)
+def list_cases(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
+    user = token_of(request).user
+    membership = membership_of(user)
+    assert membership is not None  # the authentication refuses users without a role
+    role = Role(membership.role)
+    queryset = (
+        cases_for(user)
+        .select_related("absence__person", "absence__employer", "municipality")
+        .prefetch_related(
+            Prefetch("deadlines", queryset=CaseDeadline.objects.order_by("due_on", "id"))
+        )
+    )
+    page = CASES.page(queryset, cursor=params.cursor, limit=params.limit)
+    items = [
+        _summary(case, _visible_deadlines(list(case.deadlines.all()), role)) for case in page.items
+    ]
+    return {"items": items, "next": page.next}
+
+
+@router.get(
+    "/cases/{case_id}",
+    response=CaseOut,
+    summary="Read a case",
+    description=(
+        "The case with its parties, answers, deadlines and meetings, as the user may see "
+        "it. The employer and the nearest manager get `answers.employee` as null and "
+        "nothing about health (R-09, R-18). 404 for a case that does not exist or is not "
+        "the user's. The read is logged (R-25)."
+    ),
+)
+def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    case, role = read_case(request, case_id)
+    return case_out(case, role)
