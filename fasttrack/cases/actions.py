@@ -5,8 +5,8 @@ table and the actor's right, makes the change, writes the history with old and
 new values, and recomputes the deadlines. Views, API endpoints, commands,
 fixtures and tests all go through here; nothing else writes case rows.
 
-Letters and reminders (R-10) will be enqueued here, in the same transaction as
-the change that causes them, once the outbox exists.
+Each action that tells someone something makes one ``letters.send`` call,
+inside its transaction: the letters commit with the change or not at all.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from fasttrack.audit.history import record_event
 from fasttrack.audit.verbs import EventVerb
-from fasttrack.cases import clock
+from fasttrack.cases import clock, letters
 from fasttrack.cases.access import role_in_case
 from fasttrack.cases.errors import (
     AnswersAlreadyGiven,
@@ -364,6 +364,8 @@ def _open_case(
         _save_answers(case, party=party, answers=answers, actor=actor)
     if not by_employer:
         _save_consent(case, accepted=True, on=today, late=False, channel=channel, actor=actor)
+    else:
+        letters.send(letters.consent_request(case))
     return _finish(case, actor, today=today)
 
 
@@ -455,6 +457,7 @@ def _consent(
     )
     if accepted:
         _save_answers(case, party=Party.EMPLOYEE, answers=answers, actor=actor)
+    letters.send(letters.consent_answered(case, accepted=accepted, late=late))
 
 
 def _answer_request(
@@ -630,6 +633,7 @@ def request_certificate(
             new={"requested_on": _iso(on), "due_on": _iso(deadline.due)},
             visible_to_employer=False,
         )
+        letters.send(letters.certificate_requested(case, certificate_request))
         _finish(case, actor, today=on)
     return certificate_request
 
@@ -677,6 +681,7 @@ def record_certificate(
             new={"received_on": _iso(timezone.localdate(received_at))},
             visible_to_employer=False,
         )
+        letters.send(letters.certificate_received(case, certificate_request))
         _finish(case, actor, today=timezone.localdate(received_at))
     return certificate
 
@@ -741,6 +746,7 @@ def book_meeting(
             actor=actor,
             new={"meeting_id": meeting.pk, "kind": kind.value, "starts_at": starts_at.isoformat()},
         )
+        letters.send(letters.meeting_booked(case, meeting))
         _finish(case, actor)
     return meeting
 
@@ -892,6 +898,7 @@ def close(
             new={"state": new, "outcome": outcome.value, "closed_on": _iso(today)},
             note=note.strip(),
         )
+        letters.send(letters.case_closed(case))
         return _finish(case, actor, today=today)
 
 

@@ -1,0 +1,375 @@
+"""The letters each action sends: pure builders, one per kind (R-10, R-15, R-18).
+
+Each builder reads the case and returns the ``Letter`` values to put in the
+outbox; ``send`` enqueues them and must run inside the action's transaction,
+so a letter exists exactly when the change that caused it was committed.
+
+The text of every kind lives in one template per language,
+``notifications/<kind>.<language>.txt``: the first line is the subject, the
+rest the body. Nothing medical goes into any body (R-18): a notification only
+says that something happened and where to read it, and the employer's letters
+never carry the employee's answers either (R-09).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from fasttrack.cases.models import Answers, FastTrackCase, Party
+from fasttrack.lib.ics import meeting_invitation
+from fasttrack.lib.rules import QUESTION_KEYS, employee_consent, question_set, rule_set_by_version
+from fasttrack.notifications.outbox import Attachment, enqueue_message, ics_attachment
+from fasttrack.people.models import Membership, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from fasttrack.medical.models import CertificateRequest
+    from fasttrack.meetings.models import Meeting
+
+MEETING_LENGTH = timedelta(hours=1)
+# The calendar entry's title, in Danish: every participant's calendar shows it.
+_MEETING_SUMMARY = {
+    "first_conversation": "Opfølgningssamtale i Fast track",
+    "retention_meeting": "Fastholdelsesmøde i Fast track",
+}
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One message for the outbox, with everything ``enqueue_message`` needs."""
+
+    dedupe_key: str
+    kind: str
+    channel: str
+    subject: str
+    body_text: str
+    case_id: int
+    recipient_user: Any = None
+    recipient_person: Any = None
+    recipient_address: str = ""
+    language: str = "da"
+    attachments: Sequence[Attachment] = field(default_factory=tuple)
+    to_employer: bool = False
+
+
+def send(letters: Iterable[Letter]) -> None:
+    """Put the letters in the outbox; call inside the action's ``transaction.atomic()``."""
+    for letter in letters:
+        enqueue_message(
+            dedupe_key=letter.dedupe_key,
+            kind=letter.kind,
+            channel=letter.channel,
+            subject=letter.subject,
+            body_text=letter.body_text,
+            recipient_user=letter.recipient_user,
+            recipient_person=letter.recipient_person,
+            recipient_address=letter.recipient_address,
+            language=letter.language,
+            attachments=letter.attachments,
+            case_id=letter.case_id,
+            to_employer=letter.to_employer,
+        )
+
+
+# --- rendering and recipients ----------------------------------------------------
+
+
+def render(kind: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
+    """The subject (first line) and body of ``kind`` in ``language``."""
+    text = render_to_string(f"notifications/{kind}.{language}.txt", context)
+    subject, _, body = text.strip().partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
+def _key(case: FastTrackCase, kind: str, recipient: str, *extra: object) -> str:
+    return ":".join(["case", str(case.pk), kind, recipient, *(str(e) for e in extra)])
+
+
+def _employee_user(case: FastTrackCase) -> User | None:
+    membership = (
+        Membership.objects.filter(person=case.absence.person, role=Role.EMPLOYEE)
+        .select_related("user")
+        .first()
+    )
+    return membership.user if membership else None
+
+
+def _users(**filters: Any) -> list[User]:
+    return list(get_user_model().objects.filter(is_active=True, **filters).order_by("pk"))
+
+
+def _hr_users(case: FastTrackCase) -> list[User]:
+    if case.absence.employer_id is None:
+        return []
+    return _users(membership__role=Role.EMPLOYER, membership__employer=case.absence.employer_id)
+
+
+def _common(case: FastTrackCase) -> dict[str, Any]:
+    person = case.absence.person
+    return {
+        "case": case,
+        "person_name": person.name,
+        "employer_name": case.absence.employer.name if case.absence.employer else "",
+        "jobcentre": case.municipality.jobcentre_name,
+        "jobcentre_phone": case.municipality.jobcentre_phone,
+    }
+
+
+def _employee_language(case: FastTrackCase) -> str:
+    return case.absence.person.preferred_language or "da"
+
+
+def _to_employee(
+    case: FastTrackCase, kind: str, context: dict[str, Any], *, digital_post: bool
+) -> list[Letter]:
+    """Inbox for an employee with a login; Digital Post when asked or without one."""
+    person = case.absence.person
+    language = _employee_language(case)
+    subject, body = render(kind, language, context)
+    user = _employee_user(case)
+    letters = []
+    if digital_post or user is None:
+        letters.append(
+            Letter(
+                dedupe_key=_key(case, kind, "person", person.pk, "digital_post"),
+                kind=kind,
+                channel="digital_post",
+                subject=subject,
+                body_text=body,
+                case_id=case.pk,
+                recipient_person=person,
+                language=language,
+            )
+        )
+    if user is not None:
+        letters.append(
+            Letter(
+                dedupe_key=_key(case, kind, "employee", user.pk),
+                kind=kind,
+                channel="inbox",
+                subject=subject,
+                body_text=body,
+                case_id=case.pk,
+                recipient_user=user,
+                language=language,
+            )
+        )
+    return letters
+
+
+def _inbox(
+    case: FastTrackCase,
+    kind: str,
+    users: Iterable[User],
+    recipient: str,
+    context: dict[str, Any],
+    *,
+    to_employer: bool = False,
+    version: object = None,
+) -> list[Letter]:
+    subject, body = render(kind, "da", context)
+    extra = () if version is None else (version,)
+    return [
+        Letter(
+            dedupe_key=_key(case, kind, recipient, user.pk, *extra),
+            kind=kind,
+            channel="inbox",
+            subject=subject,
+            body_text=body,
+            case_id=case.pk,
+            recipient_user=user,
+            to_employer=to_employer,
+        )
+        for user in users
+    ]
+
+
+def _caseworkers(case: FastTrackCase) -> list[User]:
+    return [case.caseworker] if case.caseworker is not None else []
+
+
+def _answers(case: FastTrackCase, party: Party, language: str) -> list[dict[str, str]]:
+    given = Answers.objects.filter(case=case, party=party).first()
+    if given is None:
+        return []
+    questions = question_set(given.question_set_version).questions
+    return [
+        {"question": questions[key].text(language), "answer": getattr(given, key) or "-"}  # type: ignore[arg-type]
+        for key in QUESTION_KEYS
+    ]
+
+
+# --- the letters -------------------------------------------------------------------
+
+
+def consent_request(case: FastTrackCase) -> list[Letter]:
+    """R-10, R-11: the employee is told at once, with the employer's answers."""
+    assert case.consent_letter_sent_on is not None
+    rule_set = rule_set_by_version(case.rule_set_version)
+    deadline = employee_consent(rule_set, case.consent_letter_sent_on)
+    context = {
+        **_common(case),
+        "employer_answers": _answers(case, Party.EMPLOYER, _employee_language(case)),
+        "due_on": deadline.due,
+        "banking_days": rule_set.consent_banking_days,
+        "basis": deadline.basis,
+    }
+    return _to_employee(case, "consent_request", context, digital_post=True)
+
+
+def consent_answered(case: FastTrackCase, *, accepted: bool, late: bool) -> list[Letter]:
+    """The employer and the caseworker learn the answer, never the employee's answers."""
+    kind = (
+        "consent_late" if accepted and late else "consent_given" if accepted else "consent_declined"
+    )
+    context = _common(case)
+    return [
+        *_inbox(case, kind, _hr_users(case), "employer", context, to_employer=True),
+        *_inbox(case, kind, _caseworkers(case), "caseworker", context),
+    ]
+
+
+def certificate_requested(
+    case: FastTrackCase, certificate_request: CertificateRequest
+) -> list[Letter]:
+    """R-15: the clinic gets the request with both parties' answers; the employee a reminder."""
+    clinic_context = {
+        **_common(case),
+        "due_on": certificate_request.due_on,
+        "employer_answers": _answers(case, Party.EMPLOYER, "da"),
+        "employee_answers": _answers(case, Party.EMPLOYEE, "da"),
+    }
+    doctors = _users(membership__role=Role.DOCTOR, membership__clinic=certificate_request.clinic_id)
+    employee_context = {**_common(case), "due_on": certificate_request.due_on}
+    return [
+        *_inbox(
+            case,
+            "certificate_request",
+            doctors,
+            "doctor",
+            clinic_context,
+            version=certificate_request.pk,
+        ),
+        *[
+            _versioned(letter, certificate_request.pk)
+            for letter in _to_employee(
+                case, "see_your_doctor", employee_context, digital_post=False
+            )
+        ],
+    ]
+
+
+def _versioned(letter: Letter, version: object) -> Letter:
+    return replace(letter, dedupe_key=f"{letter.dedupe_key}:{version}")
+
+
+def certificate_received(
+    case: FastTrackCase, certificate_request: CertificateRequest
+) -> list[Letter]:
+    """The caseworker learns that it arrived; what it says stays on the case (R-18)."""
+    return _inbox(
+        case,
+        "certificate_received",
+        _caseworkers(case),
+        "caseworker",
+        _common(case),
+        version=certificate_request.pk,
+    )
+
+
+def meeting_booked(case: FastTrackCase, meeting: Meeting) -> list[Letter]:
+    """An invitation per participant with a login: inbox, and e-mail with ICS."""
+    from fasttrack.people.models import membership_of
+
+    letters: list[Letter] = []
+    starts_at = timezone.localtime(meeting.starts_at)
+    participants = list(meeting.participants.select_related("user").order_by("pk"))
+    ics = meeting_invitation(
+        uid=f"meeting-{meeting.pk}@fasttrack",
+        sequence=0,
+        method="REQUEST",
+        starts_at=meeting.starts_at,
+        ends_at=meeting.starts_at + MEETING_LENGTH,
+        summary=_MEETING_SUMMARY.get(meeting.kind, "Fast track"),
+        location=meeting.location,
+        url=meeting.video_url,
+        organizer=(case.municipality.jobcentre_name, _organizer_email(case)),
+        attendees=[
+            (p.name, p.user.email, "REQ-PARTICIPANT")
+            for p in participants
+            if p.user is not None and "@" in p.user.email
+        ],
+    )
+    for participant in participants:
+        user = participant.user
+        if user is None:
+            continue
+        membership = membership_of(user)
+        is_employee = membership is not None and membership.role == Role.EMPLOYEE
+        language = _employee_language(case) if is_employee else "da"
+        context = {
+            **_common(case),
+            "meeting": meeting,
+            "kind": meeting.kind,
+            "starts_at": starts_at,
+            "name": participant.name,
+        }
+        subject, body = render("meeting_invitation", language, context)
+        to_employer = membership is not None and membership.is_employer_side
+        base: dict[str, Any] = {
+            "kind": "meeting_invitation",
+            "subject": subject,
+            "body_text": body,
+            "case_id": case.pk,
+            "recipient_user": user,
+            "language": language,
+            "to_employer": to_employer,
+        }
+        letters.append(
+            Letter(
+                dedupe_key=_key(case, "meeting_invitation", "user", user.pk, meeting.pk, "inbox"),
+                channel="inbox",
+                **base,
+            )
+        )
+        if _email(participant):
+            letters.append(
+                Letter(
+                    dedupe_key=_key(
+                        case, "meeting_invitation", "user", user.pk, meeting.pk, "email"
+                    ),
+                    channel="email",
+                    recipient_address=user.email,
+                    attachments=(ics_attachment(ics),),
+                    **base,
+                )
+            )
+    return letters
+
+
+def _email(participant: Any) -> bool:
+    return participant.user is not None and "@" in (participant.user.email or "")
+
+
+def _organizer_email(case: FastTrackCase) -> str:
+    return case.municipality.jobcentre_email or "noreply@fasttrack.invalid"
+
+
+def case_closed(case: FastTrackCase) -> list[Letter]:
+    """Every party learns that Fast track has ended and how."""
+    context = {**_common(case), "outcome": case.get_outcome_display()}
+    managers = [case.nearest_manager] if case.nearest_manager is not None else []
+    hr = [u for u in _hr_users(case) if u not in managers]
+    return [
+        *_to_employee(case, "case_closed", context, digital_post=False),
+        *_inbox(case, "case_closed", [*hr, *managers], "employer", context, to_employer=True),
+        *_inbox(case, "case_closed", _caseworkers(case), "caseworker", context),
+    ]
