@@ -11,19 +11,44 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import BaseModel, StrictBool, field_validator
 
 from fasttrack.api.auth import token_of
+from fasttrack.api.idempotency import idempotent
 from fasttrack.api.pagination import CursorPaginator, Page, PageParams, SortKey
+from fasttrack.api.problems import InvalidInput
+from fasttrack.audit.access import AccessAction, log_access
 from fasttrack.audit.models import Purpose
+from fasttrack.cases import actions
 from fasttrack.cases.access import cases_for, get_case_for
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
-from fasttrack.cases.models import Answers, CaseDeadline, DeadlineStatus, FastTrackCase
+from fasttrack.cases.errors import NotPermitted
+from fasttrack.cases.models import (
+    Answers,
+    CaseDeadline,
+    Channel,
+    DeadlineStatus,
+    FastTrackCase,
+    Requester,
+)
 from fasttrack.cases.queries import answers_visible_to, deadlines_for, meetings_for
+from fasttrack.lib.cpr import mask_cpr
 from fasttrack.lib.rules.keys import DeadlineKey
-from fasttrack.people.models import EMPLOYER_ROLES, Role, membership_of
+from fasttrack.people.models import (
+    EMPLOYER_ROLES,
+    Employer,
+    Employment,
+    Membership,
+    Person,
+    Role,
+    membership_of,
+)
+from fasttrack.people.validators import clean_cpr, clean_cvr
 
 router = Router(tags=["cases"])
 
@@ -307,3 +332,203 @@ def list_cases(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any
 def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     case, role = read_case(request, case_id)
     return case_out(case, role)
+
+
+# --- POST /cases ------------------------------------------------------------------------
+
+
+class AnswersIn(BaseModel):
+    # A plain pydantic model: ninja's Schema would read attributes off any
+    # value, so a list or a string would pass as answers.
+    affected_functions: str = Field(
+        "",
+        max_length=5000,
+        description="Which job functions the illness affects.",
+        examples=["Lifting and standing for long periods."],
+    )
+    affected_duration: str = Field(
+        "",
+        max_length=5000,
+        description="How long the work has been affected.",
+        examples=["Since early September."],
+    )
+    adjustments_tried: str = Field(
+        "",
+        max_length=5000,
+        description="Which adjustments have been tried.",
+        examples=["Shorter shifts for two weeks."],
+    )
+
+
+class CaseRequestIn(Schema):
+    employee_cpr: str | None = Field(
+        None,
+        max_length=11,
+        description=(
+            "The employee's CPR number (10 digits, a hyphen after the sixth allowed). "
+            "Required for the employer and the caseworker; the employee leaves it out. "
+            "It is never sent back."
+        ),
+        examples=["1203814562"],
+    )
+    first_absence_day: date = Field(
+        description="The first day of the absence (D0), YYYY-MM-DD.", examples=["2026-10-28"]
+    )
+    expects_over_8_weeks: StrictBool = Field(
+        description=(
+            "Whether the absence is expected to last more than 8 weeks from D0; Fast track "
+            "needs true (R-01, R-04)."
+        ),
+        examples=[True],
+    )
+    answers: AnswersIn | None = Field(
+        None,
+        description=(
+            "The requesting party's answers to the three questions (optional for the "
+            "employer, R-06; the employee must answer)."
+        ),
+    )
+    employer_cvr: str | None = Field(
+        None,
+        max_length=10,
+        description=(
+            "The employer's CVR number. The employer may leave it out (its own is used); "
+            "the employee and the caseworker give it unless the employee has no employer."
+        ),
+        examples=["29887659"],
+    )
+
+    @field_validator("first_absence_day", mode="before")
+    @classmethod
+    def _a_date_text(cls, value: Any) -> Any:
+        # JSON has no dates: only the text YYYY-MM-DD, not a number of seconds.
+        if not isinstance(value, (str, date)):
+            raise ValueError("Enter a date as YYYY-MM-DD.")
+        return value
+
+
+_UNKNOWN_EMPLOYEE = _("We cannot find an employee with this CPR number here. Check the number.")
+_UNKNOWN_EMPLOYER = _("No employer with this CVR number uses Fasttrack. Check the number.")
+_REQUESTER = {
+    Role.EMPLOYER: Requester.EMPLOYER,
+    Role.EMPLOYEE: Requester.EMPLOYEE,
+    Role.CASEWORKER: Requester.CASEWORKER,
+}
+
+
+def _cpr(payload: CaseRequestIn) -> str:
+    if not payload.employee_cpr:
+        raise InvalidInput({"employee_cpr": [_("This field is required.")]})
+    try:
+        return clean_cpr(payload.employee_cpr)
+    except ValidationError as error:
+        raise InvalidInput({"employee_cpr": error.messages}) from error
+
+
+def _employer_by_cvr(cvr: str) -> Employer:
+    try:
+        number = clean_cvr(cvr)
+    except ValidationError as error:
+        raise InvalidInput({"employer_cvr": error.messages}) from error
+    employer = Employer.objects.filter(cvr=number).first()
+    if employer is None:
+        raise InvalidInput({"employer_cvr": [_UNKNOWN_EMPLOYER]})
+    return employer
+
+
+def _log_search(request: HttpRequest, person: Person | None, number: str) -> None:
+    # Looking someone up by CPR number is a search of personal data (R-25).
+    log_access(
+        user=request.user,
+        action=AccessAction.SEARCH,
+        purpose=Purpose.REQUEST,
+        person=person,
+        criterion=mask_cpr(number),
+        request=request,
+    )
+
+
+def _parties(
+    request: HttpRequest, membership: Membership, payload: CaseRequestIn
+) -> tuple[Person, Employer | None]:
+    """The employee and employer the request is about, as the requester may name them.
+
+    An unknown CPR number and someone the requester may not act for get the
+    same message, so the API never tells who exists (R-28, R-29)."""
+    role = Role(membership.role)
+    if role == Role.EMPLOYEE:
+        assert membership.person is not None
+        person = membership.person
+        if payload.employee_cpr and _cpr(payload) != person.cpr:
+            raise InvalidInput({"employee_cpr": [_UNKNOWN_EMPLOYEE]})
+        employer = _employer_by_cvr(payload.employer_cvr) if payload.employer_cvr else None
+        return person, employer
+    number = _cpr(payload)
+    if role == Role.EMPLOYER:
+        employer = membership.employer
+        assert employer is not None
+        if payload.employer_cvr and _employer_by_cvr(payload.employer_cvr) != employer:
+            raise InvalidInput({"employer_cvr": [_("This is not your employer's CVR number.")]})
+        employment = (
+            Employment.objects.filter(employer=employer, person__in=Person.objects.with_cpr(number))
+            .select_related("person")
+            .first()
+        )
+        found = employment.person if employment is not None else None
+        _log_search(request, found, number)
+        if found is None:
+            raise InvalidInput({"employee_cpr": [_UNKNOWN_EMPLOYEE]})
+        return found, employer
+    # The caseworker, for a citizen of their municipality.
+    found = (
+        Person.objects.with_cpr(number)
+        .filter(municipality_id=membership.municipality_id or 0)
+        .first()
+    )
+    _log_search(request, found, number)
+    if found is None:
+        raise InvalidInput({"employee_cpr": [_UNKNOWN_EMPLOYEE]})
+    employer = _employer_by_cvr(payload.employer_cvr) if payload.employer_cvr else None
+    return found, employer
+
+
+@router.post(
+    "/cases",
+    response={200: CaseOut, 201: CaseOut},
+    summary="Request Fast track",
+    description=(
+        "The employer (for its employee), the employee (for themself, without "
+        "`employee_cpr`) or the caseworker (for a citizen of their municipality) requests "
+        "Fast track for an absence. 201 with the new case; 200 with the existing case when "
+        "there is already one for the same absence (R-05): the request joins it. An unknown "
+        "CPR number, or someone the requester may not act for, is 422 on `employee_cpr` "
+        "with the same message either way. A request after the last valid day is 422 with "
+        "`rule_id` R-03 and the day in `detail`. Other roles get 403. Send an "
+        "`Idempotency-Key` so that a retry does not request twice."
+    ),
+)
+@idempotent
+def request_case(request: HttpRequest, payload: CaseRequestIn) -> Status:
+    user = token_of(request).user
+    membership = membership_of(user)
+    assert membership is not None
+    role = Role(membership.role)
+    if role not in _REQUESTER:
+        raise PermissionDenied
+    person, employer = _parties(request, membership, payload)
+    answers = payload.answers.model_dump() if payload.answers is not None else None
+    try:
+        case, created = actions.request_fast_track(
+            actor=user,
+            person=person,
+            employer=employer,
+            first_absence_day=payload.first_absence_day,
+            expects_over_8_weeks=payload.expects_over_8_weeks,
+            # The answers are optional (R-06): none given is no answers, not blanks.
+            answers=answers if answers and any(answers.values()) else None,
+            requested_by=_REQUESTER[role],
+            channel=Channel.API,
+        )
+    except NotPermitted as error:
+        raise InvalidInput({"employee_cpr": [_UNKNOWN_EMPLOYEE]}) from error
+    return Status(201 if created else 200, case_out(case, role))

@@ -34,6 +34,7 @@ def test_it_lists_the_endpoints_that_exist(schema):
         "DELETE /api/v1/me/tokens/{prefix}",
         "GET /api/v1/cases",
         "GET /api/v1/cases/{case_id}",
+        "POST /api/v1/cases",
     }
 
 
