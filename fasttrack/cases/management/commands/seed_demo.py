@@ -13,7 +13,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from fasttrack.cases.demo import build_demo_cases
+from fasttrack.notifications.delivery import deliver
+from fasttrack.notifications.models import Message
 from fasttrack.people.demo import DEMO_PASSWORD, DEMO_USERS, build_demo_world
+
+
+def _deliver_demo_letters() -> None:
+    """Deliver the demo cases' letters now, so the demo users find them in
+    their inboxes even when no worker runs beside the server. Their tasks stay
+    queued; a worker that picks one up later finds the message already sent."""
+    queued = Message.objects.filter(status=Message.Status.QUEUED).order_by("pk")
+    for message_id in queued.values_list("pk", flat=True):
+        deliver(message_id)
 
 
 class Command(BaseCommand):
@@ -36,6 +47,7 @@ class Command(BaseCommand):
             )
         world = build_demo_world()
         cases = build_demo_cases(world)
+        _deliver_demo_letters()
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo world ready (%(users)d new users, %(cases)d new cases).")
