@@ -10,6 +10,7 @@ urlpatterns = [
     path("log-ud/", views.LogoutView.as_view(), name="logout"),
     path("", include("fasttrack.web.urls_jobcentre")),
     path("", include("fasttrack.web.urls_parties")),
+    path("", include("fasttrack.web.urls_inbox")),
     path("tilgaengelighed/", views.accessibility, name="accessibility"),
     path("privatliv/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),

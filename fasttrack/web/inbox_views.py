@@ -1,0 +1,38 @@
+"""The in-app inbox: every party's letters from the outbox, newest first."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from fasttrack.notifications.models import InboxItem
+from fasttrack.notifications.outbox import mark_inbox_item_read
+from fasttrack.people.models import Role
+from fasttrack.web.access import require_role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+PAGE_SIZE = 25
+
+
+@require_role(*Role)
+def inbox(request: HttpRequest) -> HttpResponse:
+    items = InboxItem.objects.filter(user=cast("User", request.user)).only(
+        "subject", "created_at", "read_at", "case_id"
+    )
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("side"))
+    return render(request, "web/inbox/list.html", {"page_obj": page})
+
+
+@require_role(*Role)
+def inbox_item(request: HttpRequest, item_id: int) -> HttpResponse:
+    # Someone else's item answers 404, like any page a user may not see (R-28).
+    item = get_object_or_404(InboxItem, pk=item_id, user_id=request.user.pk)
+    if item.read_at is None:
+        mark_inbox_item_read(item.pk)
+        item.refresh_from_db(fields=["read_at"])
+    return render(request, "web/inbox/item.html", {"item": item})

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from fasttrack.notifications.models import InboxItem
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def unread_inbox_count(context: dict[str, Any]) -> int:
+    """How many of the logged-in user's inbox items are unread, for the header link."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return InboxItem.objects.filter(user=user, read_at__isnull=True).count()
