@@ -69,6 +69,8 @@ run: demo
 	@echo
 	@echo "Fasttrack: http://$(HOST):$(PORT)/  (log in with a demo user above, password demo-fasttrack)"
 	@echo
+	@# The worker delivers letters beside the server and stops when it stops.
+	$(DEV_ENV) $(BIN)/fasttrack worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(DEV_ENV) $(BIN)/fasttrack runserver $(HOST):$(PORT)
 
 test: install-dev browser
