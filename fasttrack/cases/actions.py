@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -57,6 +58,7 @@ from fasttrack.cases.states import Action, State, require_transition
 from fasttrack.lib.rules import (
     QUESTION_KEYS,
     DeadlineKey,
+    banking_days_between,
     check_request,
     employee_consent,
     medical_certificate,
@@ -944,6 +946,42 @@ def mark_missed_deadlines(*, case_id: int, today: date) -> int:
         return len(overdue)
 
 
+def reminder_banking_days() -> tuple[int, ...]:
+    """How many banking days before a deadline its reminders go out, e.g. (2, 1)."""
+    return tuple(sorted(getattr(settings, "REMINDER_BANKING_DAYS", (2, 1)), reverse=True))
+
+
+def send_deadline_reminders(*, case_id: int, today: date) -> int:
+    """Remind whoever must act before the case's coming deadlines; how many letters.
+
+    The nearest reminder day that has come is used, so a sweep that skipped
+    a day still reminds; the dedupe key holds the day, so nothing goes twice.
+    """
+    with transaction.atomic():
+        case = (
+            FastTrackCase.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("absence__person", "absence__employer", "municipality")
+            .filter(pk=case_id)
+            .first()
+        )
+        if case is None or case.state in (State.CLOSED, State.WITHDRAWN):
+            return 0
+        reminders: list[letters.Letter] = []
+        for deadline in CaseDeadline.objects.filter(
+            case=case, status=DeadlineStatus.PENDING, due_on__gt=today
+        ):
+            assert deadline.due_on is not None
+            if today <= deadline.counts_from:
+                # The letter that started the clock went out today.
+                continue
+            left = banking_days_between(today, deadline.due_on)
+            days = [n for n in reminder_banking_days() if left <= n]
+            if days:
+                reminders += letters.deadline_reminder(case, deadline, min(days))
+        letters.send(reminders)
+        return len(reminders)
+
+
 __all__ = [
     "accept",
     "add_journal_note",
@@ -958,5 +996,6 @@ __all__ = [
     "record_plan",
     "request_certificate",
     "request_fast_track",
+    "send_deadline_reminders",
     "withdraw",
 ]

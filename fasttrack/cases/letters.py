@@ -22,7 +22,8 @@ from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from fasttrack.cases.models import Answers, FastTrackCase, Party
+from fasttrack.cases import clock
+from fasttrack.cases.models import Answers, CaseDeadline, FastTrackCase, Party
 from fasttrack.lib.ics import meeting_invitation
 from fasttrack.lib.rules import QUESTION_KEYS, employee_consent, question_set, rule_set_by_version
 from fasttrack.notifications.outbox import Attachment, enqueue_message, ics_attachment
@@ -373,3 +374,59 @@ def case_closed(case: FastTrackCase) -> list[Letter]:
         *_inbox(case, "case_closed", [*hr, *managers], "employer", context, to_employer=True),
         *_inbox(case, "case_closed", _caseworkers(case), "caseworker", context),
     ]
+
+
+# --- reminders before a deadline ------------------------------------------------------
+
+# Who must act before each deadline; the request window needs no reminder.
+_REMINDED_KEYS = frozenset(
+    {
+        "employee_consent",
+        "medical_certificate",
+        "first_followup_conversation",
+        "retention_meeting",
+        "employer_sick_absence_conversation",
+    }
+)
+
+
+def deadline_reminder(case: FastTrackCase, deadline: CaseDeadline, days: int) -> list[Letter]:
+    """A reminder ``days`` banking days before ``deadline`` to whoever must act.
+
+    The key carries the due date and the day, so a sweep that runs twice sends
+    nothing twice, and a moved deadline is reminded of again.
+    """
+    if deadline.key not in _REMINDED_KEYS or deadline.due_on is None:
+        return []
+    context = {
+        **_common(case),
+        "key": deadline.key,
+        "due_on": deadline.due_on,
+        "basis": deadline.basis,
+        "days": days,
+    }
+    version = f"{deadline.key}:{deadline.due_on.isoformat()}:{days}"
+    if deadline.key == "employee_consent":
+        return [
+            _versioned(letter, version)
+            for letter in _to_employee(case, "deadline_reminder", context, digital_post=False)
+        ]
+    if deadline.key == "medical_certificate":
+        current = clock.current_certificate_request(case)
+        if current is None:
+            return []
+        doctors = _users(membership__role=Role.DOCTOR, membership__clinic=current.clinic_id)
+        return _inbox(case, "deadline_reminder", doctors, "doctor", context, version=version)
+    if deadline.key == "employer_sick_absence_conversation":
+        return _inbox(
+            case,
+            "deadline_reminder",
+            _hr_users(case),
+            "employer",
+            context,
+            to_employer=True,
+            version=version,
+        )
+    return _inbox(
+        case, "deadline_reminder", _caseworkers(case), "caseworker", context, version=version
+    )

@@ -1,4 +1,5 @@
-"""Marks the deadlines that passed without being met (``fasttrack sweep``).
+"""Marks the deadlines that passed without being met and reminds before the coming ones
+(``fasttrack sweep``).
 
 Idempotent, and safe to run from several processes at once on PostgreSQL:
 each case is handled by whichever sweep gets its lock first.
@@ -6,11 +7,11 @@ each case is handled by whichever sweep gets its lock first.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
 
-from fasttrack.cases.actions import mark_missed_deadlines
+from fasttrack.cases.actions import mark_missed_deadlines, send_deadline_reminders
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
 from fasttrack.cases.models import CaseDeadline, DeadlineStatus
 
@@ -27,3 +28,23 @@ def sweep(*, today: date | None = None) -> int:
     )
     # One transaction per case: a long sweep never holds many locks at once.
     return sum(mark_missed_deadlines(case_id=case_id, today=today) for case_id in list(case_ids))
+
+
+# Far enough ahead to cover the longest reminder across Easter's closing days.
+_REMINDER_HORIZON_DAYS = 14
+
+
+def send_reminders(*, today: date | None = None) -> int:
+    """Send the reminders due today before coming deadlines; how many letters."""
+    today = today or timezone.localdate()
+    case_ids = (
+        CaseDeadline.objects.filter(
+            status=DeadlineStatus.PENDING,
+            due_on__gt=today,
+            due_on__lte=today + timedelta(days=_REMINDER_HORIZON_DAYS),
+        )
+        .values_list("case_id", flat=True)
+        .distinct()
+        .order_by("case_id")
+    )
+    return sum(send_deadline_reminders(case_id=case_id, today=today) for case_id in list(case_ids))

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from django.db import transaction
 
-from fasttrack.cases import actions, letters
+from fasttrack.cases import actions, letters, sweep
 from fasttrack.cases.models import FastTrackCase
 from fasttrack.notifications.models import Message
 from tests.cases.conftest import EMPLOYEE_ANSWERS, EMPLOYER_ANSWERS, JANNI_CPR, at
@@ -207,3 +207,84 @@ def test_it_renders_every_kind_in_both_languages(jannis_course):
             )
             assert subject.startswith("Fast track")
             assert body.strip()
+
+
+# Reminders before a deadline --------------------------------------------------------
+
+
+def _reminders(case: FastTrackCase) -> list[str]:
+    return sorted(
+        Message.objects.filter(case_id=case.pk, kind="deadline_reminder").values_list(
+            "dedupe_key", flat=True
+        )
+    )
+
+
+def test_it_reminds_the_employee_of_consent_2_and_1_banking_days_before_once_each(
+    employer_request, travel
+):
+    # Requested Monday 2 March; consent due Wednesday 4 March (2 banking days, R-11).
+    case = employer_request(first_absence_day=D0, today=REQUESTED)
+    consent = [k for k in _reminders(case) if "employee_consent" in k]
+    assert consent == []
+
+    # Not on the day of the letter itself, though 2 banking days are left.
+    sweep.send_reminders(today=REQUESTED)
+    assert not [k for k in _reminders(case) if "employee_consent" in k]
+
+    sweep.send_reminders(today=date(2026, 3, 3))
+    sweep.send_reminders(today=date(2026, 3, 3))
+    consent = [k for k in _reminders(case) if "employee_consent" in k]
+    janni = case.absence.person.membership.user_id
+    assert consent == [
+        f"case:{case.pk}:deadline_reminder:employee:{janni}:employee_consent:2026-03-04:1"
+    ]
+
+    sweep.send_reminders(today=date(2026, 3, 4))
+    assert len([k for k in _reminders(case) if "employee_consent" in k]) == 1
+
+
+def test_it_reminds_2_banking_days_before_a_longer_deadline(employer_request, personas, travel):
+    # The certificate is due 17 March: reminders on Friday 13 and Monday 16 March.
+    case = employer_request(first_absence_day=D0, today=REQUESTED)
+    travel(date(2026, 3, 3))
+    actions.accept(case=case, actor=personas.janni, answers=EMPLOYEE_ANSWERS)
+    actions.request_certificate(case=case, actor=personas.sagsbehandler)
+
+    for day in (12, 13, 14, 15, 16, 16):
+        sweep.send_reminders(today=date(2026, 3, day))
+
+    to_doctor = [k for k in _reminders(case) if "medical_certificate" in k]
+    assert [k.rsplit(":", 1)[1] for k in to_doctor] == ["1", "2"]
+    assert all(":doctor:" in k for k in to_doctor)
+
+
+def test_it_reminds_the_employer_of_its_own_conversation_without_health_data(
+    employer_request, personas
+):
+    # the employer's own sick-absence conversation is due D0 + 28 (23 March).
+    case = employer_request(first_absence_day=D0, today=REQUESTED)
+
+    sweep.send_reminders(today=date(2026, 3, 20))
+
+    sent = Message.objects.filter(case_id=case.pk, kind="deadline_reminder", to_employer=True)
+    assert [m.recipient_user for m in sent] == [personas.hr]
+    assert "23.03.2026" in sent[0].body_text
+
+
+def test_it_leaves_the_reminders_of_a_closed_case_unsent(jannis_course):
+    case = jannis_course()
+
+    assert sweep.send_reminders(today=date(2026, 3, 20)) == 0
+    assert _reminders(case) == []
+
+
+def test_it_takes_the_reminder_days_from_the_settings(employer_request, settings):
+    settings.REMINDER_BANKING_DAYS = (3,)
+    case = employer_request(first_absence_day=D0, today=REQUESTED)
+
+    # 4 banking days before the employer's own conversation on 23 March: none yet.
+    sweep.send_reminders(today=date(2026, 3, 17))
+    assert not [k for k in _reminders(case) if "employer_sick" in k]
+    sweep.send_reminders(today=date(2026, 3, 18))
+    assert [k.rsplit(":", 1)[1] for k in _reminders(case) if "employer_sick" in k] == ["3"]

@@ -11,11 +11,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from fasttrack.cases.sweep import sweep
+from fasttrack.cases.sweep import send_reminders, sweep
 
 
 class Command(BaseCommand):
-    help = "Mark pending deadlines whose due date has passed as missed."
+    help = (
+        "Mark pending deadlines whose due date has passed as missed, and remind whoever "
+        "must act before the coming ones."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -28,3 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         marked = sweep(today=options["today"])
         self.stdout.write(f"Marked {marked} deadline(s) as missed.")
+        # Reported only with -v 2: the first line is what cron mails read.
+        reminders = send_reminders(today=options["today"])
+        if options["verbosity"] >= 2:
+            self.stdout.write(f"Sent {reminders} reminder(s).")
