@@ -21,13 +21,18 @@ from pydantic import BaseModel, StrictBool, field_validator
 from fasttrack.api.auth import token_of
 from fasttrack.api.idempotency import idempotent
 from fasttrack.api.pagination import CursorPaginator, Page, PageParams, SortKey
-from fasttrack.api.problems import InvalidInput
+from fasttrack.api.problems import Conflict, InvalidInput
 from fasttrack.audit.access import AccessAction, log_access
 from fasttrack.audit.models import Purpose
 from fasttrack.cases import actions
 from fasttrack.cases.access import cases_for, get_case_for
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
-from fasttrack.cases.errors import NotPermitted
+from fasttrack.cases.errors import (
+    ConsentAlreadyGiven,
+    ConsentNotLate,
+    NotPermitted,
+    localized_message,
+)
 from fasttrack.cases.models import (
     Answers,
     CaseDeadline,
@@ -532,3 +537,97 @@ def request_case(request: HttpRequest, payload: CaseRequestIn) -> Status:
     except NotPermitted as error:
         raise InvalidInput({"employee_cpr": [_UNKNOWN_EMPLOYEE]}) from error
     return Status(201 if created else 200, case_out(case, role))
+
+
+# --- actions on a case ---------------------------------------------------------------
+
+
+class StateConflict(Conflict):
+    problem = "invalid-transition"
+
+
+def _acting_as(request: HttpRequest, case_id: int, allowed: Role) -> tuple[Any, FastTrackCase]:
+    """The user and the case, 404 for a non-party, 403 for a party without the right."""
+    case, role = read_case(request, case_id)
+    user = token_of(request).user
+    if role != allowed:
+        raise NotPermitted(role=role.value, action="act")
+    return user, case
+
+
+class ConsentIn(Schema):
+    accept: StrictBool = Field(
+        description="true to say yes to Fast track, false to say no (the normal track).",
+        examples=[True],
+    )
+    answers: AnswersIn | None = Field(
+        None,
+        description="The employee's answers to the three questions; required to accept (R-07).",
+    )
+
+
+@router.post(
+    "/cases/{case_id}/consent",
+    response=CaseOut,
+    summary="Answer the employer's request",
+    description=(
+        "The employee accepts Fast track (with their answers to the three questions, "
+        "R-07) or declines it (the normal track, R-13). An acceptance after the consent "
+        "deadline is recorded as late and waits for the caseworker's decision (R-12). "
+        "200 with the case; 409 when the case's state does not allow it or the employee "
+        "has already answered; 403 for the other parties; 404 for anyone else."
+    ),
+)
+@idempotent
+def answer_consent(request: HttpRequest, case_id: int, payload: ConsentIn) -> dict[str, Any]:
+    user, case = _acting_as(request, case_id, Role.EMPLOYEE)
+    try:
+        if payload.accept:
+            answers = payload.answers.model_dump() if payload.answers is not None else {}
+            case = actions.accept(case=case, actor=user, answers=answers, channel=Channel.API)
+        else:
+            case = actions.decline(case=case, actor=user, channel=Channel.API)
+    except ConsentAlreadyGiven as error:
+        raise StateConflict(localized_message(error), rule_id=error.rule_id) from error
+    return case_out(case, Role.EMPLOYEE)
+
+
+class DecisionIn(Schema):
+    continue_fast_track: StrictBool = Field(
+        description="true to continue Fast track, false to fall back to the normal track.",
+        examples=[True],
+    )
+    reason: str = Field(
+        min_length=1,
+        max_length=5000,
+        description="Why; the employee sees it, the employer does not (R-12).",
+        examples=["The consent came two days late because of a hospital stay."],
+    )
+
+
+@router.post(
+    "/cases/{case_id}/decision",
+    response=CaseOut,
+    summary="Decide after a late or missing consent",
+    description=(
+        "The caseworker decides whether Fast track continues after a late acceptance, or "
+        "falls back to the normal track after a late or missing answer (R-12). 200 with the "
+        "case; 409 when there is no late or missing consent to decide on, or the state does "
+        "not allow it; 422 without a reason; 403 for the other parties."
+    ),
+)
+@idempotent
+def decide_after_late_consent(
+    request: HttpRequest, case_id: int, payload: DecisionIn
+) -> dict[str, Any]:
+    user, case = _acting_as(request, case_id, Role.CASEWORKER)
+    try:
+        case = actions.decide_after_late_consent(
+            case=case,
+            actor=user,
+            continue_fast_track=payload.continue_fast_track,
+            reason=payload.reason,
+        )
+    except ConsentNotLate as error:
+        raise StateConflict(localized_message(error), rule_id=error.rule_id) from error
+    return case_out(case, Role.CASEWORKER)
