@@ -942,6 +942,7 @@ def mark_missed_deadlines(*, case_id: int, today: date) -> int:
                 visible_to_employer=deadline.key not in _HIDDEN_FROM_EMPLOYER_KEYS,
             )
         if overdue:
+            letters.send(letters.deadlines_missed(case, overdue))
             _finish(case, None, today=today)
         return len(overdue)
 

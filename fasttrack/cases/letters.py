@@ -430,3 +430,21 @@ def deadline_reminder(case: FastTrackCase, deadline: CaseDeadline, days: int) ->
     return _inbox(
         case, "deadline_reminder", _caseworkers(case), "caseworker", context, version=version
     )
+
+
+def deadlines_missed(case: FastTrackCase, deadlines: Sequence[CaseDeadline]) -> list[Letter]:
+    """The caseworker learns that a deadline passed unmet, once per deadline and due date."""
+    result: list[Letter] = []
+    for deadline in deadlines:
+        if deadline.due_on is None:
+            continue
+        context = {**_common(case), "key": deadline.key, "due_on": deadline.due_on}
+        result += _inbox(
+            case,
+            "deadline_missed",
+            _caseworkers(case),
+            "caseworker",
+            context,
+            version=f"{deadline.key}:{deadline.due_on.isoformat()}",
+        )
+    return result

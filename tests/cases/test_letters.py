@@ -288,3 +288,15 @@ def test_it_takes_the_reminder_days_from_the_settings(employer_request, settings
     assert not [k for k in _reminders(case) if "employer_sick" in k]
     sweep.send_reminders(today=date(2026, 3, 18))
     assert [k.rsplit(":", 1)[1] for k in _reminders(case) if "employer_sick" in k] == ["3"]
+
+
+def test_it_tells_the_caseworker_once_when_a_deadline_is_missed(employer_request, personas):
+    case = employer_request(first_absence_day=D0, today=REQUESTED)
+    FastTrackCase.objects.filter(pk=case.pk).update(caseworker=personas.sagsbehandler)
+
+    sweep.sweep(today=date(2026, 3, 5))
+    sweep.sweep(today=date(2026, 3, 6))
+
+    missed = Message.objects.filter(case_id=case.pk, kind="deadline_missed")
+    assert [(m.recipient_user, m.channel) for m in missed] == [(personas.sagsbehandler, "inbox")]
+    assert "04.03.2026" in missed[0].subject
