@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 from unittest import mock
 
+import icalendar
 import pytest
 from django.db import transaction
 
@@ -187,11 +188,15 @@ def test_it_sends_a_calendar_invitation_by_email_to_participants_with_an_address
 ):
     case = jannis_course()
 
-    for message in Message.objects.filter(
-        case_id=case.pk, kind="meeting_invitation", channel="email"
-    ):
+    emails = Message.objects.filter(case_id=case.pk, kind="meeting_invitation", channel="email")
+    assert emails.exists()
+    for message in emails:
         assert message.attachments[0]["mime_type"].startswith("text/calendar")
-        assert "BEGIN:VCALENDAR" in message.attachments[0]["content"]
+        calendar = icalendar.Calendar.from_ical(message.attachments[0]["content"])
+        event = next(iter(calendar.walk("VEVENT")))
+        starts_at = event.decoded("DTSTART")
+        assert starts_at == at(date(2026, 3, 19), 13)
+        assert str(starts_at.tzinfo) == "Europe/Copenhagen"
 
 
 def test_it_renders_every_kind_in_both_languages(jannis_course):
