@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel, StrictBool, field_validator
@@ -25,9 +25,11 @@ from fasttrack.api.problems import Conflict, InvalidInput
 from fasttrack.audit.access import AccessAction, log_access
 from fasttrack.audit.models import Purpose
 from fasttrack.cases import actions
-from fasttrack.cases.access import cases_for, get_case_for
+from fasttrack.cases.access import cases_for, get_case_for, get_certificate_for
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
 from fasttrack.cases.errors import (
+    CertificateAlreadyRecorded,
+    CertificateNotRequested,
     ConsentAlreadyGiven,
     ConsentNotLate,
     NotPermitted,
@@ -631,3 +633,128 @@ def decide_after_late_consent(
     except ConsentNotLate as error:
         raise StateConflict(localized_message(error), rule_id=error.rule_id) from error
     return case_out(case, Role.CASEWORKER)
+
+
+# --- the medical certificate (LÆ 285) ----------------------------------------------------
+
+
+class CertificateRequestIn(Schema):
+    due_in_days: int = Field(
+        14,
+        ge=1,
+        le=365,
+        description="Days the doctor has to answer, counted from today (R-16); default 14.",
+        examples=[14],
+    )
+
+
+@router.post(
+    "/cases/{case_id}/certificate-request",
+    response=CaseOut,
+    summary="Ask the employee's doctor for a medical certificate",
+    description=(
+        "The caseworker asks the employee's own doctor for LÆ 285 (R-15); the doctor "
+        "receives both parties' answers (R-09). A new request replaces an open one. 200 "
+        "with the case; 422 when the answer time is too short (R-16) or the employee has "
+        "no doctor (R-15); 409 when the state does not allow it; 403 for the other parties."
+    ),
+)
+@idempotent
+def request_certificate(
+    request: HttpRequest, case_id: int, payload: CertificateRequestIn
+) -> dict[str, Any]:
+    user, case = _acting_as(request, case_id, Role.CASEWORKER)
+    actions.request_certificate(case=case, actor=user, due_in_days=payload.due_in_days)
+    case.refresh_from_db()
+    return case_out(case, Role.CASEWORKER)
+
+
+class CertificateIn(Schema):
+    diagnosis: str = Field(
+        min_length=1,
+        max_length=5000,
+        description=(
+            "The diagnosis or cause of the absence. Health data: never shown to the employer."
+        ),
+        examples=["Lumbar disc herniation"],
+    )
+    work_capacity: str = Field(
+        min_length=1,
+        max_length=5000,
+        description="The doctor's assessment of the ability to work.",
+        examples=["Can work 4 hours a day without heavy lifting."],
+    )
+    considerations: str = Field(
+        "",
+        max_length=5000,
+        description="Considerations to take (skånehensyn).",
+        examples=["No lifting above 10 kg."],
+    )
+    expected_return: str = Field(
+        "",
+        max_length=5000,
+        description="When a full or partial return is expected.",
+        examples=["Partial return in two weeks."],
+    )
+    remarks: str = Field("", max_length=5000, description="Other remarks.", examples=[""])
+
+
+class CertificateOut(CertificateIn):
+    received_at: datetime = Field(
+        description="When the certificate was received (ISO 8601 with offset).",
+        examples=["2026-11-10T12:00:00+01:00"],
+    )
+
+
+@router.put(
+    "/cases/{case_id}/certificate",
+    response=CaseOut,
+    summary="Send the medical certificate",
+    description=(
+        "The doctor whose clinic was asked sends LÆ 285 (R-17). 200 with the case; 409 "
+        "when no certificate is requested or it was already sent; 403 for the other "
+        "parties; 404 for a doctor whose clinic was not asked. The certificate never "
+        "reaches the employer (R-18)."
+    ),
+)
+@idempotent
+def record_certificate(
+    request: HttpRequest, case_id: int, payload: CertificateIn
+) -> dict[str, Any]:
+    user, case = _acting_as(request, case_id, Role.DOCTOR)
+    try:
+        actions.record_certificate(case=case, actor=user, **payload.model_dump())
+    except (CertificateAlreadyRecorded, CertificateNotRequested) as error:
+        raise StateConflict(localized_message(error), rule_id=error.rule_id) from error
+    case.refresh_from_db()
+    return case_out(case, Role.DOCTOR)
+
+
+_READS_CERTIFICATE = frozenset({Role.EMPLOYEE, Role.DOCTOR, Role.CASEWORKER})
+
+
+@router.get(
+    "/cases/{case_id}/certificate",
+    response=CertificateOut,
+    summary="Read the medical certificate",
+    description=(
+        "The case's latest medical certificate, for the employee, the doctor whose clinic "
+        "was asked and the caseworker. 404 for everyone else, the employer and the nearest "
+        "manager always (R-18), and while there is no certificate. The read is logged (R-25)."
+    ),
+)
+def get_certificate(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    case, role = read_case(request, case_id)
+    if role not in _READS_CERTIFICATE:
+        raise Http404
+    certificate = get_certificate_for(
+        token_of(request).user, case, purpose=PURPOSE[role], request=request
+    )
+    return {
+        "diagnosis": certificate.diagnosis,
+        "work_capacity": certificate.work_capacity,
+        "considerations": certificate.considerations,
+        "expected_return": certificate.expected_return,
+        "remarks": certificate.remarks,
+        "received_at": certificate.received_at,
+    }

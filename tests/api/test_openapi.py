@@ -37,6 +37,9 @@ def test_it_lists_the_endpoints_that_exist(schema):
         "POST /api/v1/cases",
         "POST /api/v1/cases/{case_id}/consent",
         "POST /api/v1/cases/{case_id}/decision",
+        "POST /api/v1/cases/{case_id}/certificate-request",
+        "PUT /api/v1/cases/{case_id}/certificate",
+        "GET /api/v1/cases/{case_id}/certificate",
     }
 
 
