@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import NinjaAPI
 
-from fasttrack.api import cases, me
+from fasttrack.api import cases, history, me
 from fasttrack.api.auth import ApiTokenAuth
 from fasttrack.api.problems import PROBLEM_CONTENT_TYPE, install_exception_handlers
 from fasttrack.api.throttling import TokenRateThrottle
@@ -152,3 +152,4 @@ api = FasttrackAPI(
 )
 api.add_router("", me.router)
 api.add_router("", cases.router)
+api.add_router("", history.router)

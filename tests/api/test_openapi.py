@@ -40,6 +40,8 @@ def test_it_lists_the_endpoints_that_exist(schema):
         "POST /api/v1/cases/{case_id}/certificate-request",
         "PUT /api/v1/cases/{case_id}/certificate",
         "GET /api/v1/cases/{case_id}/certificate",
+        "GET /api/v1/cases/{case_id}/events",
+        "GET /api/v1/me/access-log",
     }
 
 
