@@ -248,6 +248,27 @@ class Walk:
         expect(page).to_have_url(f"/sager/{self.case_id}/")
         self.look("35-caseworker-closed")
 
+    def employer_side_revisits(self) -> None:
+        """Fetch every page the employer side saw again, now that all data exists."""
+        for username in sorted(EMPLOYER_SIDE):
+            login(self.page, username)
+            urls = {url for user, url, _html in self.employer_views if user == username}
+            for url in sorted(urls):
+                response = self.page.request.get(url)
+                assert response.ok, f"{username} cannot reopen {url}: {response.status}"
+                self.employer_views.append((username, url, response.text()))
+
+    def assert_employer_saw_no_health_data(self) -> None:
+        """R-09 and R-18 on every page the employer side saw during the walk."""
+        assert {user for user, _url, _html in self.employer_views} == EMPLOYER_SIDE
+        leaks = [
+            f"{user} saw {secret!r} on {url}"
+            for user, url, html in self.employer_views
+            for secret in HEALTH_DATA
+            if secret in html
+        ]
+        assert not leaks, "\n".join(leaks)
+
     def case(self) -> FastTrackCase:
         return FastTrackCase.objects.get(pk=self.case_id)
 
