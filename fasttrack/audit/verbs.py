@@ -28,3 +28,4 @@ class EventVerb(models.TextChoices):
     DEADLINE_MISSED = "deadline_missed", _("Deadline missed")
     DEADLINE_MET = "deadline_met", _("Deadline met")
     ANSWERS_GIVEN = "answers_given", _("Answers to the three questions given")
+    CASEWORKER_ASSIGNED = "caseworker_assigned", _("Caseworker assigned")

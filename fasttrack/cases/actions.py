@@ -904,6 +904,48 @@ def close(
         return _finish(case, actor, today=today)
 
 
+# --- the caseworker ----------------------------------------------------------------
+
+
+def _person_name(user: Any) -> str | None:
+    if user is None:
+        return None
+    name: str = user.get_full_name() or user.get_username()
+    return name
+
+
+def assign_caseworker(*, case: FastTrackCase, actor: Any, caseworker: Any = None) -> FastTrackCase:
+    """The jobcentre names the caseworker who handles the case; the actor by default."""
+    caseworker = actor if caseworker is None else caseworker
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.ASSIGN_CASEWORKER)
+        _require_role(actor, case, _JOBCENTRE, Action.ASSIGN_CASEWORKER)
+        membership = membership_of(caseworker)
+        if (
+            membership is None
+            or membership.role != Role.CASEWORKER
+            or membership.municipality_id != case.municipality_id
+        ):
+            raise NotPermitted(
+                role=membership.role if membership else "-",
+                action=Action.ASSIGN_CASEWORKER.value,
+            )
+        if case.caseworker_id == caseworker.pk:
+            return case
+        old = case.caseworker
+        case.caseworker = caseworker
+        case.save(update_fields=["caseworker", "updated_at"])
+        record_event(
+            case=case,
+            verb=EventVerb.CASEWORKER_ASSIGNED,
+            actor=actor,
+            old={"caseworker_id": old.pk if old else None, "caseworker": _person_name(old)},
+            new={"caseworker_id": caseworker.pk, "caseworker": _person_name(caseworker)},
+        )
+    return case
+
+
 # --- the sweep -------------------------------------------------------------------
 
 

@@ -42,6 +42,7 @@ class Action(StrEnum):
     RECORD_RETENTION_MEETING_HELD = "record_retention_meeting_held"
     RECORD_PLAN = "record_plan"
     ADD_JOURNAL_NOTE = "add_journal_note"
+    ASSIGN_CASEWORKER = "assign_caseworker"
 
 
 # How an action is named inside a sentence ("You cannot %(action)s while
@@ -63,6 +64,7 @@ ACTION_LABELS = {
     Action.RECORD_RETENTION_MEETING_HELD: _("record the retention meeting as held"),
     Action.RECORD_PLAN: _("record the plan"),
     Action.ADD_JOURNAL_NOTE: _("add a journal note"),
+    Action.ASSIGN_CASEWORKER: _("assign the case"),
     "request": _("request Fast track"),
 }
 
@@ -98,9 +100,14 @@ _ACTIVE_WORK = frozenset(
 # Actions that record something without moving the case.
 ALLOWED: dict[State, frozenset[Action]] = {
     State.AWAITING_CONSENT: frozenset(
-        {Action.JOIN, Action.RECORD_LATE_CONSENT, Action.ADD_JOURNAL_NOTE}
+        {
+            Action.JOIN,
+            Action.RECORD_LATE_CONSENT,
+            Action.ADD_JOURNAL_NOTE,
+            Action.ASSIGN_CASEWORKER,
+        }
     ),
-    State.ACTIVE: _ACTIVE_WORK | {Action.JOIN},
+    State.ACTIVE: _ACTIVE_WORK | {Action.JOIN, Action.ASSIGN_CASEWORKER},
     # On the normal track the jobcentre still holds the first conversation at
     # D0 + 55 (R-13), so it books and records it on the declined case.
     State.DECLINED: frozenset(

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from fasttrack.audit.models import Purpose
 from fasttrack.cases import actions, clock
@@ -36,6 +36,7 @@ from fasttrack.cases.errors import (
     PartialLeaveTooFewHours,
     ReasonRequired,
     RuleViolation,
+    localized_message,
 )
 from fasttrack.cases.models import (
     Answers,
@@ -232,7 +233,7 @@ def _late_consent_decision_due(case: FastTrackCase, today: date) -> bool:
 
 
 def _caseworker_actions(
-    case: FastTrackCase, meetings: list[Meeting], today: date
+    case: FastTrackCase, meetings: list[Meeting], today: date, user: Any
 ) -> dict[str, Any]:
     """Which actions the case's state allows, for the buttons on the page."""
     held_or_booked = {m.kind for m in meetings if m.state != MeetingState.CANCELLED}
@@ -253,6 +254,7 @@ def _caseworker_actions(
         "record_plan": can(case.state, Action.RECORD_PLAN),
         "add_journal_note": can(case.state, Action.ADD_JOURNAL_NOTE),
         "close": can(case.state, Action.CLOSE),
+        "assign_to_me": can(case.state, Action.ASSIGN_CASEWORKER) and case.caseworker_id != user.pk,
         "held": {
             m.pk
             for m in meetings
@@ -293,7 +295,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         else [],
         "events": _timeline(case, role),
         "cpr_shown": _cpr_for(case, role),
-        "actions": _caseworker_actions(case, meetings, today) if role == Role.CASEWORKER else {},
+        "actions": _caseworker_actions(case, meetings, today, request.user)
+        if role == Role.CASEWORKER
+        else {},
     }
     return render(request, "web/case/detail.html", context)
 
@@ -671,6 +675,19 @@ def case_record_plan(request: HttpRequest, case_id: int) -> HttpResponse:
     if formset.is_bound and formset.errors and response.status_code == 200:
         response.status_code = 400
     return response
+
+
+@require_role(Role.CASEWORKER)
+@require_POST
+def case_assign_to_me(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The caseworker takes the case: it is then hers in the worklist, and so are its letters."""
+    case = _case_for_caseworker(request, case_id)
+    try:
+        actions.assign_caseworker(case=case, actor=request.user)
+    except RuleViolation as error:
+        messages.error(request, localized_message(error))
+        return redirect("web:case_detail", case_id=case.pk)
+    return _to_case(request, case, _("The case is assigned to you."))
 
 
 @require_role(Role.CASEWORKER)

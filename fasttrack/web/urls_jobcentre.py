@@ -46,5 +46,10 @@ urlpatterns = [
         case_views.case_add_journal_note,
         name="case_add_journal_note",
     ),
+    path(
+        "sager/<int:case_id>/tildel-mig/",
+        case_views.case_assign_to_me,
+        name="case_assign_to_me",
+    ),
     path("sager/<int:case_id>/afslut/", case_views.case_close, name="case_close"),
 ]

@@ -134,6 +134,7 @@ def _calls(case, personas, world):
         Action.ADD_JOURNAL_NOTE: lambda: actions.add_journal_note(
             case=case, actor=worker, text="x"
         ),
+        Action.ASSIGN_CASEWORKER: lambda: actions.assign_caseworker(case=case, actor=worker),
     }
 
 
