@@ -34,7 +34,7 @@ def test_it_assigns_the_case_to_the_caseworker_and_records_one_event(employer_re
     assert event.visible_to_employer
 
 
-def test_the_jobcentre_manager_assigns_a_caseworker(employer_request, personas):
+def test_it_lets_the_jobcentre_manager_assign_a_caseworker(employer_request, personas):
     case = employer_request(first_absence_day=D0, today=REQUESTED)
 
     actions.assign_caseworker(
@@ -46,7 +46,7 @@ def test_the_jobcentre_manager_assigns_a_caseworker(employer_request, personas):
     assert _assigned_events(case)[0].actor == personas.jobcenterchef
 
 
-def test_assigning_the_same_caseworker_again_changes_nothing(employer_request, personas):
+def test_it_changes_nothing_when_the_same_caseworker_is_assigned_again(employer_request, personas):
     case = employer_request(first_absence_day=D0, today=REQUESTED)
     actions.assign_caseworker(case=case, actor=personas.sagsbehandler)
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from fasttrack.audit.models import CaseEvent
 from fasttrack.cases import actions
@@ -23,21 +24,25 @@ def _listed(page: str) -> set[int]:
     return {int(case_id) for case_id in re.findall(r'<tr data-case="(\d+)"', page)}
 
 
-def test_the_caseworker_assigns_the_case_to_herself_and_gets_its_letters(
+def test_it_lets_the_caseworker_take_the_case_and_its_letters(
     login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
 ) -> None:
     case = demo_cases["janni"]
+    # Pages speak Danish unless the user switched; compare with the catalogue.
+    with translation.override("da"):
+        not_assigned = translation.gettext("Not assigned")
+        assigned = translation.gettext("The case is assigned to you.")
     client = login(personas.sagsbehandler)
     assert _listed(client.get(WORKLIST, {"assigned": "mine"}).content.decode()) == set()
     page = client.get(reverse("web:case_detail", args=[case.pk])).content.decode()
-    assert "Not assigned" in page
+    assert not_assigned in page
     assert reverse("web:case_assign_to_me", args=[case.pk]) in page
 
     response = client.post(reverse("web:case_assign_to_me", args=[case.pk]), follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("web:case_detail", args=[case.pk])
     page = response.content.decode()
-    assert "The case is assigned to you." in page
+    assert assigned in page
     assert "Sofie Bech" in page
     assert reverse("web:case_assign_to_me", args=[case.pk]) not in page
     case.refresh_from_db()
@@ -55,7 +60,7 @@ def test_the_caseworker_assigns_the_case_to_herself_and_gets_its_letters(
     ).exists()
 
 
-def test_the_button_only_takes_a_post_from_a_caseworker(
+def test_it_takes_the_button_only_as_a_post_from_a_caseworker(
     login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
 ) -> None:
     case = demo_cases["janni"]
