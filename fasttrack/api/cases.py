@@ -49,7 +49,6 @@ from fasttrack.lib.rules.keys import DeadlineKey
 from fasttrack.people.models import (
     EMPLOYER_ROLES,
     Employer,
-    Employment,
     Membership,
     Person,
     Role,
@@ -476,12 +475,7 @@ def _parties(
         assert employer is not None
         if payload.employer_cvr and _employer_by_cvr(payload.employer_cvr) != employer:
             raise InvalidInput({"employer_cvr": [_("This is not your employer's CVR number.")]})
-        employment = (
-            Employment.objects.filter(employer=employer, person__in=Person.objects.with_cpr(number))
-            .select_related("person")
-            .first()
-        )
-        found = employment.person if employment is not None else None
+        found = Person.objects.employee_of(employer, cpr=number)
         _log_search(request, found, number)
         if found is None:
             raise InvalidInput({"employee_cpr": [_UNKNOWN_EMPLOYEE]})

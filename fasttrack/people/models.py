@@ -79,6 +79,14 @@ class PersonQuerySet(models.QuerySet["Person"]):
     def with_cpr(self, number: str) -> PersonQuerySet:
         return self.filter(cpr_hash=cpr_lookup_hash(number))
 
+    def employee_of(self, employer: Employer, *, cpr: str) -> Person | None:
+        """The employer's employee with this CPR number, or None.
+
+        Unknown and employed elsewhere look the same on purpose: an employer
+        must not learn who exists in the register.
+        """
+        return self.with_cpr(cpr).filter(employments__employer=employer).first()
+
 
 class Person(models.Model):
     """A citizen. The CPR number is stored only encrypted, found by keyed hash."""

@@ -27,7 +27,7 @@ from fasttrack.cases.errors import (
     localized_message,
 )
 from fasttrack.lib.rules import QUESTION_KEYS, QuestionSet
-from fasttrack.people.models import Employer, Employment, Person, Role
+from fasttrack.people.models import Employer, Person, Role
 from fasttrack.people.validators import clean_cpr, clean_cvr
 
 # Which field a refusal from the case engine belongs to; others go on top.
@@ -138,14 +138,8 @@ class EmployerRequestForm(AnswersMixin, forms.Form):
         number = clean_cpr(self.cleaned_data["employee_cpr"])
         # One message whether the person is unknown or works elsewhere: the
         # form must not tell an employer who exists in the CPR register.
-        employment = (
-            Employment.objects.filter(
-                employer=self.employer, person__in=Person.objects.with_cpr(number)
-            )
-            .select_related("person")
-            .first()
-        )
-        if employment is None:
+        person = Person.objects.employee_of(self.employer, cpr=number)
+        if person is None:
             raise ValidationError(
                 _(
                     "We cannot find an employee of %(employer)s with this CPR number. "
@@ -154,7 +148,7 @@ class EmployerRequestForm(AnswersMixin, forms.Form):
                 code="unknown_employee",
                 params={"employer": self.employer.name},
             )
-        self.person = employment.person
+        self.person = person
         return number
 
 
