@@ -52,7 +52,7 @@ from fasttrack.web.party_forms import (
     first_absence_day_of,
 )
 from fasttrack.web.start_pages import START_PAGES
-from fasttrack.web.templatetags.party_tags import case_page_url, party_cases
+from fasttrack.web.templatetags.party_tags import party_cases
 
 ACCESS_LOG_PAGE_SIZE = 25
 
@@ -139,7 +139,7 @@ def citizen_consent(request: HttpRequest, case_id: int) -> HttpResponse:
         raise Http404
     if case.state != State.AWAITING_CONSENT or Consent.objects.filter(case=case).exists():
         messages.info(request, _("You have already answered this request."))
-        return redirect(case_page_url(case.pk))
+        return redirect("web:case_detail", case.pk)
     today = timezone.localdate()
     questions = question_set(case.question_set_version)
     form = ConsentForm(request.POST if request.method == "POST" else None, questions=questions)
@@ -151,12 +151,12 @@ def citizen_consent(request: HttpRequest, case_id: int) -> HttpResponse:
                 case = decline(case=case, actor=request.user)
         except (ConsentAlreadyGiven, InvalidTransition):
             messages.info(request, _("You have already answered this request."))
-            return redirect(case_page_url(case.pk))
+            return redirect("web:case_detail", case.pk)
         except RuleViolation as error:
             add_rule_error(form, error)
         else:
             messages.success(request, _consent_message(case, accepted=form.accepted))
-            return redirect(case_page_url(case.pk))
+            return redirect("web:case_detail", case.pk)
     rule_set = rule_set_by_version(case.rule_set_version)
     normal_track = first_followup_conversation(
         rule_set, case.requested_on, case.absence.first_absence_day, declined=True
@@ -240,7 +240,7 @@ def citizen_request(request: HttpRequest) -> HttpResponse:
                         "Your request counts as your answer to it."
                     ),
                 )
-            return redirect(case_page_url(case.pk))
+            return redirect("web:case_detail", case.pk)
     context = {
         "form": form,
         "window": request_window(first_absence_day_of(form)) if form.is_bound else None,

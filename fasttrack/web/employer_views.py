@@ -44,7 +44,7 @@ from fasttrack.web.party_forms import (
     first_absence_day_of,
 )
 from fasttrack.web.start_pages import START_PAGES
-from fasttrack.web.templatetags.party_tags import case_page_url, party_cases
+from fasttrack.web.templatetags.party_tags import party_cases
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ def employer_request(request: HttpRequest) -> HttpResponse:
                         )
                         % {"name": name},
                     )
-                return redirect(case_page_url(case.pk))
+                return redirect("web:case_detail", case.pk)
     context = {
         "form": form,
         "window": request_window(first_absence_day_of(form)) if form.is_bound else None,

@@ -17,7 +17,6 @@ from typing import Any
 
 from django import template
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -246,20 +245,6 @@ def case_status(role: Role | str, case: FastTrackCase) -> Status:
 @register.simple_tag
 def visible_deadlines(role: Role | str, case: FastTrackCase) -> list[CaseDeadline]:
     return deadlines_shown_to(role, case)
-
-
-def case_page_url(case_id: int) -> str:
-    """The shared case page (built by the jobcentre side, ``web:case_detail``)."""
-    try:
-        return reverse("web:case_detail", args=[case_id])
-    except NoReverseMatch:
-        # Until that page's URL is wired in, its agreed path keeps links right.
-        return f"/sager/{case_id}/"
-
-
-@register.simple_tag
-def case_url(case_id: int) -> str:
-    return case_page_url(case_id)
 
 
 @register.filter
