@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
@@ -24,8 +23,8 @@ from django.utils import timezone
 
 from fasttrack.cases import clock
 from fasttrack.cases.models import Answers, CaseDeadline, FastTrackCase, Party
-from fasttrack.lib.ics import meeting_invitation
 from fasttrack.lib.rules import QUESTION_KEYS, employee_consent, question_set, rule_set_by_version
+from fasttrack.meetings.calendar import invitation_ics
 from fasttrack.notifications.outbox import Attachment, enqueue_message, ics_attachment
 from fasttrack.people.models import Membership, Role
 
@@ -34,13 +33,6 @@ if TYPE_CHECKING:
 
     from fasttrack.medical.models import CertificateRequest
     from fasttrack.meetings.models import Meeting
-
-MEETING_LENGTH = timedelta(hours=1)
-# The calendar entry's title, in Danish: every participant's calendar shows it.
-_MEETING_SUMMARY = {
-    "first_conversation": "Opfølgningssamtale i Fast track",
-    "retention_meeting": "Fastholdelsesmøde i Fast track",
-}
 
 
 @dataclass(frozen=True)
@@ -293,22 +285,7 @@ def meeting_booked(case: FastTrackCase, meeting: Meeting) -> list[Letter]:
     letters: list[Letter] = []
     starts_at = timezone.localtime(meeting.starts_at)
     participants = list(meeting.participants.select_related("user").order_by("pk"))
-    ics = meeting_invitation(
-        uid=f"meeting-{meeting.pk}@fasttrack",
-        sequence=0,
-        method="REQUEST",
-        starts_at=meeting.starts_at,
-        ends_at=meeting.starts_at + MEETING_LENGTH,
-        summary=_MEETING_SUMMARY.get(meeting.kind, "Fast track"),
-        location=meeting.location,
-        url=meeting.video_url,
-        organizer=(case.municipality.jobcentre_name, _organizer_email(case)),
-        attendees=[
-            (p.name, p.user.email, "REQ-PARTICIPANT")
-            for p in participants
-            if p.user is not None and "@" in p.user.email
-        ],
-    )
+    ics = invitation_ics(meeting)
     for participant in participants:
         user = participant.user
         if user is None:
@@ -358,10 +335,6 @@ def meeting_booked(case: FastTrackCase, meeting: Meeting) -> list[Letter]:
 
 def _email(participant: Any) -> bool:
     return participant.user is not None and "@" in (participant.user.email or "")
-
-
-def _organizer_email(case: FastTrackCase) -> str:
-    return case.municipality.jobcentre_email or "noreply@fasttrack.invalid"
 
 
 def case_closed(case: FastTrackCase) -> list[Letter]:

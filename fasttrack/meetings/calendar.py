@@ -1,0 +1,50 @@
+"""A meeting as a calendar entry: one place builds the ICS for letters and the API."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from fasttrack.lib.ics import meeting_invitation
+
+if TYPE_CHECKING:
+    from fasttrack.meetings.models import Meeting
+
+MEETING_LENGTH = timedelta(hours=1)
+# The calendar entry's title, in Danish: every participant's calendar shows it.
+SUMMARY = {
+    "first_conversation": "Opfølgningssamtale i Fast track",
+    "retention_meeting": "Fastholdelsesmøde i Fast track",
+}
+NO_REPLY = "noreply@fasttrack.invalid"
+
+
+def uid(meeting: Meeting) -> str:
+    """The same for every version of one meeting, so calendars replace their entry."""
+    return f"meeting-{meeting.pk}@fasttrack"
+
+
+def organizer_email(meeting: Meeting) -> str:
+    return meeting.case.municipality.jobcentre_email or NO_REPLY
+
+
+def invitation_ics(meeting: Meeting, *, sequence: int = 0) -> bytes:
+    """The meeting's invitation with every participant who has an e-mail address."""
+    municipality = meeting.case.municipality
+    participants = meeting.participants.select_related("user").order_by("pk")
+    return meeting_invitation(
+        uid=uid(meeting),
+        sequence=sequence,
+        method="REQUEST",
+        starts_at=meeting.starts_at,
+        ends_at=meeting.starts_at + MEETING_LENGTH,
+        summary=SUMMARY.get(meeting.kind, "Fast track"),
+        location=meeting.location,
+        url=meeting.video_url,
+        organizer=(municipality.jobcentre_name, organizer_email(meeting)),
+        attendees=[
+            (p.name, p.user.email, "REQ-PARTICIPANT")
+            for p in participants
+            if p.user is not None and "@" in p.user.email
+        ],
+    )
