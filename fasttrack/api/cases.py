@@ -22,10 +22,16 @@ from fasttrack.api.auth import token_of
 from fasttrack.api.idempotency import idempotent
 from fasttrack.api.pagination import CursorPaginator, Page, PageParams, SortKey
 from fasttrack.api.problems import Conflict, InvalidInput
-from fasttrack.audit.access import AccessAction, log_access
 from fasttrack.audit.models import Purpose
 from fasttrack.cases import actions
 from fasttrack.cases.access import cases_for, get_case_for, get_certificate_for
+from fasttrack.cases.batch import (
+    NOT_YOUR_CVR,
+    REQUIRED,
+    UNKNOWN_EMPLOYEE,
+    find_employee,
+    log_cpr_search,
+)
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
 from fasttrack.cases.errors import (
     CertificateAlreadyRecorded,
@@ -44,7 +50,6 @@ from fasttrack.cases.models import (
     Requester,
 )
 from fasttrack.cases.queries import answers_visible_to, deadlines_for, meetings_for
-from fasttrack.lib.cpr import mask_cpr
 from fasttrack.lib.rules.keys import DeadlineKey
 from fasttrack.people.models import (
     EMPLOYER_ROLES,
@@ -236,6 +241,11 @@ def _summary(case: FastTrackCase, deadlines: list[CaseDeadline]) -> dict[str, An
     }
 
 
+def case_summary(case: FastTrackCase, role: Role) -> dict[str, Any]:
+    """The case as in lists: without answers, deadlines and meetings."""
+    return _summary(case, _visible_deadlines(list(deadlines_for(case)), role))
+
+
 def _answers_out(answers: Answers | None) -> dict[str, Any] | None:
     if answers is None:
         return None
@@ -413,7 +423,6 @@ class CaseRequestIn(Schema):
         return value
 
 
-_UNKNOWN_EMPLOYEE = _("We cannot find an employee with this CPR number here. Check the number.")
 _UNKNOWN_EMPLOYER = _("No employer with this CVR number uses Fasttrack. Check the number.")
 _REQUESTER = {
     Role.EMPLOYER: Requester.EMPLOYER,
@@ -424,7 +433,7 @@ _REQUESTER = {
 
 def _cpr(payload: CaseRequestIn) -> str:
     if not payload.employee_cpr:
-        raise InvalidInput({"employee_cpr": [_("This field is required.")]})
+        raise InvalidInput({"employee_cpr": [REQUIRED]})
     try:
         return clean_cpr(payload.employee_cpr)
     except ValidationError as error:
@@ -442,18 +451,6 @@ def _employer_by_cvr(cvr: str) -> Employer:
     return employer
 
 
-def _log_search(request: HttpRequest, person: Person | None, number: str) -> None:
-    # Looking someone up by CPR number is a search of personal data (R-25).
-    log_access(
-        user=request.user,
-        action=AccessAction.SEARCH,
-        purpose=Purpose.REQUEST,
-        person=person,
-        criterion=mask_cpr(number),
-        request=request,
-    )
-
-
 def _parties(
     request: HttpRequest, membership: Membership, payload: CaseRequestIn
 ) -> tuple[Person, Employer | None]:
@@ -466,7 +463,7 @@ def _parties(
         assert membership.person is not None
         person = membership.person
         if payload.employee_cpr and _cpr(payload) != person.cpr:
-            raise InvalidInput({"employee_cpr": [_UNKNOWN_EMPLOYEE]})
+            raise InvalidInput({"employee_cpr": [UNKNOWN_EMPLOYEE]})
         employer = _employer_by_cvr(payload.employer_cvr) if payload.employer_cvr else None
         return person, employer
     number = _cpr(payload)
@@ -474,11 +471,10 @@ def _parties(
         employer = membership.employer
         assert employer is not None
         if payload.employer_cvr and _employer_by_cvr(payload.employer_cvr) != employer:
-            raise InvalidInput({"employer_cvr": [_("This is not your employer's CVR number.")]})
-        found = Person.objects.employee_of(employer, cpr=number)
-        _log_search(request, found, number)
+            raise InvalidInput({"employer_cvr": [NOT_YOUR_CVR]})
+        found = find_employee(actor=request.user, employer=employer, number=number, request=request)
         if found is None:
-            raise InvalidInput({"employee_cpr": [_UNKNOWN_EMPLOYEE]})
+            raise InvalidInput({"employee_cpr": [UNKNOWN_EMPLOYEE]})
         return found, employer
     # The caseworker, for a citizen of their municipality.
     found = (
@@ -486,9 +482,9 @@ def _parties(
         .filter(municipality_id=membership.municipality_id or 0)
         .first()
     )
-    _log_search(request, found, number)
+    log_cpr_search(request.user, found, number, request)
     if found is None:
-        raise InvalidInput({"employee_cpr": [_UNKNOWN_EMPLOYEE]})
+        raise InvalidInput({"employee_cpr": [UNKNOWN_EMPLOYEE]})
     employer = _employer_by_cvr(payload.employer_cvr) if payload.employer_cvr else None
     return found, employer
 
@@ -531,7 +527,7 @@ def request_case(request: HttpRequest, payload: CaseRequestIn) -> Status:
             channel=Channel.API,
         )
     except NotPermitted as error:
-        raise InvalidInput({"employee_cpr": [_UNKNOWN_EMPLOYEE]}) from error
+        raise InvalidInput({"employee_cpr": [UNKNOWN_EMPLOYEE]}) from error
     return Status(201 if created else 200, case_out(case, role))
 
 

@@ -18,29 +18,15 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from fasttrack.cases.errors import (
-    ExpectationNotAffirmed,
-    FirstAbsenceDayInFuture,
-    RequestBeforeFirstAbsenceDay,
-    RequestTooLate,
-    RuleViolation,
-    localized_message,
-)
+from fasttrack.cases.batch import RULE_ERROR_FIELDS
+from fasttrack.cases.errors import RuleViolation, localized_message
 from fasttrack.lib.rules import QUESTION_KEYS, QuestionSet
 from fasttrack.people.models import Employer, Person, Role
 from fasttrack.people.validators import clean_cpr, clean_cvr
 
-# Which field a refusal from the case engine belongs to; others go on top.
-RULE_ERROR_FIELDS: dict[type[RuleViolation], str] = {
-    RequestTooLate: "first_absence_day",
-    FirstAbsenceDayInFuture: "first_absence_day",
-    RequestBeforeFirstAbsenceDay: "first_absence_day",
-    ExpectationNotAffirmed: "expects_over_8_weeks",
-}
-
 
 def add_rule_error(form: forms.Form, error: RuleViolation) -> None:
-    """Show the case engine's refusal at its field, in the active language."""
+    """Show the case engine's refusal at its field (others on top), in the active language."""
     field = RULE_ERROR_FIELDS.get(type(error))
     form.add_error(field if field in form.fields else None, localized_message(error))
 

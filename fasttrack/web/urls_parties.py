@@ -6,11 +6,21 @@ plain start pages, so these views answer the role start URLs.
 
 from django.urls import path
 
-from fasttrack.web import citizen_views, doctor_views, employer_views
+from fasttrack.web import batch_views, citizen_views, doctor_views, employer_views
 
 urlpatterns = [
     path("arbejdsgiver/", employer_views.employer_start, name="employer_start"),
     path("arbejdsgiver/anmodninger/ny/", employer_views.employer_request, name="employer_request"),
+    path(
+        "arbejdsgiver/anmodninger/fil/",
+        batch_views.employer_request_upload,
+        name="employer_request_upload",
+    ),
+    path(
+        "arbejdsgiver/anmodninger/fil/eksempel.csv",
+        batch_views.employer_request_sample,
+        name="employer_request_sample",
+    ),
     # Shared by the employer's and the employee's request forms (htmx, R-03).
     path("anmodninger/sidste-frist/", employer_views.request_window_partial, name="request_window"),
     path("leder/", employer_views.manager_start, name="manager_start"),

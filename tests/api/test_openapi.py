@@ -35,6 +35,8 @@ def test_it_lists_the_endpoints_that_exist(schema):
         "GET /api/v1/cases",
         "GET /api/v1/cases/{case_id}",
         "POST /api/v1/cases",
+        "POST /api/v1/cases/batch",
+        "POST /api/v1/cases/batch/csv",
         "POST /api/v1/cases/{case_id}/consent",
         "POST /api/v1/cases/{case_id}/decision",
         "POST /api/v1/cases/{case_id}/certificate-request",
