@@ -51,6 +51,8 @@ class Letter:
     language: str = "da"
     attachments: Sequence[Attachment] = field(default_factory=tuple)
     to_employer: bool = False
+    # The case's municipality, which Digital Post names as the sender.
+    sender_municipality: Any = None
 
 
 def send(letters: Iterable[Letter]) -> None:
@@ -69,6 +71,7 @@ def send(letters: Iterable[Letter]) -> None:
             attachments=letter.attachments,
             case_id=letter.case_id,
             to_employer=letter.to_employer,
+            sender_municipality=letter.sender_municipality,
         )
 
 
@@ -140,6 +143,7 @@ def _to_employee(
                 case_id=case.pk,
                 recipient_person=person,
                 language=language,
+                sender_municipality=case.municipality,
             )
         )
     if user is not None:
@@ -153,6 +157,7 @@ def _to_employee(
                 case_id=case.pk,
                 recipient_user=user,
                 language=language,
+                sender_municipality=case.municipality,
             )
         )
     return letters
@@ -180,6 +185,7 @@ def _inbox(
             case_id=case.pk,
             recipient_user=user,
             to_employer=to_employer,
+            sender_municipality=case.municipality,
         )
         for user in users
     ]
