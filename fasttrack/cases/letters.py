@@ -210,6 +210,21 @@ def _employer_side(case: FastTrackCase) -> list[User]:
     return [*(user for user in _hr_users(case) if user not in managers), *managers]
 
 
+def _to_employer_side(
+    case: FastTrackCase, kind: str, context: dict[str, Any], *, version: object = None
+) -> list[Letter]:
+    """Inbox letters to HR and the nearest manager, marked employer-bound (R-18)."""
+    return _inbox(
+        case,
+        kind,
+        _employer_side(case),
+        "employer",
+        _for(context, "employer"),
+        to_employer=True,
+        version=version,
+    )
+
+
 def _for(context: dict[str, Any], audience: str) -> dict[str, Any]:
     """The context for one audience, so that each reader is told what to do."""
     return {**context, "audience": audience}
@@ -266,14 +281,7 @@ def request_withdrawn(case: FastTrackCase, *, on: date) -> list[Letter]:
     context = {**_common(case), "on": on}
     return [
         *_to_employee(case, "request_withdrawn", _for(context, "employee"), digital_post=True),
-        *_inbox(
-            case,
-            "request_withdrawn",
-            _employer_side(case),
-            "employer",
-            _for(context, "employer"),
-            to_employer=True,
-        ),
+        *_to_employer_side(case, "request_withdrawn", context),
         *_inbox(
             case, "request_withdrawn", _caseworkers(case), "caseworker", _for(context, "caseworker")
         ),
@@ -304,14 +312,7 @@ def consent_decision(case: FastTrackCase, decision: ConsentDecision) -> list[Let
     }
     return [
         *_to_employee(case, "consent_decision", employee_context, digital_post=True),
-        *_inbox(
-            case,
-            "consent_decision",
-            _employer_side(case),
-            "employer",
-            _for(context, "employer"),
-            to_employer=True,
-        ),
+        *_to_employer_side(case, "consent_decision", context),
     ]
 
 
@@ -334,15 +335,7 @@ def plan_recorded(case: FastTrackCase, version: PlanVersion) -> list[Letter]:
                 case, "plan_recorded", _for(context, "employee"), digital_post=False
             )
         ],
-        *_inbox(
-            case,
-            "plan_recorded",
-            _employer_side(case),
-            "employer",
-            _for(context, "employer"),
-            to_employer=True,
-            version=version.pk,
-        ),
+        *_to_employer_side(case, "plan_recorded", context, version=version.pk),
     ]
 
 
@@ -483,7 +476,7 @@ def case_closed(case: FastTrackCase) -> list[Letter]:
     context = {**_common(case), "outcome": case.get_outcome_display()}
     return [
         *_to_employee(case, "case_closed", context, digital_post=False),
-        *_inbox(case, "case_closed", _employer_side(case), "employer", context, to_employer=True),
+        *_to_employer_side(case, "case_closed", context),
         *_inbox(case, "case_closed", _caseworkers(case), "caseworker", context),
     ]
 
