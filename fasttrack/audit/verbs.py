@@ -29,3 +29,5 @@ class EventVerb(models.TextChoices):
     DEADLINE_MET = "deadline_met", _("Deadline met")
     ANSWERS_GIVEN = "answers_given", _("Answers to the three questions given")
     CASEWORKER_ASSIGNED = "caseworker_assigned", _("Caseworker assigned")
+    PLAN_CONFIRMED = "plan_confirmed", _("Plan confirmed")
+    LETTER_RESENT = "letter_resent", _("Letter sent again")

@@ -34,10 +34,15 @@ from fasttrack.cases.errors import (
     ConsentNotLate,
     InvalidMeeting,
     InvalidOutcome,
+    InvalidPlanVersion,
+    LetterNotFailed,
+    LetterNotOnCase,
     MeetingAlreadyHeld,
     NotANearestManager,
     NotPermitted,
     PartialLeaveTooFewHours,
+    PlanAlreadyConfirmed,
+    PlanVersionNotCurrent,
     ReasonRequired,
 )
 from fasttrack.cases.models import (
@@ -68,7 +73,10 @@ from fasttrack.lib.rules import (
 )
 from fasttrack.medical.models import Certificate, CertificateRequest, RequestStatus
 from fasttrack.meetings.models import Meeting, MeetingKind, MeetingParticipant, MeetingState
+from fasttrack.notifications.models import Message
+from fasttrack.notifications.outbox import retry_message_now
 from fasttrack.people.models import (
+    EMPLOYER_ROLES,
     JOBCENTRE_ROLES,
     Employer,
     Employment,
@@ -533,7 +541,7 @@ def decide_after_late_consent(
             raise ReasonRequired(rule="R-12")
         _require_late_or_missing_consent(case, continue_fast_track=continue_fast_track, on=today)
         old, new = _move(case, action)
-        ConsentDecision.objects.create(
+        decision = ConsentDecision.objects.create(
             case=case,
             continue_fast_track=continue_fast_track,
             reason=reason.strip(),
@@ -551,6 +559,7 @@ def decide_after_late_consent(
             note=reason.strip(),
             visible_to_employer=False,
         )
+        letters.send(letters.consent_decision(case, decision))
         return _finish(case, actor, today=today)
 
 
@@ -583,6 +592,7 @@ def withdraw(*, case: FastTrackCase, actor: Any, reason: str) -> FastTrackCase:
             new={"state": new},
             note=reason.strip(),
         )
+        letters.send(letters.request_withdrawn(case, on=_today()))
         return _finish(case, actor)
 
 
@@ -850,8 +860,91 @@ def record_plan(
             old={"version": number - 1} if number > 1 else None,
             new={"version": number, "evaluate_on": _iso(evaluate_on)},
         )
+        letters.send(letters.plan_recorded(case, version))
         _finish(case, actor)
     return version
+
+
+def confirm_plan(*, case: FastTrackCase, actor: Any, version: PlanVersion) -> PlanVersion:
+    """The employee, or HR or the nearest manager for the employer, confirms a version (R-20).
+
+    Only the current version can be confirmed, once by each side; a new version
+    starts unconfirmed, so a changed plan is confirmed again.
+    """
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.CONFIRM_PLAN)
+        role = _require_role(actor, case, _EMPLOYEE | EMPLOYER_ROLES, Action.CONFIRM_PLAN)
+        # Read again under the case's lock: every change to a plan goes
+        # through an action that holds it, so this is the committed state.
+        version = PlanVersion.objects.select_related("plan").get(pk=version.pk)
+        if version.plan.case_id != case.pk:
+            raise InvalidPlanVersion(version=version.number)
+        current = version.plan.versions.order_by("-number").values_list("number", flat=True)[0]
+        if version.number != current:
+            raise PlanVersionNotCurrent(version=version.number, current=current)
+        party = Party.EMPLOYEE if role == Role.EMPLOYEE else Party.EMPLOYER
+        at_field, by_field = f"{party.value}_confirmed_at", f"{party.value}_confirmed_by"
+        if (confirmed_at := getattr(version, at_field)) is not None:
+            raise PlanAlreadyConfirmed(
+                version=version.number,
+                party=party.value,
+                confirmed_on=timezone.localdate(confirmed_at),
+                name=_person_name(getattr(version, by_field)) or "-",
+            )
+        now = timezone.now()
+        setattr(version, at_field, now)
+        setattr(version, by_field, actor)
+        version.save(update_fields=[at_field, by_field])
+        record_event(
+            case=case,
+            verb=EventVerb.PLAN_CONFIRMED,
+            actor=actor,
+            old={"version": version.number, "party": party.value, "confirmed_at": None},
+            new={"version": version.number, "party": party.value, "confirmed_at": now},
+        )
+        letters.send(letters.plan_confirmed(case, version, party=party))
+        _finish(case, actor)
+    return version
+
+
+# --- letters that could not be delivered ------------------------------------------
+
+
+def resend_letter(*, case: FastTrackCase, actor: Any, message_id: int) -> Message:
+    """The jobcentre sends a letter of the case that failed for good once more.
+
+    The same outbox row goes out again, with the same identity (dedupe key,
+    MeMo UUID), so a receiver that did get it after all drops the repeat.
+    """
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.RESEND_LETTER)
+        _require_role(actor, case, _JOBCENTRE, Action.RESEND_LETTER)
+        message = Message.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or message.case_id != case.pk:
+            raise LetterNotOnCase(letter=message_id)
+        if message.status != Message.Status.FAILED:
+            raise LetterNotFailed(status=message.status)
+        old = {"message_id": message.pk, "status": message.status, "attempts": message.attempts}
+        retry_message_now(message.pk)
+        message.refresh_from_db()
+        # Which letters the employee got (a doctor's, say) is not the
+        # employer's to learn from the history (R-18).
+        record_event(
+            case=case,
+            verb=EventVerb.LETTER_RESENT,
+            actor=actor,
+            old=old,
+            new={
+                "message_id": message.pk,
+                "kind": message.kind,
+                "channel": message.channel,
+                "status": message.status,
+            },
+            visible_to_employer=False,
+        )
+    return message
 
 
 # --- journal notes and closing (R-27) ------------------------------------------
@@ -1030,6 +1123,7 @@ __all__ = [
     "add_journal_note",
     "book_meeting",
     "close",
+    "confirm_plan",
     "decide_after_late_consent",
     "decline",
     "mark_missed_deadlines",
@@ -1039,6 +1133,7 @@ __all__ = [
     "record_plan",
     "request_certificate",
     "request_fast_track",
+    "resend_letter",
     "send_deadline_reminders",
     "withdraw",
 ]

@@ -40,12 +40,17 @@ __all__ = [
     "FirstAbsenceDayInFuture",
     "InvalidMeeting",
     "InvalidOutcome",
+    "InvalidPlanVersion",
     "InvalidTransition",
+    "LetterNotFailed",
+    "LetterNotOnCase",
     "MeetingAlreadyHeld",
     "NoRuleSetInForce",
     "NotANearestManager",
     "NotPermitted",
     "PartialLeaveTooFewHours",
+    "PlanAlreadyConfirmed",
+    "PlanVersionNotCurrent",
     "ReasonRequired",
     "RequestBeforeFirstAbsenceDay",
     "RequestTooLate",
@@ -130,6 +135,39 @@ class PartialLeaveTooFewHours(RuleViolation):
     )
 
 
+class InvalidPlanVersion(RuleViolation):
+    rule_id = "R-20"
+    message = gettext_noop("The plan version %(version)s does not belong to this case.")
+
+
+class PlanVersionNotCurrent(RuleViolation):
+    rule_id = "R-20"
+    message = gettext_noop(
+        "Version %(version)s of the plan has been replaced by version %(current)s; read and "
+        "confirm the current version (R-20)."
+    )
+
+
+class PlanAlreadyConfirmed(RuleViolation):
+    rule_id = "R-20"
+    message = gettext_noop(
+        "Version %(version)s of the plan was already confirmed on %(confirmed_on)s by "
+        "%(name)s (%(party)s); a new version of the plan needs a new confirmation (R-20)."
+    )
+
+
+class LetterNotOnCase(RuleViolation):
+    rule_id = "R-28"
+    message = gettext_noop("The letter %(letter)s does not belong to this case.")
+
+
+class LetterNotFailed(RuleViolation):
+    rule_id = "letters"
+    message = gettext_noop(
+        "Only a letter that could not be delivered can be sent again; this one is “%(status)s”."
+    )
+
+
 class InvalidMeeting(RuleViolation):
     rule_id = "R-19"
     message = gettext_noop("The meeting %(meeting)s does not belong to this case.")
@@ -153,6 +191,7 @@ def _label_of(name: str, value: Any) -> Any:
     """
     from fasttrack.cases.models import Party
     from fasttrack.cases.states import ACTION_LABELS, State
+    from fasttrack.notifications.models import Message
     from fasttrack.people.models import Role
 
     choices: dict[str, Any] = {
@@ -160,6 +199,7 @@ def _label_of(name: str, value: Any) -> Any:
         "party": dict(Party.choices),
         "role": dict(Role.choices),
         "action": ACTION_LABELS,
+        "status": dict(Message.Status.choices),
     }
     return choices.get(name, {}).get(value, value)
 

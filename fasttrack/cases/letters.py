@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
@@ -23,7 +24,13 @@ from django.utils import timezone
 
 from fasttrack.cases import clock
 from fasttrack.cases.models import Answers, CaseDeadline, FastTrackCase, Party
-from fasttrack.lib.rules import QUESTION_KEYS, employee_consent, question_set, rule_set_by_version
+from fasttrack.lib.rules import (
+    QUESTION_KEYS,
+    employee_consent,
+    first_followup_conversation,
+    question_set,
+    rule_set_by_version,
+)
 from fasttrack.meetings.calendar import invitation_ics
 from fasttrack.notifications.outbox import Attachment, enqueue_message, ics_attachment
 from fasttrack.people.models import Membership, Role
@@ -31,8 +38,10 @@ from fasttrack.people.models import Membership, Role
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
+    from fasttrack.cases.models import ConsentDecision
     from fasttrack.medical.models import CertificateRequest
     from fasttrack.meetings.models import Meeting
+    from fasttrack.plans.models import PlanVersion
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,8 @@ class Letter:
     language: str = "da"
     attachments: Sequence[Attachment] = field(default_factory=tuple)
     to_employer: bool = False
+    # The case's municipality, which Digital Post names as the sender.
+    sender_municipality: Any = None
 
 
 def send(letters: Iterable[Letter]) -> None:
@@ -69,6 +80,7 @@ def send(letters: Iterable[Letter]) -> None:
             attachments=letter.attachments,
             case_id=letter.case_id,
             to_employer=letter.to_employer,
+            sender_municipality=letter.sender_municipality,
         )
 
 
@@ -140,6 +152,7 @@ def _to_employee(
                 case_id=case.pk,
                 recipient_person=person,
                 language=language,
+                sender_municipality=case.municipality,
             )
         )
     if user is not None:
@@ -153,6 +166,7 @@ def _to_employee(
                 case_id=case.pk,
                 recipient_user=user,
                 language=language,
+                sender_municipality=case.municipality,
             )
         )
     return letters
@@ -180,6 +194,7 @@ def _inbox(
             case_id=case.pk,
             recipient_user=user,
             to_employer=to_employer,
+            sender_municipality=case.municipality,
         )
         for user in users
     ]
@@ -187,6 +202,32 @@ def _inbox(
 
 def _caseworkers(case: FastTrackCase) -> list[User]:
     return [case.caseworker] if case.caseworker is not None else []
+
+
+def _employer_side(case: FastTrackCase) -> list[User]:
+    """HR at the employer and the case's nearest manager, each once."""
+    managers = [case.nearest_manager] if case.nearest_manager is not None else []
+    return [*(user for user in _hr_users(case) if user not in managers), *managers]
+
+
+def _to_employer_side(
+    case: FastTrackCase, kind: str, context: dict[str, Any], *, version: object = None
+) -> list[Letter]:
+    """Inbox letters to HR and the nearest manager, marked employer-bound (R-18)."""
+    return _inbox(
+        case,
+        kind,
+        _employer_side(case),
+        "employer",
+        _for(context, "employer"),
+        to_employer=True,
+        version=version,
+    )
+
+
+def _for(context: dict[str, Any], audience: str) -> dict[str, Any]:
+    """The context for one audience, so that each reader is told what to do."""
+    return {**context, "audience": audience}
 
 
 def _answers(case: FastTrackCase, party: Party, language: str) -> list[dict[str, str]]:
@@ -228,6 +269,99 @@ def consent_answered(case: FastTrackCase, *, accepted: bool, late: bool) -> list
         *_inbox(case, kind, _hr_users(case), "employer", context, to_employer=True),
         *_inbox(case, kind, _caseworkers(case), "caseworker", context),
     ]
+
+
+def request_withdrawn(case: FastTrackCase, *, on: date) -> list[Letter]:
+    """Every party learns that the request was withdrawn and what happens now.
+
+    The employee got the consent request by Digital Post, so the news that no
+    answer is needed goes the same way. The reason stays on the case: free
+    text may hold personal circumstances (R-18).
+    """
+    context = {**_common(case), "on": on}
+    return [
+        *_to_employee(case, "request_withdrawn", _for(context, "employee"), digital_post=True),
+        *_to_employer_side(case, "request_withdrawn", context),
+        *_inbox(
+            case, "request_withdrawn", _caseworkers(case), "caseworker", _for(context, "caseworker")
+        ),
+    ]
+
+
+def consent_decision(case: FastTrackCase, decision: ConsentDecision) -> list[Letter]:
+    """The caseworker's decision after a late or missing consent (R-12).
+
+    The employee gets the decision with its reason, by Digital Post; the
+    employer only learns whether Fast track goes on: the reason is not built
+    into its letter at all (R-12, R-18).
+    """
+    context = {**_common(case), "continue_fast_track": decision.continue_fast_track}
+    # The first conversation the employee can expect: R-19 on Fast track,
+    # R-13 (end of week 8) on the normal track.
+    conversation = first_followup_conversation(
+        rule_set_by_version(case.rule_set_version),
+        case.requested_on,
+        case.absence.first_absence_day,
+        declined=not decision.continue_fast_track,
+    )
+    employee_context = {
+        **_for(context, "employee"),
+        "reason": decision.reason,
+        "conversation_due": conversation.due,
+        "conversation_basis": conversation.basis,
+    }
+    return [
+        *_to_employee(case, "consent_decision", employee_context, digital_post=True),
+        *_to_employer_side(case, "consent_decision", context),
+    ]
+
+
+def plan_recorded(case: FastTrackCase, version: PlanVersion) -> list[Letter]:
+    """Each new version of the plan: the employee and the workplace read and confirm it (R-20).
+
+    Only that there is a new version: the plan's measures may name a
+    treatment, so the text stays on the case (R-18). The rules set no
+    deadline for the confirmation, so the letter gives none.
+    """
+    context = {
+        **_common(case),
+        "version": version.number,
+        "evaluate_on": version.evaluate_on,
+    }
+    return [
+        *[
+            _versioned(letter, version.pk)
+            for letter in _to_employee(
+                case, "plan_recorded", _for(context, "employee"), digital_post=False
+            )
+        ],
+        *_to_employer_side(case, "plan_recorded", context, version=version.pk),
+    ]
+
+
+def plan_confirmed(case: FastTrackCase, version: PlanVersion, *, party: Party) -> list[Letter]:
+    """The caseworker learns that a party confirmed a version of the plan (R-20)."""
+    confirmed_by = (
+        version.employee_confirmed_by if party == Party.EMPLOYEE else version.employer_confirmed_by
+    )
+    context = {
+        **_common(case),
+        "version": version.number,
+        "party": party.value,
+        "confirmed_by": confirmed_by.get_full_name() or confirmed_by.get_username()
+        if confirmed_by is not None
+        else "",
+        "both_confirmed": version.employee_confirmed_at is not None
+        and version.employer_confirmed_at is not None,
+    }
+    return _inbox(
+        case,
+        "plan_confirmed",
+        _caseworkers(case),
+        "caseworker",
+        context,
+        version=f"{version.pk}:{party.value}",
+    )
 
 
 def certificate_requested(
@@ -340,11 +474,9 @@ def _email(participant: Any) -> bool:
 def case_closed(case: FastTrackCase) -> list[Letter]:
     """Every party learns that Fast track has ended and how."""
     context = {**_common(case), "outcome": case.get_outcome_display()}
-    managers = [case.nearest_manager] if case.nearest_manager is not None else []
-    hr = [u for u in _hr_users(case) if u not in managers]
     return [
         *_to_employee(case, "case_closed", context, digital_post=False),
-        *_inbox(case, "case_closed", [*hr, *managers], "employer", context, to_employer=True),
+        *_to_employer_side(case, "case_closed", context),
         *_inbox(case, "case_closed", _caseworkers(case), "caseworker", context),
     ]
 

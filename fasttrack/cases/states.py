@@ -43,6 +43,8 @@ class Action(StrEnum):
     RECORD_PLAN = "record_plan"
     ADD_JOURNAL_NOTE = "add_journal_note"
     ASSIGN_CASEWORKER = "assign_caseworker"
+    CONFIRM_PLAN = "confirm_plan"
+    RESEND_LETTER = "resend_letter"
 
 
 # How an action is named inside a sentence ("You cannot %(action)s while
@@ -65,6 +67,8 @@ ACTION_LABELS = {
     Action.RECORD_PLAN: _("record the plan"),
     Action.ADD_JOURNAL_NOTE: _("add a journal note"),
     Action.ASSIGN_CASEWORKER: _("assign the case"),
+    Action.CONFIRM_PLAN: _("confirm the plan"),
+    Action.RESEND_LETTER: _("send the letter again"),
     "request": _("request Fast track"),
 }
 
@@ -93,9 +97,14 @@ _ACTIVE_WORK = frozenset(
         Action.RECORD_FIRST_CONVERSATION_HELD,
         Action.RECORD_RETENTION_MEETING_HELD,
         Action.RECORD_PLAN,
+        Action.CONFIRM_PLAN,
         Action.ADD_JOURNAL_NOTE,
     }
 )
+
+# A letter that failed can be sent again in every state: the letter that
+# tells the parties the case ended matters as much as any other.
+_ALWAYS = frozenset({Action.RESEND_LETTER})
 
 # Actions that record something without moving the case.
 ALLOWED: dict[State, frozenset[Action]] = {
@@ -106,15 +115,17 @@ ALLOWED: dict[State, frozenset[Action]] = {
             Action.ADD_JOURNAL_NOTE,
             Action.ASSIGN_CASEWORKER,
         }
-    ),
-    State.ACTIVE: _ACTIVE_WORK | {Action.JOIN, Action.ASSIGN_CASEWORKER},
+    )
+    | _ALWAYS,
+    State.ACTIVE: _ACTIVE_WORK | {Action.JOIN, Action.ASSIGN_CASEWORKER} | _ALWAYS,
     # On the normal track the jobcentre still holds the first conversation at
     # D0 + 55 (R-13), so it books and records it on the declined case.
     State.DECLINED: frozenset(
         {Action.BOOK_MEETING, Action.RECORD_FIRST_CONVERSATION_HELD, Action.ADD_JOURNAL_NOTE}
-    ),
-    State.WITHDRAWN: frozenset({Action.ADD_JOURNAL_NOTE}),
-    State.CLOSED: frozenset({Action.ADD_JOURNAL_NOTE}),
+    )
+    | _ALWAYS,
+    State.WITHDRAWN: frozenset({Action.ADD_JOURNAL_NOTE}) | _ALWAYS,
+    State.CLOSED: frozenset({Action.ADD_JOURNAL_NOTE}) | _ALWAYS,
 }
 
 OPEN_STATES: frozenset[State] = frozenset(state for state, out in TRANSITIONS.items() if out)

@@ -59,6 +59,7 @@ class MessageAdmin(ReadOnlyAdmin):
         "recipient_user",
         "recipient_person",
         "recipient_address",
+        "sender_municipality",
         "to_employer",
         "language",
         "subject",

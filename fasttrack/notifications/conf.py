@@ -6,9 +6,12 @@ setting means the documented default; see docs/operations.md.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from fasttrack.people.models import Municipality
 
 
 def _int(name: str, default: int) -> int:
@@ -63,8 +66,14 @@ def digital_post_transport() -> str:
     )
 
 
-def digital_post_sender() -> tuple[str, str, str]:
-    """(sender id, id type, label) of the authority sending Digital Post."""
+def digital_post_sender(municipality: Municipality | None = None) -> tuple[str, str, str]:
+    """(sender id, id type, label) of the authority sending Digital Post.
+
+    The municipality's own sender when it has one; the installation's
+    settings otherwise (one-municipality installations, messages outside a case).
+    """
+    if municipality is not None and (own := municipality.digital_post_sender) is not None:
+        return own
     return (
         str(getattr(settings, "DIGITAL_POST_SENDER_ID", "")),
         str(getattr(settings, "DIGITAL_POST_SENDER_ID_TYPE", "CVR")),

@@ -67,7 +67,7 @@ def _claim(message_id: int) -> Message | str:
         message = (
             # of=("self",): PostgreSQL locks no outer-joined person row.
             Message.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient_person")
+            .select_related("recipient_person", "sender_municipality")
             .filter(pk=message_id)
             .first()
         )

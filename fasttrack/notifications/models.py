@@ -82,6 +82,17 @@ class Message(models.Model):
         blank=True,
         help_text=_("E-mail address, or a CVR number for company Digital Post."),
     )
+    # The municipality a case's letter is sent on behalf of: Digital Post
+    # names it as the sender (MeMo ``Sender``). Empty for messages outside a
+    # case, which go out under the installation's sender.
+    sender_municipality = models.ForeignKey(
+        "people.Municipality",
+        verbose_name=_("sending municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     to_employer = models.BooleanField(
         _("to the employer"),
         default=False,

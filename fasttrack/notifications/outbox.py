@@ -28,7 +28,7 @@ from fasttrack.notifications.errors import (
     NotInTransaction,
 )
 from fasttrack.notifications.models import Language, Message, MessageChannel
-from fasttrack.people.models import Person, membership_of
+from fasttrack.people.models import Municipality, Person, membership_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -82,6 +82,7 @@ def enqueue_message(
     case_id: int | None = None,
     contains_health_data: bool = False,
     to_employer: bool = False,
+    sender_municipality: Municipality | None = None,
 ) -> Message:
     """Put a message in the outbox, to be delivered exactly once per ``dedupe_key``.
 
@@ -89,7 +90,9 @@ def enqueue_message(
     call with a key that is already in the outbox returns that message and
     enqueues nothing. The recipient must suit the channel: an e-mail address
     for ``email``, a person (or a CVR number as address) for
-    ``digital_post``, a user for ``inbox``.
+    ``digital_post``, a user for ``inbox``. ``sender_municipality`` is the
+    authority Digital Post names as the sender; without it the installation's
+    ``DIGITAL_POST_SENDER_*`` settings apply.
     """
     if not transaction.get_connection(DEFAULT_DB_ALIAS).in_atomic_block:
         raise NotInTransaction(
@@ -129,6 +132,7 @@ def enqueue_message(
             "body_html": body_html,
             "attachments": [_attachment_json(a) for a in attachments],
             "case_id": case_id,
+            "sender_municipality": sender_municipality,
             "contains_health_data": contains_health_data,
             "next_attempt_at": timezone.now(),
         },

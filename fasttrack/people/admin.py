@@ -21,8 +21,32 @@ class EmployerAdmin(admin.ModelAdmin[Employer]):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin[Municipality]):
-    list_display = ["code", "name", "jobcentre_name"]
+    list_display = ["code", "name", "jobcentre_name", "digital_post_sender_cvr"]
     search_fields = ["code", "name"]
+    fieldsets = [
+        (None, {"fields": ["code", "name"]}),
+        (
+            _("Jobcentre"),
+            {
+                "fields": [
+                    "jobcentre_name",
+                    "jobcentre_address",
+                    "jobcentre_email",
+                    "jobcentre_phone",
+                ]
+            },
+        ),
+        (
+            _("Digital Post"),
+            {
+                "fields": ["digital_post_sender_cvr", "digital_post_sender_label"],
+                "description": _(
+                    "Letters by Digital Post are sent in this sender's name. Leave the CVR "
+                    "number empty to use the installation's sender."
+                ),
+            },
+        ),
+    ]
 
 
 @admin.register(Clinic)

@@ -29,6 +29,13 @@ MUNICIPALITIES = [
     ("157", "Gentofte", "Jobcenter Gentofte", "Bernstorffsvej 161, 2920 Charlottenlund"),
 ]
 
+# Each municipality's Digital Post sender: its own CVR number and name.
+DIGITAL_POST_SENDERS = {
+    "101": ("64942212", "Københavns Kommune, Jobcenter København"),
+    "147": ("11259979", "Frederiksberg Kommune, Jobcenter Frederiksberg"),
+    "157": ("19438414", "Gentofte Kommune, Jobcenter Gentofte"),
+}
+
 EMPLOYERS = [
     ("29887659", "Nordisk Fabrik A/S", "Industrivej 12", "2650", "Hvidovre"),
     ("40112235", "Havnens Logistik ApS", "Containervej 3", "2150", "Nordhavn"),
@@ -104,6 +111,26 @@ class DemoWorld:
     created_users: list[str]
 
 
+def _municipality(code: str, name: str, jobcentre: str, address: str) -> Municipality:
+    sender_cvr, sender_label = DIGITAL_POST_SENDERS[code]
+    sender = {"digital_post_sender_cvr": sender_cvr, "digital_post_sender_label": sender_label}
+    municipality, _ = Municipality.objects.get_or_create(
+        code=code,
+        defaults={
+            "name": name,
+            "jobcentre_name": jobcentre,
+            "jobcentre_address": address,
+            **sender,
+        },
+    )
+    # A demo world seeded before municipalities had a sender gets one; a
+    # sender someone set by hand in the admin is left as it is.
+    if not municipality.digital_post_sender_cvr:
+        Municipality.objects.filter(pk=municipality.pk).update(**sender)
+        municipality.refresh_from_db(fields=list(sender))
+    return municipality
+
+
 def _person(cpr: str, name: str, municipality: Municipality, clinic: Clinic) -> Person:
     person = Person.objects.with_cpr(cpr).first()
     if person is None:
@@ -136,10 +163,7 @@ def build_demo_world() -> DemoWorld:
     """Create (or find) every demo organisation, citizen and user."""
     world = DemoWorld({}, {}, {}, {}, [])
     for code, name, jobcentre, address in MUNICIPALITIES:
-        world.municipalities[code], _ = Municipality.objects.get_or_create(
-            code=code,
-            defaults={"name": name, "jobcentre_name": jobcentre, "jobcentre_address": address},
-        )
+        world.municipalities[code] = _municipality(code, name, jobcentre, address)
     for cvr, name, address, postal_code, city in EMPLOYERS:
         world.employers[cvr], _ = Employer.objects.get_or_create(
             cvr=cvr,

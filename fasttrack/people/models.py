@@ -50,6 +50,23 @@ class Municipality(models.Model):
     jobcentre_address = models.CharField(_("jobcentre address"), max_length=300, blank=True)
     jobcentre_email = models.EmailField(_("jobcentre e-mail"), blank=True)
     jobcentre_phone = models.CharField(_("jobcentre phone"), max_length=30, blank=True)
+    # The sending authority of the municipality's Digital Post (the MeMo
+    # Sender): each municipality sends in its own name. Empty means the
+    # installation's DIGITAL_POST_SENDER_* settings, for one-municipality
+    # installations.
+    digital_post_sender_cvr = models.CharField(
+        _("Digital Post sender CVR number"),
+        max_length=8,
+        blank=True,
+        validators=[validate_cvr_field],
+        help_text=_("The CVR number Digital Post letters are sent from, e.g. the municipality's."),
+    )
+    digital_post_sender_label = models.CharField(
+        _("Digital Post sender name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The sender's name the citizen sees; the jobcentre's name when empty."),
+    )
 
     class Meta:
         verbose_name = _("municipality")
@@ -58,6 +75,14 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def digital_post_sender(self) -> tuple[str, str, str] | None:
+        """(sender id, id type, label) of the MeMo Sender, or None for the global one."""
+        if not self.digital_post_sender_cvr:
+            return None
+        label = self.digital_post_sender_label or self.jobcentre_name
+        return self.digital_post_sender_cvr, "CVR", label
 
 
 class Clinic(models.Model):

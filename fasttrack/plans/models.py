@@ -55,8 +55,26 @@ class PlanVersion(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Each side confirms the version it read: the employee, and for the
+    # employer HR or the nearest manager, once. A new version starts unconfirmed.
     employer_confirmed_at = models.DateTimeField(_("confirmed by employer"), null=True, blank=True)
+    employer_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by (employer side)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     employee_confirmed_at = models.DateTimeField(_("confirmed by employee"), null=True, blank=True)
+    employee_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by (employee side)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("plan version")

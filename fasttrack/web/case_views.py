@@ -74,6 +74,7 @@ from fasttrack.web.case_forms import (
     WithdrawForm,
     add_rule_error,
 )
+from fasttrack.web.deliveries import deliveries_for
 
 # Why each role reads the case; the employee sees the label in "who has seen
 # my data" (R-26).
@@ -294,6 +295,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         if role in (Role.CASEWORKER, Role.JOBCENTRE_MANAGER)
         else [],
         "events": _timeline(case, role),
+        # The doctor follows the certificate request, not the case's letters.
+        "deliveries": [] if role == Role.DOCTOR else deliveries_for(case, role, request.user),
         "cpr_shown": _cpr_for(case, role),
         "actions": _caseworker_actions(case, meetings, today, request.user)
         if role == Role.CASEWORKER

@@ -7,7 +7,7 @@ No address carries a CPR number (R-29): searches are POSTed.
 
 from django.urls import path
 
-from fasttrack.web import case_views, jobcentre_views
+from fasttrack.web import case_views, delivery_views, jobcentre_views
 
 urlpatterns = [
     path("jobcenter/", jobcentre_views.worklist, name="worklist"),
@@ -52,4 +52,9 @@ urlpatterns = [
         name="case_assign_to_me",
     ),
     path("sager/<int:case_id>/afslut/", case_views.case_close, name="case_close"),
+    path(
+        "sager/<int:case_id>/breve/<int:message_id>/send-igen/",
+        delivery_views.case_resend_letter,
+        name="case_resend_letter",
+    ),
 ]

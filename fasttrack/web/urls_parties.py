@@ -6,7 +6,7 @@ plain start pages, so these views answer the role start URLs.
 
 from django.urls import path
 
-from fasttrack.web import batch_views, citizen_views, doctor_views, employer_views
+from fasttrack.web import batch_views, citizen_views, doctor_views, employer_views, plan_views
 
 urlpatterns = [
     path("arbejdsgiver/", employer_views.employer_start, name="employer_start"),
@@ -32,6 +32,11 @@ urlpatterns = [
         name="citizen_consent",
     ),
     path("borger/adgangslog/", citizen_views.citizen_access_log, name="citizen_access_log"),
+    path(
+        "sager/<int:case_id>/plan/<int:version_id>/bekraeft/",
+        plan_views.case_confirm_plan,
+        name="case_confirm_plan",
+    ),
     path("laege/", doctor_views.doctor_start, name="doctor_start"),
     path(
         "laege/anmodninger/<int:request_id>/",

@@ -27,6 +27,11 @@ CERTIFICATE: dict[str, Any] = {
 }
 
 
+# The plan may name a treatment: it stays on the case.
+PLAN_SUMMARY = "Genoptræning efter discusprolaps, 20 timer om ugen."
+PLAN_MEASURE = "Fysioterapi to gange om ugen"
+
+
 def _kinds(case: FastTrackCase) -> list[tuple[str, str, str]]:
     return sorted(
         (m.kind, m.channel, m.recipient_user.username if m.recipient_user else "-")
@@ -61,6 +66,15 @@ def jannis_course(employer_request, personas, travel):
         )
         travel(date(2026, 3, 10))
         actions.record_certificate(case=case, actor=personas.laege, **CERTIFICATE)
+        version = actions.record_plan(
+            case=case,
+            actor=personas.sagsbehandler,
+            summary=PLAN_SUMMARY,
+            measures=[{"kind": "treatment", "description": PLAN_MEASURE, "owner": "Janni"}],
+            evaluate_on=date(2026, 4, 15),
+        )
+        actions.confirm_plan(case=case, actor=personas.janni, version=version)
+        actions.confirm_plan(case=case, actor=personas.leder, version=version)
         actions.close(case=case, actor=personas.sagsbehandler, outcome="other")
         return case
 
@@ -95,11 +109,15 @@ def test_it_sends_each_letter_of_jannis_course(jannis_course):
         "see_your_doctor",
         "meeting_invitation",
         "certificate_received",
+        "plan_recorded",
+        "plan_confirmed",
         "case_closed",
     }
     assert ("certificate_request", "inbox", "laege") in _kinds(case)
     assert ("certificate_received", "inbox", "sagsbehandler") in _kinds(case)
     assert ("consent_given", "inbox", "hr") in _kinds(case)
+    assert ("plan_recorded", "inbox", "leder") in _kinds(case)
+    assert ("plan_confirmed", "inbox", "sagsbehandler") in _kinds(case)
 
 
 def test_it_keeps_health_data_and_the_employees_answers_out_of_employer_letters(
@@ -108,12 +126,15 @@ def test_it_keeps_health_data_and_the_employees_answers_out_of_employer_letters(
     case = jannis_course()
 
     employer_bound = Message.objects.filter(case_id=case.pk, to_employer=True)
-    assert employer_bound.exists()
+    assert {"consent_given", "meeting_invitation", "plan_recorded", "case_closed"} <= set(
+        employer_bound.values_list("kind", flat=True)
+    )
     roles = set(employer_bound.values_list("recipient_user__membership__role", flat=True))
     assert roles <= {"employer", "manager"}
     for message in employer_bound:
         text = f"{message.subject}\n{message.body_text}\n{message.attachments}"
-        for value in [*CERTIFICATE.values(), *EMPLOYEE_ANSWERS.values()]:
+        secrets = [*CERTIFICATE.values(), *EMPLOYEE_ANSWERS.values(), PLAN_SUMMARY, PLAN_MEASURE]
+        for value in secrets:
             assert value not in text, (message.dedupe_key, value)
 
 
@@ -122,7 +143,7 @@ def test_it_puts_no_certificate_field_in_any_letter(jannis_course):
 
     for message in Message.objects.filter(case_id=case.pk):
         assert not message.contains_health_data
-        for value in CERTIFICATE.values():
+        for value in [*CERTIFICATE.values(), PLAN_SUMMARY, PLAN_MEASURE]:
             assert value not in message.body_text, (message.dedupe_key, value)
 
 
@@ -203,7 +224,8 @@ def test_it_renders_every_kind_in_both_languages(jannis_course):
     # Every template exists in Danish and English.
     case = jannis_course()
     kinds = set(Message.objects.filter(case_id=case.pk).values_list("kind", flat=True))
-    for kind in kinds | {"consent_declined", "consent_late"}:
+    other_kinds = {"consent_declined", "consent_late", "request_withdrawn", "consent_decision"}
+    for kind in kinds | other_kinds:
         for language in ("da", "en"):
             subject, body = letters.render(
                 kind,

@@ -24,7 +24,7 @@ from fasttrack.cases.states import (
 )
 from fasttrack.medical.models import Certificate, CertificateRequest
 from fasttrack.meetings.models import Meeting
-from fasttrack.plans.models import PlanVersion
+from fasttrack.plans.models import PlanVersion, RetentionPlan
 from tests.cases.conftest import EMPLOYEE_ANSWERS, EMPLOYER_ANSWERS, JANNI_CPR, NORDISK_FABRIK, at
 
 D0 = date(2026, 3, 2)
@@ -70,8 +70,17 @@ def _meeting(case, kind, personas):
     )
 
 
+def _plan_version(case, personas):
+    # Set up directly: recording a plan is itself forbidden in most states.
+    plan = RetentionPlan.objects.create(case=case)
+    return PlanVersion.objects.create(
+        plan=plan, number=1, summary="x", created_by=personas.sagsbehandler
+    )
+
+
 def _calls(case, personas, world):
     worker = personas.sagsbehandler
+    version = _plan_version(case, personas)
     return {
         Action.ACCEPT: lambda: actions.accept(
             case=case, actor=personas.janni, answers=EMPLOYEE_ANSWERS
@@ -135,6 +144,9 @@ def _calls(case, personas, world):
             case=case, actor=worker, text="x"
         ),
         Action.ASSIGN_CASEWORKER: lambda: actions.assign_caseworker(case=case, actor=worker),
+        Action.CONFIRM_PLAN: lambda: actions.confirm_plan(
+            case=case, actor=personas.janni, version=version
+        ),
     }
 
 
@@ -149,7 +161,7 @@ def _snapshot(case):
         "certificate_requests": CertificateRequest.objects.count(),
         "certificates": Certificate.objects.count(),
         "meetings": list(Meeting.objects.exclude(held_on=None).values()),
-        "plans": PlanVersion.objects.count(),
+        "plans": list(PlanVersion.objects.values()),
     }
 
 

@@ -183,7 +183,7 @@ class DigitalPostChannel:
             message,
             recipient_id=recipient_id,
             recipient_kind=recipient_kind,
-            sender=conf.digital_post_sender(),
+            sender=conf.digital_post_sender(message.sender_municipality),
             created_at=timezone.now(),
         )
         return get_transport().deliver(

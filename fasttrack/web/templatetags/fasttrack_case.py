@@ -21,10 +21,11 @@ from django.utils.translation import gettext, ngettext
 from fasttrack.audit.models import CaseEvent
 from fasttrack.audit.verbs import EventVerb
 from fasttrack.cases.models import DEADLINE_KEY_CHOICES, DeadlineStatus, Outcome
-from fasttrack.cases.states import State
+from fasttrack.cases.states import Action, State, can
 from fasttrack.lib.rules.bankdays import banking_days_between
 from fasttrack.meetings.models import MeetingKind
-from fasttrack.plans.models import MeasureKind
+from fasttrack.people.models import EMPLOYER_ROLES, Role
+from fasttrack.plans.models import MeasureKind, PlanVersion
 
 register = template.Library()
 
@@ -176,7 +177,7 @@ def event_summary(event: CaseEvent) -> str:
         return gettext("Outcome: %(outcome)s") % {"outcome": _outcome_label(new["outcome"])}
     if verb == EventVerb.CERTIFICATE_REQUESTED and new.get("due_on"):
         return gettext("Due on %(date)s") % {"date": _date_text(new["due_on"])}
-    if verb == EventVerb.PLAN_RECORDED and new.get("version"):
+    if verb in (EventVerb.PLAN_RECORDED, EventVerb.PLAN_CONFIRMED) and new.get("version"):
         return gettext("Version %(number)s") % {"number": new["version"]}
     if "state" in new and old.get("state") and old["state"] != new["state"]:
         return gettext("%(old)s → %(new)s") % {
@@ -202,3 +203,41 @@ def _date_text(value: str) -> str:
 
 def _parse_datetime(value: str) -> datetime:
     return datetime.fromisoformat(value)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    name: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class PlanConfirmations:
+    """Who confirmed the plan version for each side, and whether the viewer may now."""
+
+    employee: Confirmation | None
+    employer: Confirmation | None
+    can_confirm: bool
+
+
+def _confirmation(at: datetime | None, by: Any) -> Confirmation | None:
+    if at is None:
+        return None
+    name = (by.get_full_name() or by.get_username()) if by is not None else ""
+    return Confirmation(name=name, at=at)
+
+
+@register.simple_tag
+def plan_confirmations(case: Any, plan: PlanVersion, role: Role | str) -> PlanConfirmations:
+    """The confirmations of ``plan``, the current version of ``case``'s plan (R-20)."""
+    employee = _confirmation(plan.employee_confirmed_at, plan.employee_confirmed_by)
+    employer = _confirmation(plan.employer_confirmed_at, plan.employer_confirmed_by)
+    if role == Role.EMPLOYEE:
+        own = employee
+    elif role in EMPLOYER_ROLES:
+        own = employer
+    else:
+        return PlanConfirmations(employee, employer, can_confirm=False)
+    return PlanConfirmations(
+        employee, employer, can_confirm=own is None and can(case.state, Action.CONFIRM_PLAN)
+    )
