@@ -593,12 +593,12 @@ def case_book_meeting(request: HttpRequest, case_id: int) -> HttpResponse:
         raise Http404
     kind = MeetingKind(raw_kind)
     candidates = _participant_candidates(case, request.user)
-    choices = [(key, f"{c['name']} ({c['role'].label})") for key, c in candidates.items()]
     # The first conversation is the jobcentre's talk with the employee;
     # the retention meeting is at the workplace with the manager too.
-    default_participants = [
-        key for key in candidates if kind == MeetingKind.RETENTION_MEETING or key != "manager"
-    ]
+    if kind != MeetingKind.RETENTION_MEETING:
+        candidates.pop("manager", None)
+    choices = [(key, f"{c['name']} ({c['role'].label})") for key, c in candidates.items()]
+    default_participants = list(candidates)
     doctors = _doctors_of(case)
     form = BookMeetingForm(
         _bound(request),

@@ -125,7 +125,10 @@ def test_it_prefills_the_first_conversation_from_the_case(
     assert "Jobcenter København, Gyldenløvesgade 15, 1600 København V" in page
     assert 'value="employee" checked' in page
     assert 'value="caseworker" checked' in page
-    assert 'value="manager">' in page  # offered, not ticked: the conversation is with the employee
+    # The conversation is the employee's with the jobcentre (meetings.parties).
+    assert 'value="manager"' not in page
+    assert 'name="companion_name"' in page
+    assert 'name="union_representative_name"' not in page
 
 
 def test_it_prefills_the_retention_meeting_at_the_employer(
@@ -140,6 +143,9 @@ def test_it_prefills_the_retention_meeting_at_the_employer(
 
     assert "Nordisk Fabrik A/S, Industrivej 12, 2650 Hvidovre" in page
     assert 'value="manager" checked' in page
+    assert 'name="union_representative_name"' in page
+    assert 'name="doctor_consented"' in page
+    assert 'name="companion_name"' not in page
 
 
 def test_it_books_and_records_a_meeting_as_held(
