@@ -867,7 +867,8 @@ def _meeting_values(meeting: Meeting) -> dict[str, Any]:
     return {
         "meeting_id": meeting.pk,
         "kind": meeting.kind,
-        "starts_at": meeting.starts_at.isoformat(),
+        # In Danish time, as the booking recorded it.
+        "starts_at": timezone.localtime(meeting.starts_at).isoformat(),
         "location": meeting.location,
         "video_url": meeting.video_url,
         "sequence": meeting.sequence,
@@ -956,7 +957,7 @@ def cancel_meeting(*, case: FastTrackCase, actor: Any, meeting: Meeting, reason:
                 "meeting_id": meeting.pk,
                 "kind": meeting.kind,
                 "state": meeting.state,
-                "starts_at": meeting.starts_at.isoformat(),
+                "starts_at": timezone.localtime(meeting.starts_at).isoformat(),
                 "sequence": meeting.sequence,
             },
             note=reason.strip(),
