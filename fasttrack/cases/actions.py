@@ -806,6 +806,23 @@ def _participant_rows(
     return rows
 
 
+def _from_case(case: FastTrackCase, party: str, actor: Any) -> dict[str, Any] | None:
+    """The case's own person for a required party, or None when the case knows nobody."""
+    if party == MeetingParty.EMPLOYEE:
+        # The reverse one-to-one raises a subclass of AttributeError when empty.
+        membership = getattr(case.absence.person, "membership", None)
+        user = membership.user if membership else None
+        return {"user": user, "name": case.absence.person.name, "role": Role.EMPLOYEE}
+    if party == MeetingParty.NEAREST_MANAGER:
+        user = case.nearest_manager
+        if user is None:
+            return None
+        return {"user": user, "name": _person_name(user), "role": Role.MANAGER}
+    user = case.caseworker or actor
+    role = _require_role(user, case, _JOBCENTRE, Action.BOOK_MEETING)
+    return {"user": user, "name": _person_name(user), "role": role}
+
+
 def _with_required_parties(
     case: FastTrackCase, kind: MeetingKind, actor: Any, rows: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
@@ -814,32 +831,8 @@ def _with_required_parties(
     A party the case does not know (a retention meeting on a case without a
     nearest manager) is left for the caseworker to bring by other means.
     """
-    present = {row["party"] for row in rows}
-    # The reverse one-to-one raises a subclass of AttributeError when empty.
-    employee_membership = getattr(case.absence.person, "membership", None)
-    known = {
-        MeetingParty.EMPLOYEE: lambda: {
-            "user": employee_membership.user if employee_membership else None,
-            "name": case.absence.person.name,
-            "role": Role.EMPLOYEE,
-        },
-        MeetingParty.NEAREST_MANAGER: lambda: (
-            case.nearest_manager
-            and {
-                "user": case.nearest_manager,
-                "name": _person_name(case.nearest_manager),
-                "role": Role.MANAGER,
-            }
-        ),
-        MeetingParty.CASEWORKER: lambda: {
-            "user": case.caseworker or actor,
-            "name": _person_name(case.caseworker or actor),
-            "role": Role(membership_of(case.caseworker or actor).role),  # type: ignore[union-attr]
-        },
-    }
-    for party in missing_parties(kind, present):
-        row = known[party]()
-        if row:
+    for party in missing_parties(kind, {row["party"] for row in rows}):
+        if (row := _from_case(case, party, actor)) is not None:
             rows.append({**row, "party": party, "employee_consented": False})
     # The required parties first, in their order, then the guests as given.
     order = {party: index for index, party in enumerate(required_parties(kind))}

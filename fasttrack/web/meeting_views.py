@@ -166,6 +166,41 @@ def _starts_at(data: dict[str, Any]) -> datetime:
 
 
 @require_role(Role.CASEWORKER)
+def meeting_answer_on_behalf(
+    request: HttpRequest, case_id: int, meeting_id: int, participant_id: int
+) -> HttpResponse:
+    """The answer a participant without a login gave by phone or in person."""
+    meeting = _meeting_for_caseworker(request, case_id, meeting_id)
+    participant = get_object_or_404(meeting.participants, pk=participant_id, user=None)
+    form = AnswerForm(_bound(request))
+    if form.is_bound and form.is_valid():
+        try:
+            actions.answer_invitation(
+                case=meeting.case,
+                actor=request.user,
+                meeting=meeting,
+                participant=participant,
+                response=form.cleaned_data["response"],
+                reason=form.cleaned_data["reason"],
+                suggested_times=form.cleaned_data["suggested_times"],
+            )
+        except RuleViolation as error:
+            add_rule_error(form, error, {ReasonRequired: "reason"})
+        else:
+            return _to_meeting(request, meeting, _("The answer is recorded."))
+    return _action_page(
+        request,
+        meeting.case,
+        form,
+        title=_("Record the answer of %(name)s") % {"name": participant.name},
+        submit=_("Record the answer"),
+        intro=_("%(name)s has no login and answered by phone, e-mail or in person.")
+        % {"name": participant.name},
+        meeting=meeting,
+    )
+
+
+@require_role(Role.CASEWORKER)
 def meeting_rebook(request: HttpRequest, case_id: int, meeting_id: int) -> HttpResponse:
     meeting = _meeting_for_caseworker(request, case_id, meeting_id)
     local = timezone.localtime(meeting.starts_at)

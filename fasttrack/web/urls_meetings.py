@@ -16,6 +16,11 @@ urlpatterns = [
         name="meeting_ics",
     ),
     path(
+        "sager/<int:case_id>/moeder/<int:meeting_id>/svar/<int:participant_id>/",
+        meeting_views.meeting_answer_on_behalf,
+        name="meeting_answer_on_behalf",
+    ),
+    path(
         "sager/<int:case_id>/moeder/<int:meeting_id>/flyt/",
         meeting_views.meeting_rebook,
         name="meeting_rebook",

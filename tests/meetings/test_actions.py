@@ -446,3 +446,14 @@ def test_it_refuses_a_task_without_a_description_and_records_nothing(book, case,
     meeting.refresh_from_db()
     assert meeting.state == MeetingState.BOOKED
     assert not MeetingTask.objects.exists()
+
+
+def test_it_books_a_retention_meeting_without_a_nearest_manager_the_case_does_not_know(
+    book, case, personas
+):
+    type(case).objects.filter(pk=case.pk).update(nearest_manager=None)
+    case.refresh_from_db()
+
+    meeting = book()
+
+    assert [party for party, _ in _parties(meeting)] == ["employee", "caseworker"]

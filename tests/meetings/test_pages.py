@@ -328,3 +328,24 @@ def test_it_books_the_doctor_and_the_union_representative_with_consent(
         ("nearest_manager", "Lars Eriksen"),
         ("union_representative", "Tom Tillid"),
     ]
+
+
+def test_it_lets_the_caseworker_record_the_answer_of_a_guest_without_a_login(
+    book, on_day, login, personas
+):
+    meeting = book(participants=[{"name": "Tom Tillid", "party": "union_representative"}])
+    guest = meeting.participants.get(party="union_representative")
+    janni = meeting.participants.get(party="employee")
+    client = login(personas.sagsbehandler)
+    url = reverse("web:meeting_answer_on_behalf", args=[meeting.case_id, meeting.pk, guest.pk])
+    assert url in client.get(_url(meeting)).content.decode()
+
+    response = client.post(url, {"response": "declined", "reason": "Kursus"})
+
+    assert response.status_code == 302
+    guest.refresh_from_db()
+    assert (guest.response, guest.response_reason) == ("declined", "Kursus")
+    # Someone with a login answers for themself.
+    own_url = reverse("web:meeting_answer_on_behalf", args=[meeting.case_id, meeting.pk, janni.pk])
+    assert client.get(own_url).status_code == 404
+    assert login(personas.janni).get(url).status_code == 404
