@@ -11,9 +11,23 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from fasttrack.meetings.models import Party, Response
 from fasttrack.web.case_forms import _textarea
+
+
+def _reason_field(label: StrOrPromise) -> forms.CharField:
+    # Required by the engine, which says so in its own words.
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=_textarea(3),
+        help_text=_(
+            "The employee, the doctor and the jobcentre read the reason; the employer side "
+            "is told only what changed, not why."
+        ),
+    )
 
 
 class AnswerForm(forms.Form):
@@ -47,28 +61,11 @@ class RebookForm(forms.Form):
     time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
     location = forms.CharField(label=_("Place"), max_length=300, required=False)
     video_url = forms.URLField(assume_scheme="https", label=_("Video link"), required=False)
-    # Required by the engine, which says so in its own words.
-    reason = forms.CharField(
-        label=_("Why the meeting is moved"),
-        required=False,
-        widget=_textarea(3),
-        help_text=_(
-            "The employee, the doctor and the jobcentre read the reason; the employer side "
-            "is told only that the meeting moved."
-        ),
-    )
+    reason = _reason_field(_("Why the meeting is moved"))
 
 
 class CancelMeetingForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why the meeting is cancelled"),
-        required=False,
-        widget=_textarea(3),
-        help_text=_(
-            "The employee, the doctor and the jobcentre read the reason; the employer side "
-            "is told only that the meeting is cancelled."
-        ),
-    )
+    reason = _reason_field(_("Why the meeting is cancelled"))
 
 
 class MeetingHeldForm(forms.Form):

@@ -82,6 +82,29 @@ def _caseworker_links(meeting: Meeting, role: Role) -> dict[str, bool]:
     }
 
 
+def _answered(
+    request: HttpRequest,
+    form: AnswerForm,
+    meeting: Meeting,
+    participant: MeetingParticipant | None = None,
+) -> bool:
+    """Give the answer in ``form``; False with the refusal at its field."""
+    try:
+        actions.answer_invitation(
+            case=meeting.case,
+            actor=request.user,
+            meeting=meeting,
+            participant=participant,
+            response=form.cleaned_data["response"],
+            reason=form.cleaned_data["reason"],
+            suggested_times=form.cleaned_data["suggested_times"],
+        )
+    except RuleViolation as error:
+        add_rule_error(form, error, {ReasonRequired: "reason"})
+        return False
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_detail(request: HttpRequest, case_id: int, meeting_id: int) -> HttpResponse:
@@ -100,21 +123,8 @@ def meeting_detail(request: HttpRequest, case_id: int, meeting_id: int) -> HttpR
         if not _can_answer(meeting, own):
             messages.error(request, str(_("The invitation can no longer be answered.")))
             return redirect("web:meeting_detail", case_id=case_id, meeting_id=meeting_id)
-        if form.is_valid():
-            try:
-                actions.answer_invitation(
-                    case=meeting.case,
-                    actor=request.user,
-                    meeting=meeting,
-                    response=form.cleaned_data["response"],
-                    reason=form.cleaned_data["reason"],
-                    suggested_times=form.cleaned_data["suggested_times"],
-                )
-            except RuleViolation as error:
-                add_rule_error(form, error, {ReasonRequired: "reason"})
-            else:
-                messages.success(request, str(_("Your answer is saved.")))
-                return redirect("web:meeting_detail", case_id=case_id, meeting_id=meeting_id)
+        if form.is_valid() and _answered(request, form, meeting):
+            return _to_meeting(request, meeting, _("Your answer is saved."))
     shows_minutes = _shows_minutes(meeting, role)
     if own is not None:
         mark_invitation_opened(own.pk)
@@ -173,21 +183,8 @@ def meeting_answer_on_behalf(
     meeting = _meeting_for_caseworker(request, case_id, meeting_id)
     participant = get_object_or_404(meeting.participants, pk=participant_id, user=None)
     form = AnswerForm(_bound(request))
-    if form.is_bound and form.is_valid():
-        try:
-            actions.answer_invitation(
-                case=meeting.case,
-                actor=request.user,
-                meeting=meeting,
-                participant=participant,
-                response=form.cleaned_data["response"],
-                reason=form.cleaned_data["reason"],
-                suggested_times=form.cleaned_data["suggested_times"],
-            )
-        except RuleViolation as error:
-            add_rule_error(form, error, {ReasonRequired: "reason"})
-        else:
-            return _to_meeting(request, meeting, _("The answer is recorded."))
+    if form.is_bound and form.is_valid() and _answered(request, form, meeting, participant):
+        return _to_meeting(request, meeting, _("The answer is recorded."))
     return _action_page(
         request,
         meeting.case,
