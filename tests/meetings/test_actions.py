@@ -24,6 +24,7 @@ from fasttrack.cases.errors import (
     TaskDescriptionRequired,
     UnknownParty,
 )
+from fasttrack.cases.states import Action, State, can
 from fasttrack.meetings.models import Meeting, MeetingState, MeetingTask, Response
 from fasttrack.notifications.models import Message
 from tests.meetings.conftest import SUMMER, WINTER, at
@@ -457,3 +458,20 @@ def test_it_books_a_retention_meeting_without_a_nearest_manager_the_case_does_no
     meeting = book()
 
     assert [party for party, _ in _parties(meeting)] == ["employee", "caseworker"]
+
+
+@pytest.mark.parametrize(
+    ("state", "allowed"),
+    [
+        (State.AWAITING_CONSENT, set()),
+        (State.ACTIVE, {"rebook_meeting", "cancel_meeting", "answer_invitation"}),
+        # The normal track still has its first conversation.
+        (State.DECLINED, {"rebook_meeting", "cancel_meeting", "answer_invitation"}),
+        (State.WITHDRAWN, set()),
+        # Only to take a meeting still booked out of everyone's calendar.
+        (State.CLOSED, {"cancel_meeting"}),
+    ],
+)
+def test_it_allows_the_meeting_actions_in_the_states_the_table_says(state, allowed):
+    meeting_actions = {Action.REBOOK_MEETING, Action.CANCEL_MEETING, Action.ANSWER_INVITATION}
+    assert {action.value for action in meeting_actions if can(state, action)} == allowed

@@ -349,3 +349,20 @@ def test_it_lets_the_caseworker_record_the_answer_of_a_guest_without_a_login(
     own_url = reverse("web:meeting_answer_on_behalf", args=[meeting.case_id, meeting.pk, janni.pk])
     assert client.get(own_url).status_code == 404
     assert login(personas.janni).get(url).status_code == 404
+
+
+def test_it_lists_on_the_case_page_only_the_meetings_each_role_may_open(
+    book, on_day, login, personas
+):
+    conversation = book("first_conversation")
+    retention = book("retention_meeting", day=SUMMER)
+    case_url = reverse("web:case_detail", args=[retention.case_id])
+
+    for user, expected in [
+        (personas.janni, {conversation, retention}),
+        (personas.leder, {retention}),
+        (personas.hr, {retention}),
+    ]:
+        page = login(user).get(case_url).content.decode()
+        shown = {m for m in (conversation, retention) if _url(m) in page}
+        assert shown == expected, user.username
