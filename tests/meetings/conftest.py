@@ -55,3 +55,15 @@ def book(case: FastTrackCase, personas: Any) -> Callable[..., Meeting]:
         )
 
     return _book
+
+
+@pytest.fixture
+def rebook(case: FastTrackCase, personas: Any) -> Callable[..., Meeting]:
+    """The caseworker rebooks: ``rebook(meeting, starts_at=..., reason=...)``."""
+
+    def _rebook(meeting: Meeting, **changes: Any) -> Meeting:
+        return actions.rebook_meeting(
+            case=case, actor=personas.sagsbehandler, meeting=meeting, **changes
+        )
+
+    return _rebook

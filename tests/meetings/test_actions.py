@@ -239,15 +239,13 @@ def test_it_tells_the_caseworker_when_someone_declines_but_not_when_they_accept(
 
 
 def test_it_rebooks_raises_the_sequence_resets_the_answers_and_records_old_and_new(
-    book, case, personas
+    book, case, personas, rebook
 ):
     meeting = book()
     actions.answer_invitation(case=case, actor=personas.janni, meeting=meeting, response="accepted")
 
-    actions.rebook_meeting(
-        case=case,
-        actor=personas.sagsbehandler,
-        meeting=meeting,
+    rebook(
+        meeting,
         starts_at=at(SUMMER, 9),
         reason="Lederen er på kursus.",
     )
@@ -265,39 +263,30 @@ def test_it_rebooks_raises_the_sequence_resets_the_answers_and_records_old_and_n
     assert not event.visible_to_employer
 
 
-def test_it_raises_the_sequence_for_a_new_place_alone(book, case, personas):
+def test_it_raises_the_sequence_for_a_new_place_alone(book, case, personas, rebook):
     meeting = book()
 
-    actions.rebook_meeting(
-        case=case,
-        actor=personas.sagsbehandler,
-        meeting=meeting,
-        location="",
-        video_url="https://video.example.dk/m/42",
-        reason="Holdes over video.",
+    rebook(
+        meeting, location="", video_url="https://video.example.dk/m/42", reason="Holdes over video."
     )
 
     meeting.refresh_from_db()
     assert (meeting.sequence, meeting.location, meeting.starts_at) == (1, "", at(WINTER, 13))
 
 
-def test_it_refuses_a_rebooking_that_changes_nothing_or_has_no_reason(book, case, personas):
+def test_it_refuses_a_rebooking_that_changes_nothing_or_has_no_reason(book, case, personas, rebook):
     meeting = book()
 
     with pytest.raises(NothingToRebook):
-        actions.rebook_meeting(
-            case=case,
-            actor=personas.sagsbehandler,
-            meeting=meeting,
+        rebook(
+            meeting,
             starts_at=at(WINTER, 13),
             location=meeting.location,
             reason="Ingen ændring",
         )
     with pytest.raises(RebookReasonRequired):
-        actions.rebook_meeting(
-            case=case,
-            actor=personas.sagsbehandler,
-            meeting=meeting,
+        rebook(
+            meeting,
             starts_at=at(SUMMER),
             reason="",
         )
@@ -338,7 +327,9 @@ def test_it_needs_a_reason_to_cancel(book, case, personas):
         actions.cancel_meeting(case=case, actor=personas.sagsbehandler, meeting=meeting, reason="")
 
 
-def test_it_refuses_to_change_a_cancelled_meeting_as_a_conflict(book, case, personas, travel):
+def test_it_refuses_to_change_a_cancelled_meeting_as_a_conflict(
+    book, case, personas, travel, rebook
+):
     meeting = book()
     actions.cancel_meeting(case=case, actor=personas.sagsbehandler, meeting=meeting, reason="x")
 
@@ -346,10 +337,8 @@ def test_it_refuses_to_change_a_cancelled_meeting_as_a_conflict(book, case, pers
         lambda: actions.cancel_meeting(
             case=case, actor=personas.sagsbehandler, meeting=meeting, reason="igen"
         ),
-        lambda: actions.rebook_meeting(
-            case=case,
-            actor=personas.sagsbehandler,
-            meeting=meeting,
+        lambda: rebook(
+            meeting,
             starts_at=at(SUMMER),
             reason="igen",
         ),
@@ -368,7 +357,7 @@ def test_it_refuses_to_change_a_cancelled_meeting_as_a_conflict(book, case, pers
     assert meeting.sequence == 1
 
 
-def test_it_refuses_to_rebook_or_cancel_a_held_meeting_as_a_conflict(book, case, personas):
+def test_it_refuses_to_rebook_or_cancel_a_held_meeting_as_a_conflict(book, case, personas, rebook):
     meeting = book()
     actions.record_meeting_held(
         case=case, actor=personas.sagsbehandler, meeting=meeting, held_on=WINTER, minutes="OK"
@@ -377,16 +366,14 @@ def test_it_refuses_to_rebook_or_cancel_a_held_meeting_as_a_conflict(book, case,
     with pytest.raises(MeetingHeldNoChange):
         actions.cancel_meeting(case=case, actor=personas.sagsbehandler, meeting=meeting, reason="x")
     with pytest.raises(MeetingHeldNoChange):
-        actions.rebook_meeting(
-            case=case,
-            actor=personas.sagsbehandler,
-            meeting=meeting,
+        rebook(
+            meeting,
             starts_at=at(SUMMER),
             reason="x",
         )
 
 
-def test_it_still_cancels_a_booked_meeting_after_the_case_closed(book, case, personas):
+def test_it_still_cancels_a_booked_meeting_after_the_case_closed(book, case, personas, rebook):
     meeting = book()
     actions.close(case=case, actor=personas.sagsbehandler, outcome="back_full_time")
 
@@ -397,10 +384,8 @@ def test_it_still_cancels_a_booked_meeting_after_the_case_closed(book, case, per
     meeting.refresh_from_db()
     assert meeting.state == MeetingState.CANCELLED
     with pytest.raises(InvalidTransition):
-        actions.rebook_meeting(
-            case=case,
-            actor=personas.sagsbehandler,
-            meeting=meeting,
+        rebook(
+            meeting,
             starts_at=at(SUMMER),
             reason="x",
         )

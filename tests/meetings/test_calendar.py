@@ -41,14 +41,12 @@ def test_it_emails_each_participant_with_an_address_their_own_invitation(book, p
         assert event["SEQUENCE"] == 0
 
 
-def test_it_keeps_copenhagen_time_across_the_change_to_summer_time(book, case, personas):
+def test_it_keeps_copenhagen_time_across_the_change_to_summer_time(book, case, personas, rebook):
     meeting = book(day=WINTER, hour=13)
     _, before = _event(invitation_ics(meeting))
 
-    actions.rebook_meeting(
-        case=case,
-        actor=personas.sagsbehandler,
-        meeting=meeting,
+    rebook(
+        meeting,
         starts_at=at(SUMMER, 13),
         reason="Flyttet",
     )
@@ -62,24 +60,16 @@ def test_it_keeps_copenhagen_time_across_the_change_to_summer_time(book, case, p
     assert after.decoded("DTEND") - after.decoded("DTSTART") == timedelta(hours=1)
 
 
-def test_it_sends_the_update_with_the_same_uid_and_a_higher_sequence(book, case, personas):
+def test_it_sends_the_update_with_the_same_uid_and_a_higher_sequence(book, case, personas, rebook):
     meeting = book()
     _, first = _event(_emailed(meeting, "meeting_invitation")[0].attachments[0]["content"])
 
-    actions.rebook_meeting(
-        case=case,
-        actor=personas.sagsbehandler,
-        meeting=meeting,
+    rebook(
+        meeting,
         starts_at=at(SUMMER, 9),
         reason="Flyttet",
     )
-    actions.rebook_meeting(
-        case=case,
-        actor=personas.sagsbehandler,
-        meeting=meeting,
-        location="Jobcenter København",
-        reason="Nyt sted",
-    )
+    rebook(meeting, location="Jobcenter København", reason="Nyt sted")
 
     updates = _emailed(meeting, "meeting_rebooked")
     sequences = set()

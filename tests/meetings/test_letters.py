@@ -19,11 +19,9 @@ def _keys(kind: str) -> list[str]:
     return sorted(Message.objects.filter(kind=kind).values_list("dedupe_key", flat=True))
 
 
-def test_it_gives_each_rebooking_its_own_letters_but_a_retry_none(book, case, personas):
+def test_it_gives_each_rebooking_its_own_letters_but_a_retry_none(book, case, personas, rebook):
     meeting = book()
-    actions.rebook_meeting(
-        case=case, actor=personas.sagsbehandler, meeting=meeting, starts_at=at(SUMMER), reason="x"
-    )
+    rebook(meeting, starts_at=at(SUMMER), reason="x")
     first = _keys("meeting_rebooked")
     assert first and all(f":{meeting.pk}:1:" in key for key in first)
 
@@ -34,21 +32,17 @@ def test_it_gives_each_rebooking_its_own_letters_but_a_retry_none(book, case, pe
         letters.send(letters.meeting_rebooked(case, meeting, old=old, reason="x"))
     assert _keys("meeting_rebooked") == first
 
-    actions.rebook_meeting(
-        case=case, actor=personas.sagsbehandler, meeting=meeting, starts_at=at(WINTER), reason="y"
-    )
+    rebook(meeting, starts_at=at(WINTER), reason="y")
     second = [key for key in _keys("meeting_rebooked") if key not in first]
     assert len(second) == len(first)
     assert all(f":{meeting.pk}:2:" in key for key in second)
 
 
 def test_it_sends_every_participant_with_a_login_the_rebooking_and_the_cancellation(
-    book, case, personas
+    book, case, personas, rebook
 ):
     meeting = book(participants=[{"name": "Tom Tillid", "party": "union_representative"}])
-    actions.rebook_meeting(
-        case=case, actor=personas.sagsbehandler, meeting=meeting, starts_at=at(SUMMER), reason="x"
-    )
+    rebook(meeting, starts_at=at(SUMMER), reason="x")
     actions.cancel_meeting(case=case, actor=personas.sagsbehandler, meeting=meeting, reason="y")
 
     for kind in ("meeting_rebooked", "meeting_cancelled"):
@@ -58,12 +52,10 @@ def test_it_sends_every_participant_with_a_login_the_rebooking_and_the_cancellat
         )
 
 
-def test_it_keeps_the_reason_out_of_the_employer_sides_letters(book, case, personas):
+def test_it_keeps_the_reason_out_of_the_employer_sides_letters(book, case, personas, rebook):
     meeting = book()
-    actions.rebook_meeting(
-        case=case,
-        actor=personas.sagsbehandler,
-        meeting=meeting,
+    rebook(
+        meeting,
         starts_at=at(SUMMER),
         reason=REASON,
     )
@@ -121,14 +113,12 @@ def test_it_never_puts_the_minutes_in_a_letter(book, case, personas):
         assert MINUTES not in message.subject
 
 
-def test_it_renders_the_new_meeting_letters_in_danish_and_english(book, case, personas):
+def test_it_renders_the_new_meeting_letters_in_danish_and_english(book, case, personas, rebook):
     meeting = book()
     person = case.absence.person
     person.preferred_language = "en"
     person.save(update_fields=["preferred_language"])
-    actions.rebook_meeting(
-        case=case, actor=personas.sagsbehandler, meeting=meeting, starts_at=at(SUMMER), reason="x"
-    )
+    rebook(meeting, starts_at=at(SUMMER), reason="x")
 
     to_janni = Message.objects.get(
         kind="meeting_rebooked", channel="inbox", recipient_user=personas.janni
