@@ -27,6 +27,7 @@ from fasttrack.cases.access import role_in_case
 from fasttrack.cases.errors import (
     AnswersAlreadyGiven,
     AnswersRequired,
+    CancelReasonRequired,
     CertificateAlreadyRecorded,
     CertificateNotRequested,
     ClinicMissing,
@@ -38,12 +39,20 @@ from fasttrack.cases.errors import (
     LetterNotFailed,
     LetterNotOnCase,
     MeetingAlreadyHeld,
+    MeetingCancelled,
+    MeetingHeldNoChange,
+    MeetingStarted,
     NotANearestManager,
+    NothingToRebook,
+    NotInvited,
     NotPermitted,
     PartialLeaveTooFewHours,
     PlanAlreadyConfirmed,
     PlanVersionNotCurrent,
     ReasonRequired,
+    RebookReasonRequired,
+    ResponseReasonRequired,
+    TaskDescriptionRequired,
 )
 from fasttrack.cases.models import (
     Absence,
@@ -72,7 +81,23 @@ from fasttrack.lib.rules import (
     rule_set_for,
 )
 from fasttrack.medical.models import Certificate, CertificateRequest, RequestStatus
-from fasttrack.meetings.models import Meeting, MeetingKind, MeetingParticipant, MeetingState
+from fasttrack.meetings.models import (
+    RESPONSES_WITH_REASON,
+    Meeting,
+    MeetingKind,
+    MeetingParticipant,
+    MeetingState,
+    MeetingTask,
+    Response,
+)
+from fasttrack.meetings.models import Party as MeetingParty
+from fasttrack.meetings.parties import (
+    as_party,
+    check_party,
+    missing_parties,
+    party_for_role,
+    required_parties,
+)
 from fasttrack.notifications.models import Message
 from fasttrack.notifications.outbox import retry_message_now
 from fasttrack.people.models import (
@@ -734,7 +759,9 @@ def book_meeting(
 ) -> Meeting:
     """Book a conversation or meeting; booking meets no deadline (R-19).
 
-    ``participants``: ``{"user": User | None, "name": str, "role": Role | ""}``.
+    ``participants``: ``{"user": User | None, "name": str, "role": Role | "",
+    "party": Party (optional, else from the role), "employee_consented": bool}``.
+    The kind's required parties are added from the case when left out.
     """
     kind = MeetingKind(kind)
     with transaction.atomic():
@@ -743,6 +770,7 @@ def book_meeting(
         # On the normal track only the first conversation remains (R-13).
         require_transition(case.state, _HELD_ACTION[kind])
         _require_role(actor, case, _JOBCENTRE, Action.BOOK_MEETING)
+        invited = _with_required_parties(case, kind, actor, _participant_rows(kind, participants))
         meeting = Meeting.objects.create(
             case=case,
             kind=kind,
@@ -751,7 +779,9 @@ def book_meeting(
             video_url=video_url,
             booked_by=actor,
         )
-        _add_participants(meeting, participants)
+        MeetingParticipant.objects.bulk_create(
+            MeetingParticipant(meeting=meeting, **row) for row in invited
+        )
         record_event(
             case=case,
             verb=EventVerb.MEETING_BOOKED,
@@ -763,40 +793,315 @@ def book_meeting(
     return meeting
 
 
-def _add_participants(meeting: Meeting, participants: Iterable[Mapping[str, Any]]) -> None:
+def _participant_rows(
+    kind: MeetingKind, participants: Iterable[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    rows = []
     for participant in participants:
         user = participant.get("user")
-        name = participant.get("name") or (user.get_full_name() if user else "")
-        MeetingParticipant.objects.create(
-            meeting=meeting, user=user, name=name, role=participant.get("role", "")
+        role = participant.get("role") or ""
+        raw_party = participant.get("party")
+        party = as_party(raw_party) if raw_party else party_for_role(role, kind)
+        consented = bool(participant.get("employee_consented", False))
+        check_party(kind, party, employee_consented=consented)
+        rows.append(
+            {
+                "user": user,
+                "name": participant.get("name") or _person_name(user) or "",
+                "role": role,
+                "party": party,
+                "employee_consented": consented,
+            }
         )
+    return rows
+
+
+def _from_case(case: FastTrackCase, party: str, actor: Any) -> dict[str, Any] | None:
+    """The case's own person for a required party, or None when the case knows nobody."""
+    if party == MeetingParty.EMPLOYEE:
+        # The reverse one-to-one raises a subclass of AttributeError when empty.
+        membership = getattr(case.absence.person, "membership", None)
+        user = membership.user if membership else None
+        return {"user": user, "name": case.absence.person.name, "role": Role.EMPLOYEE}
+    if party == MeetingParty.NEAREST_MANAGER:
+        user = case.nearest_manager
+        if user is None:
+            return None
+        return {"user": user, "name": _person_name(user), "role": Role.MANAGER}
+    user = case.caseworker or actor
+    role = _require_role(user, case, _JOBCENTRE, Action.BOOK_MEETING)
+    return {"user": user, "name": _person_name(user), "role": role}
+
+
+def _with_required_parties(
+    case: FastTrackCase, kind: MeetingKind, actor: Any, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``rows`` with the kind's required parties the caller left out, taken from the case.
+
+    A party the case does not know (a retention meeting on a case without a
+    nearest manager) is left for the caseworker to bring by other means.
+    """
+    for party in missing_parties(kind, {row["party"] for row in rows}):
+        if (row := _from_case(case, party, actor)) is not None:
+            rows.append({**row, "party": party, "employee_consented": False})
+    # The required parties first, in their order, then the guests as given.
+    order = {party: index for index, party in enumerate(required_parties(kind))}
+    return sorted(rows, key=lambda row: order.get(row["party"], len(order)))
+
+
+def _lock_meeting(case: FastTrackCase, meeting: Meeting) -> Meeting:
+    """The meeting re-read under its row lock, after the case's."""
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.case_id != case.pk:
+        raise InvalidMeeting(meeting=meeting.pk)
+    return locked
+
+
+def _require_booked(meeting: Meeting) -> None:
+    """A held or cancelled meeting is history: it is not moved or cancelled again."""
+    if meeting.state == MeetingState.CANCELLED:
+        assert meeting.cancelled_at is not None
+        raise MeetingCancelled(cancelled_on=timezone.localdate(meeting.cancelled_at))
+    if meeting.state == MeetingState.HELD:
+        raise MeetingHeldNoChange(held_on=meeting.held_on)
+
+
+def _meeting_values(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "meeting_id": meeting.pk,
+        "kind": meeting.kind,
+        # In Danish time, as the booking recorded it.
+        "starts_at": timezone.localtime(meeting.starts_at).isoformat(),
+        "location": meeting.location,
+        "video_url": meeting.video_url,
+        "sequence": meeting.sequence,
+    }
+
+
+def rebook_meeting(
+    *,
+    case: FastTrackCase,
+    actor: Any,
+    meeting: Meeting,
+    reason: str,
+    starts_at: datetime | None = None,
+    location: str | None = None,
+    video_url: str | None = None,
+) -> Meeting:
+    """Move the meeting or change its place or video link; None keeps a value.
+
+    Calendars replace the entry (same UID, higher SEQUENCE), and every answer
+    goes back to "not answered": the time or place people said yes to is gone.
+    """
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.REBOOK_MEETING)
+        _require_role(actor, case, _JOBCENTRE, Action.REBOOK_MEETING)
+        meeting = _lock_meeting(case, meeting)
+        _require_booked(meeting)
+        if not reason.strip():
+            raise RebookReasonRequired()
+        old = _meeting_values(meeting)
+        changes = {
+            "starts_at": starts_at,
+            "location": None if location is None else location.strip(),
+            "video_url": None if video_url is None else video_url.strip(),
+        }
+        changed = [
+            name
+            for name, value in changes.items()
+            if value is not None and value != getattr(meeting, name)
+        ]
+        if not changed:
+            raise NothingToRebook()
+        for name in changed:
+            setattr(meeting, name, changes[name])
+        meeting.sequence += 1
+        meeting.save(update_fields=[*changed, "sequence"])
+        meeting.participants.update(
+            response=Response.PENDING, response_reason="", suggested_times="", responded_at=None
+        )
+        # The reason may be personal, so the employer side does not read it
+        # in the history; its letter says that the meeting moved.
+        record_event(
+            case=case,
+            verb=EventVerb.MEETING_REBOOKED,
+            actor=actor,
+            old=old,
+            new=_meeting_values(meeting),
+            note=reason.strip(),
+            visible_to_employer=False,
+        )
+        letters.send(letters.meeting_rebooked(case, meeting, old=old, reason=reason.strip()))
+    return meeting
+
+
+def cancel_meeting(*, case: FastTrackCase, actor: Any, meeting: Meeting, reason: str) -> Meeting:
+    """Cancel the meeting: every participant's calendar removes it (METHOD:CANCEL)."""
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.CANCEL_MEETING)
+        _require_role(actor, case, _JOBCENTRE, Action.CANCEL_MEETING)
+        meeting = _lock_meeting(case, meeting)
+        _require_booked(meeting)
+        if not reason.strip():
+            raise CancelReasonRequired()
+        old_state = meeting.state
+        meeting.state = MeetingState.CANCELLED
+        meeting.cancelled_at = timezone.now()
+        meeting.sequence += 1
+        meeting.save(update_fields=["state", "cancelled_at", "sequence"])
+        record_event(
+            case=case,
+            verb=EventVerb.MEETING_CANCELLED,
+            actor=actor,
+            old={"meeting_id": meeting.pk, "state": old_state},
+            new={
+                "meeting_id": meeting.pk,
+                "kind": meeting.kind,
+                "state": meeting.state,
+                "starts_at": timezone.localtime(meeting.starts_at).isoformat(),
+                "sequence": meeting.sequence,
+            },
+            note=reason.strip(),
+            visible_to_employer=False,
+        )
+        letters.send(letters.meeting_cancelled(case, meeting, reason=reason.strip()))
+        _finish(case, actor)
+    return meeting
+
+
+def answer_invitation(
+    *,
+    case: FastTrackCase,
+    actor: Any,
+    meeting: Meeting,
+    response: Response | str,
+    reason: str = "",
+    suggested_times: str = "",
+    participant: MeetingParticipant | None = None,
+) -> MeetingParticipant:
+    """A participant accepts, declines or asks for another time, until the meeting starts.
+
+    Without ``participant`` the actor answers their own invitation; the
+    caseworker may pass one without a login (a companion, a union
+    representative) to record the answer they gave by phone.
+    """
+    response = Response(response)
+    if response == Response.PENDING:
+        raise ValueError("An answer is accepted, declined or a request for another time.")
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.ANSWER_INVITATION)
+        meeting = _lock_meeting(case, meeting)
+        participant = _answering(case, meeting, actor, participant)
+        _require_booked(meeting)
+        if timezone.now() >= meeting.starts_at:
+            raise MeetingStarted(starts_on=timezone.localdate(meeting.starts_at))
+        reason = reason.strip() if response in RESPONSES_WITH_REASON else ""
+        if response in RESPONSES_WITH_REASON and not reason:
+            raise ResponseReasonRequired()
+        old = participant.response
+        participant.response = response
+        participant.response_reason = reason
+        participant.suggested_times = (
+            suggested_times.strip() if response == Response.NEW_TIME_REQUESTED else ""
+        )
+        participant.responded_at = timezone.now()
+        participant.save(
+            update_fields=["response", "response_reason", "suggested_times", "responded_at"]
+        )
+        # The reason may be about health: the jobcentre's and the employee's only.
+        record_event(
+            case=case,
+            verb=EventVerb.MEETING_ANSWERED,
+            actor=actor,
+            old={"meeting_id": meeting.pk, "participant_id": participant.pk, "response": old},
+            new={
+                "meeting_id": meeting.pk,
+                "participant_id": participant.pk,
+                "party": participant.party,
+                "response": response.value,
+            },
+            note=reason,
+            visible_to_employer=False,
+        )
+        if response in RESPONSES_WITH_REASON:
+            letters.send(letters.meeting_response(case, meeting, participant))
+    return participant
+
+
+def _answering(
+    case: FastTrackCase, meeting: Meeting, actor: Any, participant: MeetingParticipant | None
+) -> MeetingParticipant:
+    if participant is None:
+        own = meeting.participants.filter(user=actor).first()
+        if own is None:
+            raise NotInvited(action=Action.ANSWER_INVITATION.value)
+        return own
+    _require_role(actor, case, _JOBCENTRE, Action.ANSWER_INVITATION)
+    on_behalf = meeting.participants.filter(pk=participant.pk, user=None).first()
+    if on_behalf is None:
+        # Someone with a login answers for themself.
+        raise NotInvited(action=Action.ANSWER_INVITATION.value)
+    return on_behalf
+
+
+def _clean_tasks(tasks: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    cleaned = []
+    for task in tasks:
+        party = as_party(task.get("party") or "")
+        description = str(task.get("description") or "").strip()
+        if not description:
+            raise TaskDescriptionRequired(meeting_party=party.value)
+        cleaned.append({"party": party, "description": description, "due_on": task.get("due_on")})
+    return cleaned
 
 
 def record_meeting_held(
-    *, case: FastTrackCase, actor: Any, meeting: Meeting, held_on: date, minutes: str
+    *,
+    case: FastTrackCase,
+    actor: Any,
+    meeting: Meeting,
+    held_on: date,
+    minutes: str,
+    tasks: Iterable[Mapping[str, Any]] = (),
 ) -> Meeting:
-    """The meeting took place: this, not the booking, meets its deadline (R-19, R-21)."""
+    """The meeting took place: this, not the booking, meets its deadline (R-19, R-21).
+
+    ``tasks``: ``{"party": Party, "description": str, "due_on": date | None}``;
+    each participant is told that the minutes are ready and what is theirs to do.
+    """
     with transaction.atomic():
         case = _lock(case)
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if meeting.case_id != case.pk:
-            raise InvalidMeeting(meeting=meeting.pk)
+        meeting = _lock_meeting(case, meeting)
         require_transition(case.state, _HELD_ACTION[MeetingKind(meeting.kind)])
         _require_role(actor, case, _JOBCENTRE, _HELD_ACTION[MeetingKind(meeting.kind)])
         if meeting.state == MeetingState.HELD:
             raise MeetingAlreadyHeld(held_on=meeting.held_on)
+        if meeting.state == MeetingState.CANCELLED:
+            assert meeting.cancelled_at is not None
+            raise MeetingCancelled(cancelled_on=timezone.localdate(meeting.cancelled_at))
+        cleaned = _clean_tasks(tasks)
         old_state = meeting.state
         meeting.state = MeetingState.HELD
         meeting.held_on = held_on
         meeting.minutes = minutes
         meeting.save(update_fields=["state", "held_on", "minutes"])
+        MeetingTask.objects.bulk_create(MeetingTask(meeting=meeting, **task) for task in cleaned)
         record_event(
             case=case,
             verb=EventVerb.MEETING_HELD,
             actor=actor,
             old={"meeting_id": meeting.pk, "state": old_state},
-            new={"meeting_id": meeting.pk, "state": meeting.state, "held_on": _iso(held_on)},
+            new={
+                "meeting_id": meeting.pk,
+                "state": meeting.state,
+                "held_on": _iso(held_on),
+                "tasks": len(cleaned),
+            },
         )
+        letters.send(letters.minutes_ready(case, meeting))
         _finish(case, actor)
     return meeting
 
@@ -1121,12 +1426,15 @@ def send_deadline_reminders(*, case_id: int, today: date) -> int:
 __all__ = [
     "accept",
     "add_journal_note",
+    "answer_invitation",
     "book_meeting",
+    "cancel_meeting",
     "close",
     "confirm_plan",
     "decide_after_late_consent",
     "decline",
     "mark_missed_deadlines",
+    "rebook_meeting",
     "record_answers",
     "record_certificate",
     "record_meeting_held",

@@ -122,14 +122,31 @@ def _conversation_booked(b: _Builder) -> None:
         requested=6,
         answers=EMPLOYEE_ANSWERS,
     )
-    actions.book_meeting(
+    caseworker = _user("sagsbehandler")
+    meeting = actions.book_meeting(
         case=case,
-        actor=_user("sagsbehandler"),
+        actor=caseworker,
         kind=MeetingKind.FIRST_CONVERSATION,
         starts_at=_at(b.days(3), 10),
         location="Jobcenter København, Gyldenløvesgade 15",
-        participants=[{"name": "Mette Kristensen", "role": Role.EMPLOYEE}],
+        participants=[
+            {"name": "Mette Kristensen", "role": Role.EMPLOYEE},
+            {"name": "Kim Kristensen", "party": "companion"},
+        ],
     )
+    # Mette has no login: she asked for another time by phone, and the
+    # caseworker, who takes part herself, has accepted.
+    mette = meeting.participants.get(party="employee")
+    actions.answer_invitation(
+        case=case,
+        actor=caseworker,
+        meeting=meeting,
+        participant=mette,
+        response="new_time_requested",
+        reason="Hun skal hente sin søn fra skole kl. 10.30.",
+        suggested_times="Samme dag kl. 8.30",
+    )
+    actions.answer_invitation(case=case, actor=caseworker, meeting=meeting, response="accepted")
 
 
 def _overdue(b: _Builder) -> None:

@@ -30,12 +30,14 @@ from fasttrack.lib.rules.errors import (
 __all__ = [
     "AnswersAlreadyGiven",
     "AnswersRequired",
+    "CancelReasonRequired",
     "CertificateAlreadyRecorded",
     "CertificateDueTooSoon",
     "CertificateNotRequested",
     "ClinicMissing",
     "ConsentAlreadyGiven",
     "ConsentNotLate",
+    "DoctorWithoutConsent",
     "ExpectationNotAffirmed",
     "FirstAbsenceDayInFuture",
     "InvalidMeeting",
@@ -45,16 +47,26 @@ __all__ = [
     "LetterNotFailed",
     "LetterNotOnCase",
     "MeetingAlreadyHeld",
+    "MeetingCancelled",
+    "MeetingHeldNoChange",
+    "MeetingStarted",
     "NoRuleSetInForce",
     "NotANearestManager",
+    "NotInvited",
     "NotPermitted",
+    "NothingToRebook",
     "PartialLeaveTooFewHours",
+    "PartyNotAtMeeting",
     "PlanAlreadyConfirmed",
     "PlanVersionNotCurrent",
     "ReasonRequired",
+    "RebookReasonRequired",
     "RequestBeforeFirstAbsenceDay",
     "RequestTooLate",
+    "ResponseReasonRequired",
     "RuleViolation",
+    "TaskDescriptionRequired",
+    "UnknownParty",
     "UnknownRuleSet",
     "localized_message",
 ]
@@ -178,6 +190,80 @@ class MeetingAlreadyHeld(RuleViolation):
     message = gettext_noop("The meeting was already recorded as held on %(held_on)s.")
 
 
+class PartyNotAtMeeting(RuleViolation):
+    # A companion comes to the employee's own conversation; the union
+    # representative and the doctor to the meeting at the workplace.
+    rule_id = "meetings"
+    message = gettext_noop("A %(meeting_party)s cannot take part in a %(kind)s.")
+
+
+class DoctorWithoutConsent(RuleViolation):
+    rule_id = "R-18"
+    message = gettext_noop(
+        "The doctor can take part in the meeting only when the employee has consented (R-18)."
+    )
+
+
+class MeetingCancelled(InvalidTransition):
+    """A cancelled meeting stays cancelled: book a new one (API: 409)."""
+
+    rule_id = "meetings"
+    message = gettext_noop(
+        "The meeting was cancelled on %(cancelled_on)s and cannot be changed; book a new meeting."
+    )
+
+
+class MeetingHeldNoChange(InvalidTransition):
+    rule_id = "meetings"
+    message = gettext_noop(
+        "The meeting was held on %(held_on)s and can no longer be rebooked or cancelled."
+    )
+
+
+class MeetingStarted(InvalidTransition):
+    rule_id = "meetings"
+    message = gettext_noop(
+        "The meeting began on %(starts_on)s, so the invitation can no longer be answered."
+    )
+
+
+class NothingToRebook(RuleViolation):
+    rule_id = "meetings"
+    message = gettext_noop("Change the time, the place or the video link to rebook the meeting.")
+
+
+class RebookReasonRequired(ReasonRequired):
+    rule_id = "meetings"
+    message = gettext_noop("Write why the meeting is moved: the participants are told.")
+
+
+class CancelReasonRequired(ReasonRequired):
+    rule_id = "meetings"
+    message = gettext_noop("Write why the meeting is cancelled: the participants are told.")
+
+
+class ResponseReasonRequired(ReasonRequired):
+    rule_id = "meetings"
+    message = gettext_noop(
+        "Write why you cannot come, so that the caseworker can find another solution."
+    )
+
+
+class NotInvited(NotPermitted):
+    rule_id = "R-28"
+    message = gettext_noop("Only a participant can answer this invitation.")
+
+
+class UnknownParty(RuleViolation):
+    rule_id = "meetings"
+    message = gettext_noop("%(meeting_party)s is not a party at a meeting.")
+
+
+class TaskDescriptionRequired(RuleViolation):
+    rule_id = "meetings"
+    message = gettext_noop("Describe the task for %(meeting_party)s.")
+
+
 class InvalidOutcome(RuleViolation):
     rule_id = "states"
     message = gettext_noop("%(outcome)s is not an outcome a case can be closed with.")
@@ -191,6 +277,8 @@ def _label_of(name: str, value: Any) -> Any:
     """
     from fasttrack.cases.models import Party
     from fasttrack.cases.states import ACTION_LABELS, State
+    from fasttrack.meetings.models import MeetingKind
+    from fasttrack.meetings.models import Party as MeetingParty
     from fasttrack.notifications.models import Message
     from fasttrack.people.models import Role
 
@@ -200,6 +288,8 @@ def _label_of(name: str, value: Any) -> Any:
         "role": dict(Role.choices),
         "action": ACTION_LABELS,
         "status": dict(Message.Status.choices),
+        "meeting_party": dict(MeetingParty.choices),
+        "kind": dict(MeetingKind.choices),
     }
     return choices.get(name, {}).get(value, value)
 

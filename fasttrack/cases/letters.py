@@ -13,14 +13,15 @@ never carry the employee's answers either (R-09).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from fasttrack.cases import clock
 from fasttrack.cases.models import Answers, CaseDeadline, FastTrackCase, Party
@@ -32,15 +33,17 @@ from fasttrack.lib.rules import (
     rule_set_by_version,
 )
 from fasttrack.meetings.calendar import invitation_ics
+from fasttrack.meetings.calendar import method as calendar_method
+from fasttrack.meetings.models import Party as MeetingParty
 from fasttrack.notifications.outbox import Attachment, enqueue_message, ics_attachment
-from fasttrack.people.models import Membership, Role
+from fasttrack.people.models import Membership, Role, membership_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from fasttrack.cases.models import ConsentDecision
     from fasttrack.medical.models import CertificateRequest
-    from fasttrack.meetings.models import Meeting
+    from fasttrack.meetings.models import Meeting, MeetingParticipant
     from fasttrack.plans.models import PlanVersion
 
 
@@ -414,30 +417,144 @@ def certificate_received(
 
 def meeting_booked(case: FastTrackCase, meeting: Meeting) -> list[Letter]:
     """An invitation per participant with a login: inbox, and e-mail with ICS."""
-    from fasttrack.people.models import membership_of
+    return _meeting_letters(case, meeting, "meeting_invitation", ics=invitation_ics(meeting))
 
+
+def meeting_rebooked(
+    case: FastTrackCase, meeting: Meeting, *, old: dict[str, Any], reason: str
+) -> list[Letter]:
+    """The new time or place to every participant, with the updated ICS (same UID).
+
+    The key holds the sequence: each rebooking is a new letter, a retry is not.
+    """
+    old_starts_at = timezone.localtime(datetime.fromisoformat(old["starts_at"]))
+    return _meeting_letters(
+        case,
+        meeting,
+        "meeting_rebooked",
+        ics=invitation_ics(meeting),
+        version=meeting.sequence,
+        context={
+            "old_starts_at": old_starts_at,
+            "time_changed": old_starts_at != meeting.starts_at,
+            "place_changed": (old["location"], old["video_url"])
+            != (meeting.location, meeting.video_url),
+        },
+        reason=reason,
+    )
+
+
+def meeting_cancelled(case: FastTrackCase, meeting: Meeting, *, reason: str) -> list[Letter]:
+    """The cancellation to every participant, with an ICS that removes the entry."""
+    return _meeting_letters(
+        case,
+        meeting,
+        "meeting_cancelled",
+        ics=invitation_ics(meeting),
+        version=meeting.sequence,
+        reason=reason,
+    )
+
+
+def minutes_ready(case: FastTrackCase, meeting: Meeting) -> list[Letter]:
+    """Each participant learns that the minutes are ready, and their own tasks only.
+
+    The minutes themselves stay on the meeting page (R-18): a letter body
+    never carries them, and a task reaches only the party it is for.
+    """
+    tasks = list(meeting.tasks.order_by("pk"))
+    return _meeting_letters(
+        case,
+        meeting,
+        "meeting_minutes_ready",
+        # The caseworker wrote them.
+        skip=frozenset({MeetingParty.CASEWORKER}),
+        tasks_of=lambda party: [task for task in tasks if task.party == party],
+    )
+
+
+def meeting_response(
+    case: FastTrackCase, meeting: Meeting, participant: MeetingParticipant
+) -> list[Letter]:
+    """The caseworker learns that someone declined or asks for another time, and why."""
+    assert participant.responded_at is not None
+    context = {
+        **_meeting_context(case, meeting),
+        "participant": participant,
+        # The caseworker's letters are Danish, whatever the page language was.
+        "party": _label_in("da", participant.get_party_display),
+        "response": participant.response,
+    }
+    caseworkers = _caseworkers(case)
+    for p in meeting.participants.select_related("user").filter(party=MeetingParty.CASEWORKER):
+        if p.user is not None and p.user not in caseworkers:
+            caseworkers.append(p.user)
+    return _inbox(
+        case,
+        "meeting_response",
+        caseworkers,
+        "caseworker",
+        context,
+        version=f"{meeting.pk}:{participant.pk}:{participant.responded_at.isoformat()}",
+    )
+
+
+def _label_in(language: str, label: Callable[[], str]) -> str:
+    with translation.override(language):
+        return str(label())
+
+
+def _meeting_context(case: FastTrackCase, meeting: Meeting) -> dict[str, Any]:
+    return {
+        **_common(case),
+        "meeting": meeting,
+        "kind": meeting.kind,
+        "starts_at": timezone.localtime(meeting.starts_at),
+        "meeting_path": reverse("web:meeting_detail", args=[case.pk, meeting.pk]),
+    }
+
+
+def _meeting_letters(
+    case: FastTrackCase,
+    meeting: Meeting,
+    kind: str,
+    *,
+    ics: bytes | None = None,
+    version: object = None,
+    context: dict[str, Any] | None = None,
+    reason: str = "",
+    skip: frozenset[str] = frozenset(),
+    tasks_of: Callable[[str], list[Any]] | None = None,
+) -> list[Letter]:
+    """One letter per participant with a login: inbox, and e-mail with ``ics`` if given.
+
+    ``reason`` goes to the jobcentre's side, the employee and the doctor, never
+    to the employer side: a reason may be personal.
+    """
     letters: list[Letter] = []
-    starts_at = timezone.localtime(meeting.starts_at)
-    participants = list(meeting.participants.select_related("user").order_by("pk"))
-    ics = invitation_ics(meeting)
-    for participant in participants:
+    shared = {**_meeting_context(case, meeting), **(context or {})}
+    attachments = (ics_attachment(ics, method=calendar_method(meeting)),) if ics is not None else ()
+    extra = () if version is None else (version,)
+    for participant in meeting.participants.select_related("user").order_by("pk"):
         user = participant.user
-        if user is None:
+        if user is None or participant.party in skip:
             continue
         membership = membership_of(user)
+        to_employer = membership is not None and membership.is_employer_side
         is_employee = membership is not None and membership.role == Role.EMPLOYEE
         language = _employee_language(case) if is_employee else "da"
-        context = {
-            **_common(case),
-            "meeting": meeting,
-            "kind": meeting.kind,
-            "starts_at": starts_at,
-            "name": participant.name,
-        }
-        subject, body = render("meeting_invitation", language, context)
-        to_employer = membership is not None and membership.is_employer_side
+        subject, body = render(
+            kind,
+            language,
+            {
+                **shared,
+                "name": participant.name,
+                "reason": "" if to_employer else reason,
+                "tasks": tasks_of(participant.party) if tasks_of else [],
+            },
+        )
         base: dict[str, Any] = {
-            "kind": "meeting_invitation",
+            "kind": kind,
             "subject": subject,
             "body_text": body,
             "case_id": case.pk,
@@ -447,20 +564,18 @@ def meeting_booked(case: FastTrackCase, meeting: Meeting) -> list[Letter]:
         }
         letters.append(
             Letter(
-                dedupe_key=_key(case, "meeting_invitation", "user", user.pk, meeting.pk, "inbox"),
+                dedupe_key=_key(case, kind, "user", user.pk, meeting.pk, *extra, "inbox"),
                 channel="inbox",
                 **base,
             )
         )
-        if _email(participant):
+        if attachments and _email(participant):
             letters.append(
                 Letter(
-                    dedupe_key=_key(
-                        case, "meeting_invitation", "user", user.pk, meeting.pk, "email"
-                    ),
+                    dedupe_key=_key(case, kind, "user", user.pk, meeting.pk, *extra, "email"),
                     channel="email",
                     recipient_address=user.email,
-                    attachments=(ics_attachment(ics),),
+                    attachments=attachments,
                     **base,
                 )
             )

@@ -38,6 +38,9 @@ class Action(StrEnum):
     REQUEST_CERTIFICATE = "request_certificate"
     RECORD_CERTIFICATE = "record_certificate"
     BOOK_MEETING = "book_meeting"
+    REBOOK_MEETING = "rebook_meeting"
+    CANCEL_MEETING = "cancel_meeting"
+    ANSWER_INVITATION = "answer_invitation"
     RECORD_FIRST_CONVERSATION_HELD = "record_first_conversation_held"
     RECORD_RETENTION_MEETING_HELD = "record_retention_meeting_held"
     RECORD_PLAN = "record_plan"
@@ -62,6 +65,9 @@ ACTION_LABELS = {
     Action.REQUEST_CERTIFICATE: _("request a medical certificate"),
     Action.RECORD_CERTIFICATE: _("record the medical certificate"),
     Action.BOOK_MEETING: _("book a meeting"),
+    Action.REBOOK_MEETING: _("rebook the meeting"),
+    Action.CANCEL_MEETING: _("cancel the meeting"),
+    Action.ANSWER_INVITATION: _("answer the invitation"),
     Action.RECORD_FIRST_CONVERSATION_HELD: _("record the first follow-up conversation as held"),
     Action.RECORD_RETENTION_MEETING_HELD: _("record the retention meeting as held"),
     Action.RECORD_PLAN: _("record the plan"),
@@ -94,6 +100,9 @@ _ACTIVE_WORK = frozenset(
         Action.REQUEST_CERTIFICATE,
         Action.RECORD_CERTIFICATE,
         Action.BOOK_MEETING,
+        Action.REBOOK_MEETING,
+        Action.CANCEL_MEETING,
+        Action.ANSWER_INVITATION,
         Action.RECORD_FIRST_CONVERSATION_HELD,
         Action.RECORD_RETENTION_MEETING_HELD,
         Action.RECORD_PLAN,
@@ -105,6 +114,16 @@ _ACTIVE_WORK = frozenset(
 # A letter that failed can be sent again in every state: the letter that
 # tells the parties the case ended matters as much as any other.
 _ALWAYS = frozenset({Action.RESEND_LETTER})
+# What the normal track still does with its first conversation.
+_MEETING_WORK = frozenset(
+    {
+        Action.BOOK_MEETING,
+        Action.REBOOK_MEETING,
+        Action.CANCEL_MEETING,
+        Action.ANSWER_INVITATION,
+        Action.RECORD_FIRST_CONVERSATION_HELD,
+    }
+)
 
 # Actions that record something without moving the case.
 ALLOWED: dict[State, frozenset[Action]] = {
@@ -120,12 +139,11 @@ ALLOWED: dict[State, frozenset[Action]] = {
     State.ACTIVE: _ACTIVE_WORK | {Action.JOIN, Action.ASSIGN_CASEWORKER} | _ALWAYS,
     # On the normal track the jobcentre still holds the first conversation at
     # D0 + 55, so it books and records it on the declined case.
-    State.DECLINED: frozenset(
-        {Action.BOOK_MEETING, Action.RECORD_FIRST_CONVERSATION_HELD, Action.ADD_JOURNAL_NOTE}
-    )
-    | _ALWAYS,
+    State.DECLINED: _MEETING_WORK | {Action.ADD_JOURNAL_NOTE} | _ALWAYS,
     State.WITHDRAWN: frozenset({Action.ADD_JOURNAL_NOTE}) | _ALWAYS,
-    State.CLOSED: frozenset({Action.ADD_JOURNAL_NOTE}) | _ALWAYS,
+    # A meeting still booked when the case closed is cancelled afterwards, so
+    # that it leaves every participant's calendar.
+    State.CLOSED: frozenset({Action.CANCEL_MEETING, Action.ADD_JOURNAL_NOTE}) | _ALWAYS,
 }
 
 OPEN_STATES: frozenset[State] = frozenset(state for state, out in TRANSITIONS.items() if out)

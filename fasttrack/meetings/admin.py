@@ -4,11 +4,30 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from fasttrack.cases.admin import ReadOnlyAdminMixin
-from fasttrack.meetings.models import Meeting
+from fasttrack.cases.admin import ReadOnlyAdminMixin, ReadOnlyInline
+from fasttrack.meetings.models import Meeting, MeetingParticipant, MeetingTask
+
+
+class ParticipantInline(ReadOnlyInline):
+    model = MeetingParticipant
+    fields = readonly_fields = (
+        "name",
+        "party",
+        "user",
+        "response",
+        "responded_at",
+        "invitation_opened_at",
+        "minutes_opened_at",
+    )
+
+
+class TaskInline(ReadOnlyInline):
+    model = MeetingTask
+    fields = readonly_fields = ("party", "description", "due_on", "done_at")
 
 
 @admin.register(Meeting)
 class MeetingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Meeting]):
-    list_display = ["case", "kind", "starts_at", "state", "held_on"]
+    list_display = ["case", "kind", "starts_at", "state", "sequence", "held_on"]
     list_filter = ["kind", "state"]
+    inlines = [ParticipantInline, TaskInline]

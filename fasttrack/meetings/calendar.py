@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from fasttrack.lib.ics import meeting_invitation
+from fasttrack.lib.ics import Method, meeting_invitation
+from fasttrack.meetings.models import MeetingState
 
 if TYPE_CHECKING:
     from fasttrack.meetings.models import Meeting
@@ -28,14 +29,23 @@ def organizer_email(meeting: Meeting) -> str:
     return meeting.case.municipality.jobcentre_email or NO_REPLY
 
 
-def invitation_ics(meeting: Meeting, *, sequence: int = 0) -> bytes:
-    """The meeting's invitation with every participant who has an e-mail address."""
+def method(meeting: Meeting) -> Method:
+    """A cancelled meeting is a CANCEL, which calendars apply by removing the entry."""
+    return "CANCEL" if meeting.state == MeetingState.CANCELLED else "REQUEST"
+
+
+def invitation_ics(meeting: Meeting, *, sequence: int | None = None) -> bytes:
+    """The meeting as it now stands, with every participant who has an e-mail address.
+
+    The meeting's own ``sequence`` is used unless one is given, so an update
+    or a cancellation replaces the entry a calendar already has (same UID).
+    """
     municipality = meeting.case.municipality
     participants = meeting.participants.select_related("user").order_by("pk")
     return meeting_invitation(
         uid=uid(meeting),
-        sequence=sequence,
-        method="REQUEST",
+        sequence=meeting.sequence if sequence is None else sequence,
+        method=method(meeting),
         starts_at=meeting.starts_at,
         ends_at=meeting.starts_at + MEETING_LENGTH,
         summary=SUMMARY.get(meeting.kind, "Fast track"),

@@ -138,27 +138,48 @@ class BookMeetingForm(forms.Form):
     participants = forms.MultipleChoiceField(
         label=_("Participants"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    other_participant = forms.CharField(
-        label=_("Other participant"),
+    # The optional parties each kind of meeting may have (meetings.parties).
+    companion_name = forms.CharField(
+        # Translators: Danish "Bisidder".
+        label=_("Companion"),
         max_length=200,
         required=False,
-        help_text=_("For example a union representative or an interpreter."),
+        help_text=_("Someone the employee brings to the conversation, for support."),
+    )
+    union_representative_name = forms.CharField(
+        label=_("Union representative"), max_length=200, required=False
+    )
+    doctor = forms.ChoiceField(label=_("The employee's doctor"), required=False)
+    doctor_consented = forms.BooleanField(
+        label=_("The employee has consented to the doctor taking part"), required=False
     )
 
-    def __init__(self, *args: Any, participant_choices: list[tuple[str, str]], **kwargs: Any):
+    _OPTIONAL_FIELDS = {
+        MeetingKind.FIRST_CONVERSATION: ("companion_name",),
+        MeetingKind.RETENTION_MEETING: ("union_representative_name", "doctor", "doctor_consented"),
+    }
+
+    def __init__(
+        self,
+        *args: Any,
+        participant_choices: list[tuple[str, str]],
+        kind: MeetingKind,
+        doctor_choices: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         participants = self.fields["participants"]
         assert isinstance(participants, forms.MultipleChoiceField)
         participants.choices = participant_choices
-
-
-class MeetingHeldForm(forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
-    minutes = forms.CharField(
-        label=_("Minutes"),
-        widget=_textarea(8),
-        help_text=_("What was said and agreed, and who does what next."),
-    )
+        keep = set(self._OPTIONAL_FIELDS[kind])
+        if not doctor_choices:
+            keep -= {"doctor", "doctor_consented"}
+        for name in {f for fields in self._OPTIONAL_FIELDS.values() for f in fields} - keep:
+            del self.fields[name]
+        if "doctor" in self.fields:
+            doctor = self.fields["doctor"]
+            assert isinstance(doctor, forms.ChoiceField)
+            doctor.choices = [("", _("No doctor")), *doctor_choices]
 
 
 class MeasureForm(forms.Form):

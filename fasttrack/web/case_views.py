@@ -16,9 +16,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -32,6 +33,7 @@ from fasttrack.cases.clock import INFORMATIONAL_KEYS
 from fasttrack.cases.errors import (
     AnswersRequired,
     CertificateDueTooSoon,
+    DoctorWithoutConsent,
     InvalidOutcome,
     PartialLeaveTooFewHours,
     ReasonRequired,
@@ -58,6 +60,7 @@ from fasttrack.lib.rules import DeadlineKey, question_set, rule_set_by_version
 from fasttrack.lib.rules.bankdays import next_banking_day_on_or_after
 from fasttrack.lib.rules.questions import Language
 from fasttrack.medical.models import Certificate, CertificateRequest
+from fasttrack.meetings.access import meetings_for_user
 from fasttrack.meetings.models import Meeting, MeetingKind, MeetingState
 from fasttrack.people.models import EMPLOYER_ROLES, Role, membership_of
 from fasttrack.web.access import require_role
@@ -69,7 +72,6 @@ from fasttrack.web.case_forms import (
     JournalNoteForm,
     LateConsentDecisionForm,
     MeasureFormSet,
-    MeetingHeldForm,
     PlanForm,
     WithdrawForm,
     add_rule_error,
@@ -206,10 +208,11 @@ def _timeline(case: FastTrackCase, role: Role) -> list[Any]:
     return list(events.order_by("-sequence"))
 
 
-def _meetings(case: FastTrackCase, role: Role) -> list[Meeting]:
+def _meetings(case: FastTrackCase, role: Role, user: Any) -> list[Meeting]:
     if role == Role.DOCTOR:
         return []
-    meetings = list(meetings_for(case))
+    # The manager sees the meetings they take part in, HR the retention meetings.
+    meetings = list(meetings_for(case).filter(pk__in=meetings_for_user(user).values("pk")))
     for meeting in meetings:
         meeting.show_minutes = (  # type: ignore[attr-defined]
             role not in EMPLOYER_ROLES or meeting.kind in _EMPLOYER_SEES_MINUTES_OF
@@ -273,7 +276,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     purpose = _PURPOSE.get(Role(membership.role), Purpose.CASE_WORK) if membership else ""
     case, role = get_case_for(request.user, case_id, purpose=purpose, request=request)
     today = timezone.localdate()
-    meetings = _meetings(case, role)
+    meetings = _meetings(case, role, request.user)
     deadlines = _deadlines(case, role)
     context = {
         "case": case,
@@ -518,6 +521,49 @@ def _participant_candidates(case: FastTrackCase, user: Any) -> dict[str, dict[st
     return candidates
 
 
+def _doctors_of(case: FastTrackCase) -> dict[int, tuple[str, Any]]:
+    """The doctors at the employee's own clinic who have a login, by user id."""
+    clinic_id = case.absence.person.clinic_id
+    if clinic_id is None:
+        return {}
+    users = get_user_model().objects.filter(
+        is_active=True, membership__role=Role.DOCTOR, membership__clinic_id=clinic_id
+    )
+    return {user.pk: (user.get_full_name() or user.get_username(), user) for user in users}
+
+
+def _optional_participants(
+    data: dict[str, Any], doctors: dict[int, tuple[str, Any]]
+) -> list[dict[str, Any]]:
+    """The guests of the booking form as participants; the engine checks who may come."""
+    guests: list[dict[str, Any]] = []
+    if data.get("companion_name"):
+        guests.append(
+            {"user": None, "name": data["companion_name"], "role": "", "party": "companion"}
+        )
+    if data.get("union_representative_name"):
+        guests.append(
+            {
+                "user": None,
+                "name": data["union_representative_name"],
+                "role": "",
+                "party": "union_representative",
+            }
+        )
+    if data.get("doctor"):
+        name, user = doctors[int(data["doctor"])]
+        guests.append(
+            {
+                "user": user,
+                "name": name,
+                "role": Role.DOCTOR,
+                "party": "doctor",
+                "employee_consented": data.get("doctor_consented", False),
+            }
+        )
+    return guests
+
+
 def _proposed_start(case: FastTrackCase, kind: MeetingKind, today: date) -> date:
     """The next banking day, but no later than the deadline while it can still be kept."""
     proposed = next_banking_day_on_or_after(today + timedelta(days=1))
@@ -550,15 +596,18 @@ def case_book_meeting(request: HttpRequest, case_id: int) -> HttpResponse:
         raise Http404
     kind = MeetingKind(raw_kind)
     candidates = _participant_candidates(case, request.user)
-    choices = [(key, f"{c['name']} ({c['role'].label})") for key, c in candidates.items()]
     # The first conversation is the jobcentre's talk with the employee (R-19);
     # the retention meeting is at the workplace with the manager too (R-21).
-    default_participants = [
-        key for key in candidates if kind == MeetingKind.RETENTION_MEETING or key != "manager"
-    ]
+    if kind != MeetingKind.RETENTION_MEETING:
+        candidates.pop("manager", None)
+    choices = [(key, f"{c['name']} ({c['role'].label})") for key, c in candidates.items()]
+    default_participants = list(candidates)
+    doctors = _doctors_of(case)
     form = BookMeetingForm(
         _bound(request),
         participant_choices=choices,
+        kind=kind,
+        doctor_choices=[(str(pk), name) for pk, (name, _user) in doctors.items()],
         initial={
             "kind": kind.value,
             "date": _proposed_start(case, kind, timezone.localdate()),
@@ -570,8 +619,7 @@ def case_book_meeting(request: HttpRequest, case_id: int) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         participants = [candidates[key] for key in data["participants"]]
-        if data["other_participant"]:
-            participants.append({"user": None, "name": data["other_participant"], "role": ""})
+        participants += _optional_participants(data, doctors)
         starts_at = timezone.make_aware(datetime.combine(data["date"], data["time"]))
         try:
             actions.book_meeting(
@@ -584,7 +632,7 @@ def case_book_meeting(request: HttpRequest, case_id: int) -> HttpResponse:
                 participants=participants,
             )
         except RuleViolation as error:
-            add_rule_error(form, error, {})
+            add_rule_error(form, error, {DoctorWithoutConsent: "doctor_consented"})
         else:
             return _to_case(request, case, _("%(kind)s is booked.") % {"kind": kind.label})
     return _action_page(
@@ -597,35 +645,6 @@ def case_book_meeting(request: HttpRequest, case_id: int) -> HttpResponse:
             "Date, place and participants are filled in from the case. Booking does not meet "
             "the deadline: record the meeting as held when it has taken place."
         ),
-    )
-
-
-@require_role(Role.CASEWORKER)
-def case_record_meeting_held(request: HttpRequest, case_id: int, meeting_id: int) -> HttpResponse:
-    case = _case_for_caseworker(request, case_id)
-    meeting = get_object_or_404(Meeting, pk=meeting_id, case=case)
-    initial_day = min(timezone.localdate(), timezone.localdate(meeting.starts_at))
-    form = MeetingHeldForm(_bound(request), initial={"held_on": initial_day})
-    if form.is_bound and form.is_valid():
-        try:
-            actions.record_meeting_held(
-                case=case,
-                actor=request.user,
-                meeting=meeting,
-                held_on=form.cleaned_data["held_on"],
-                minutes=form.cleaned_data["minutes"],
-            )
-        except RuleViolation as error:
-            add_rule_error(form, error, {})
-        else:
-            return _to_case(request, case, _("The meeting is recorded as held."))
-    return _action_page(
-        request,
-        case,
-        form,
-        title=_("Record as held: %(kind)s") % {"kind": meeting.get_kind_display()},
-        submit=_("Record as held"),
-        meeting=meeting,
     )
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fasttrack.audit.access import AccessAction, Purpose, log_access
-from fasttrack.cases.access import cases_for
 from fasttrack.cases.actions import request_fast_track
 from fasttrack.cases.errors import NotPermitted, RuleViolation
 from fasttrack.cases.models import Channel, DeadlineStatus, Requester
@@ -34,7 +32,8 @@ from fasttrack.lib.rules import (
     question_set,
     rule_set_for,
 )
-from fasttrack.meetings.models import Meeting, MeetingKind, MeetingState
+from fasttrack.meetings.access import meetings_for_user
+from fasttrack.meetings.models import MeetingState
 from fasttrack.people.models import Role
 from fasttrack.web.access import require_membership, require_role
 from fasttrack.web.party_forms import (
@@ -205,14 +204,11 @@ def manager_start(request: HttpRequest) -> HttpResponse:
     """The nearest manager's cases, their meetings and the current plans."""
     membership = require_membership(request, Role.MANAGER)
     cases = list(party_cases(request.user))
-    # The manager's meetings: the retention meetings of their cases and any
-    # meeting they were invited to; the first conversation is the employee's.
+    # The meetings the manager takes part in (meetings.access).
     meetings = (
-        Meeting.objects.filter(case__in=cases_for(request.user), state=MeetingState.BOOKED)
-        .filter(starts_at__gte=timezone.now())
-        .filter(Q(kind=MeetingKind.RETENTION_MEETING) | Q(participants__user=request.user))
+        meetings_for_user(request.user)
+        .filter(state=MeetingState.BOOKED, starts_at__gte=timezone.now())
         .select_related("case__absence__person")
-        .distinct()
         .order_by("starts_at")
     )
     plans = [(case, plan) for case in cases if (plan := current_plan_version(case)) is not None]

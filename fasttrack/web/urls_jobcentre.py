@@ -35,11 +35,6 @@ urlpatterns = [
         name="case_request_certificate",
     ),
     path("sager/<int:case_id>/moeder/ny/", case_views.case_book_meeting, name="case_book_meeting"),
-    path(
-        "sager/<int:case_id>/moeder/<int:meeting_id>/afholdt/",
-        case_views.case_record_meeting_held,
-        name="case_record_meeting_held",
-    ),
     path("sager/<int:case_id>/plan/ny/", case_views.case_record_plan, name="case_record_plan"),
     path(
         "sager/<int:case_id>/journal/ny/",

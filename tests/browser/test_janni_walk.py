@@ -68,6 +68,7 @@ def test_it_walks_janni_through_fast_track_as_every_party(page: Page, personas: 
     walk.log_in("leder", "50-manager-start")
     expect(page.get_by_text(RETENTION_MEETING).first).to_be_visible()
     expect(page.get_by_text(PLAN_SUMMARY).first).to_be_visible()
+    walk.participant_accepts(RETENTION_MEETING, "nearest_manager")
 
     walk.log_in("sagsbehandler")
     walk.goto_case()

@@ -206,6 +206,18 @@ class Walk:
         expect(page).to_have_url(f"/sager/{self.case_id}/")
         self.look()
 
+    def participant_accepts(self, meeting_link: str, party: str) -> None:
+        """Open the meeting from the start page and accept the invitation."""
+        page = self.page
+        self.click(page.get_by_role("link", name=meeting_link).first)
+        self.look()
+        page.get_by_label(da("I will come"), exact=True).check()
+        self.click(page.get_by_role("button", name=da("Send the answer")))
+        expect(page.locator(f'[data-party="{party}"]')).to_have_attribute(
+            "data-response", "accepted"
+        )
+        self.look()
+
     def caseworker_records_held(self, minutes: str) -> None:
         page = self.page
         # The link names the meeting too ("Record as held: ..."), for screen readers.
@@ -213,8 +225,12 @@ class Walk:
         self.look()
         page.get_by_label(da("Minutes"), exact=True).fill(minutes)
         self.click(page.get_by_role("button", name=da("Record as held")))
-        expect(page).to_have_url(f"/sager/{self.case_id}/")
+        # The meeting's own page shows the minutes; the case is one link back.
+        expect(page).to_have_url(re.compile(rf"/sager/{self.case_id}/moeder/\d+/$"))
+        expect(page.get_by_text(minutes)).to_be_visible()
         self.look()
+        self.click(page.locator(f'a.back-link[href="/sager/{self.case_id}/"]'))
+        expect(page).to_have_url(f"/sager/{self.case_id}/")
 
     def caseworker_writes_plan(self) -> None:
         page = self.page

@@ -155,9 +155,17 @@ def test_it_meets_the_retention_meeting_when_held_r21(active_case, personas, tra
         kind="retention_meeting",
         starts_at=at(date(2026, 3, 30)),
         location="Nordisk Fabrik",
-        participants=[{"user": personas.leder, "role": "manager"}, {"name": "Janni Mikkelsen"}],
+        participants=[
+            {"user": personas.leder, "role": "manager"},
+            {"name": "Janni Mikkelsen", "role": "employee"},
+        ],
     )
-    assert [p.name for p in meeting.participants.all()] == ["Lars Eriksen", "Janni Mikkelsen"]
+    # The caseworker, a required party, is added from the case (meetings.parties).
+    assert [(p.name, p.party) for p in meeting.participants.all()] == [
+        ("Janni Mikkelsen", "employee"),
+        ("Lars Eriksen", "nearest_manager"),
+        (personas.sagsbehandler.get_full_name(), "caseworker"),
+    ]
     travel(date(2026, 3, 30))
     actions.record_meeting_held(
         case=active_case,

@@ -123,6 +123,25 @@ def _calls(case, personas, world):
         Action.BOOK_MEETING: lambda: actions.book_meeting(
             case=case, actor=worker, kind="first_conversation", starts_at=at(LATE)
         ),
+        Action.REBOOK_MEETING: lambda: actions.rebook_meeting(
+            case=case,
+            actor=worker,
+            meeting=_meeting(case, "first_conversation", personas),
+            starts_at=at(LATE),
+            reason="x",
+        ),
+        Action.CANCEL_MEETING: lambda: actions.cancel_meeting(
+            case=case,
+            actor=worker,
+            meeting=_meeting(case, "first_conversation", personas),
+            reason="x",
+        ),
+        Action.ANSWER_INVITATION: lambda: actions.answer_invitation(
+            case=case,
+            actor=personas.janni,
+            meeting=_meeting(case, "first_conversation", personas),
+            response="accepted",
+        ),
         Action.RECORD_FIRST_CONVERSATION_HELD: lambda: actions.record_meeting_held(
             case=case,
             actor=worker,

@@ -161,7 +161,12 @@ def event_summary(event: CaseEvent) -> str:
     verb = event.verb
     if verb in (EventVerb.DEADLINE_MET, EventVerb.DEADLINE_MISSED):
         return deadline_label(new.get("key", ""))
-    if verb in (EventVerb.MEETING_BOOKED, EventVerb.MEETING_HELD):
+    if verb in (
+        EventVerb.MEETING_BOOKED,
+        EventVerb.MEETING_HELD,
+        EventVerb.MEETING_REBOOKED,
+        EventVerb.MEETING_CANCELLED,
+    ):
         kind = new.get("kind")
         starts = new.get("starts_at")
         if kind and starts:

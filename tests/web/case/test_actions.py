@@ -125,7 +125,10 @@ def test_it_prefills_the_first_conversation_from_the_case(
     assert "Jobcenter København, Gyldenløvesgade 15, 1600 København V" in page
     assert 'value="employee" checked' in page
     assert 'value="caseworker" checked' in page
-    assert 'value="manager">' in page  # offered, not ticked: the conversation is with the employee
+    # The conversation is the employee's with the jobcentre (meetings.parties).
+    assert 'value="manager"' not in page
+    assert 'name="companion_name"' in page
+    assert 'name="union_representative_name"' not in page
 
 
 def test_it_prefills_the_retention_meeting_at_the_employer(
@@ -140,6 +143,9 @@ def test_it_prefills_the_retention_meeting_at_the_employer(
 
     assert "Nordisk Fabrik A/S, Industrivej 12, 2650 Hvidovre" in page
     assert 'value="manager" checked' in page
+    assert 'name="union_representative_name"' in page
+    assert 'name="doctor_consented"' in page
+    assert 'name="companion_name"' not in page
 
 
 def test_it_books_and_records_a_meeting_as_held(
@@ -154,28 +160,37 @@ def test_it_books_and_records_a_meeting_as_held(
             "time": "09:30",
             "location": "Jobcenter København",
             "participants": ["employee", "caseworker"],
-            "other_participant": "Tolk Ali",
+            "companion_name": "Bente Bisidder",
         },
     )
     assert response.status_code == 302
     meeting = Meeting.objects.get(case=case)
     assert meeting.kind == MeetingKind.FIRST_CONVERSATION
     assert meeting.starts_at == at(date(2026, 11, 19), 9).replace(minute=30)
-    assert sorted(p.name for p in meeting.participants.all()) == [
-        "Lars Nielsen",
-        "Sofie Bech",
-        "Tolk Ali",
+    assert sorted((p.name, p.party) for p in meeting.participants.all()) == [
+        ("Bente Bisidder", "companion"),
+        ("Lars Nielsen", "employee"),
+        ("Sofie Bech", "caseworker"),
     ]
 
     response = caseworker.post(
         _url("case_record_meeting_held", case, meeting.pk),
-        {"held_on": "2026-11-18", "minutes": "Vi aftalte en plan."},
+        {
+            "held_on": "2026-11-18",
+            "minutes": "Vi aftalte en plan.",
+            "tasks-TOTAL_FORMS": "2",
+            "tasks-INITIAL_FORMS": "0",
+            "tasks-0-party": "employee",
+            "tasks-0-description": "Tal med din leder om kortere vagter.",
+            "tasks-0-due_on": "2026-11-25",
+        },
     )
 
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.state == MeetingState.HELD
     assert meeting.minutes == "Vi aftalte en plan."
+    assert [(t.party, t.due_on) for t in meeting.tasks.all()] == [("employee", date(2026, 11, 25))]
 
 
 def test_it_keeps_the_booking_input_when_the_date_is_missing(
