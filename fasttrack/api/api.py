@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import NinjaAPI
 
-from fasttrack.api import cases, history, me
+from fasttrack.api import cases, feed, history, me, meetings, plans
 from fasttrack.api.auth import ApiTokenAuth
 from fasttrack.api.problems import PROBLEM_CONTENT_TYPE, install_exception_handlers
 from fasttrack.api.throttling import TokenRateThrottle
@@ -152,4 +152,7 @@ api = FasttrackAPI(
 )
 api.add_router("", me.router)
 api.add_router("", cases.router)
+api.add_router("", meetings.router)
+api.add_router("", plans.router)
 api.add_router("", history.router)
+api.add_router("", feed.router)

@@ -46,6 +46,8 @@ from fasttrack.cases.models import (
 from fasttrack.cases.queries import answers_visible_to, deadlines_for, meetings_for
 from fasttrack.lib.cpr import mask_cpr
 from fasttrack.lib.rules.keys import DeadlineKey
+from fasttrack.meetings.models import Meeting
+from fasttrack.meetings.parties import OTHER, MeetingParty, party_of
 from fasttrack.people.models import (
     EMPLOYER_ROLES,
     Employer,
@@ -140,6 +142,22 @@ class NextDeadlineOut(Schema):
     due: date = Field(description="Its last day (YYYY-MM-DD).", examples=["2026-11-16"])
 
 
+class ParticipantOut(Schema):
+    party: str = Field(
+        description=(
+            "As whom they take part: "
+            + ", ".join(MeetingParty.values)
+            + f"; `{OTHER}` for someone added by name only in the web pages."
+        ),
+        examples=["employee"],
+    )
+    name: str = Field(description="The participant's name.", examples=["Janni Mikkelsen"])
+    role: str = Field(
+        description="Their role in Fasttrack; empty for someone without a login.",
+        examples=["employee"],
+    )
+
+
 class MeetingOut(Schema):
     id: int = Field(description="The meeting's ID.", examples=[7])
     kind: str = Field(
@@ -154,6 +172,12 @@ class MeetingOut(Schema):
     video_url: str = Field(description="The video link; empty if none.", examples=[""])
     held_on: date | None = Field(
         description="The day it was held; null until then.", examples=[None]
+    )
+    participants: list[ParticipantOut] = Field(
+        description=(
+            "Who takes part. The employer and the nearest manager do not see a doctor "
+            "among them (R-18)."
+        )
     )
 
 
@@ -265,17 +289,26 @@ def case_out(case: FastTrackCase, role: Role) -> dict[str, Any]:
             }
             for d in deadlines
         ],
-        "meetings": [
-            {
-                "id": m.pk,
-                "kind": m.kind,
-                "state": m.state,
-                "starts_at": m.starts_at,
-                "location": m.location,
-                "video_url": m.video_url,
-                "held_on": m.held_on,
-            }
-            for m in meetings
+        "meetings": [meeting_out(m, role) for m in meetings],
+    }
+
+
+def meeting_out(meeting: Meeting, role: Role) -> dict[str, Any]:
+    """A meeting as ``role`` may see it; read its participants prefetched."""
+    participants = sorted(meeting.participants.all(), key=lambda p: p.pk)
+    if role in EMPLOYER_ROLES:
+        # That a doctor is involved is health data to the employer side (R-18).
+        participants = [p for p in participants if p.role != Role.DOCTOR]
+    return {
+        "id": meeting.pk,
+        "kind": meeting.kind,
+        "state": meeting.state,
+        "starts_at": meeting.starts_at,
+        "location": meeting.location,
+        "video_url": meeting.video_url,
+        "held_on": meeting.held_on,
+        "participants": [
+            {"party": party_of(p), "name": p.name, "role": p.role} for p in participants
         ],
     }
 
@@ -542,7 +575,7 @@ class StateConflict(Conflict):
     problem = "invalid-transition"
 
 
-def _acting_as(request: HttpRequest, case_id: int, allowed: Role) -> tuple[Any, FastTrackCase]:
+def acting_as(request: HttpRequest, case_id: int, allowed: Role) -> tuple[Any, FastTrackCase]:
     """The user and the case, 404 for a non-party, 403 for a party without the right."""
     case, role = read_case(request, case_id)
     user = token_of(request).user
@@ -576,7 +609,7 @@ class ConsentIn(Schema):
 )
 @idempotent
 def answer_consent(request: HttpRequest, case_id: int, payload: ConsentIn) -> dict[str, Any]:
-    user, case = _acting_as(request, case_id, Role.EMPLOYEE)
+    user, case = acting_as(request, case_id, Role.EMPLOYEE)
     try:
         if payload.accept:
             answers = payload.answers.model_dump() if payload.answers is not None else {}
@@ -616,7 +649,7 @@ class DecisionIn(Schema):
 def decide_after_late_consent(
     request: HttpRequest, case_id: int, payload: DecisionIn
 ) -> dict[str, Any]:
-    user, case = _acting_as(request, case_id, Role.CASEWORKER)
+    user, case = acting_as(request, case_id, Role.CASEWORKER)
     try:
         case = actions.decide_after_late_consent(
             case=case,
@@ -657,7 +690,7 @@ class CertificateRequestIn(Schema):
 def request_certificate(
     request: HttpRequest, case_id: int, payload: CertificateRequestIn
 ) -> dict[str, Any]:
-    user, case = _acting_as(request, case_id, Role.CASEWORKER)
+    user, case = acting_as(request, case_id, Role.CASEWORKER)
     actions.request_certificate(case=case, actor=user, due_in_days=payload.due_in_days)
     case.refresh_from_db()
     return case_out(case, Role.CASEWORKER)
@@ -715,7 +748,7 @@ class CertificateOut(CertificateIn):
 def record_certificate(
     request: HttpRequest, case_id: int, payload: CertificateIn
 ) -> dict[str, Any]:
-    user, case = _acting_as(request, case_id, Role.DOCTOR)
+    user, case = acting_as(request, case_id, Role.DOCTOR)
     try:
         actions.record_certificate(case=case, actor=user, **payload.model_dump())
     except (CertificateAlreadyRecorded, CertificateNotRequested) as error:
