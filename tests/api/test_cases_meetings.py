@@ -49,6 +49,7 @@ def book(api, case, **fields):
 
 
 # --- booking ---------------------------------------------------------------------------
+# Which persona may book and record a meeting: the table in test_personas.py.
 
 
 def test_the_caseworker_books_the_first_conversation_with_its_usual_parties(
@@ -220,21 +221,6 @@ def test_the_state_decides_409(caseworker, make_case, personas):
     assert book(caseworker, awaiting).status_code == 201
 
 
-@pytest.mark.parametrize(
-    ("username", "status"),
-    [
-        ("hr", 403),
-        ("leder", 403),
-        ("janni", 403),
-        ("jobcenterchef", 403),
-        ("anden-hr", 404),
-        ("anden-sagsbehandler", 404),
-    ],
-)
-def test_only_the_caseworker_books(username, status, personas, api_as, active_case):
-    assert book(api_as(personas.all()[username]), active_case).status_code == status
-
-
 def test_a_retry_with_the_same_key_books_once(caseworker, active_case):
     headers = {"Idempotency-Key": "book-1"}
     path = f"/api/v1/cases/{active_case.pk}/meetings"
@@ -317,17 +303,6 @@ def test_a_meeting_of_another_case_is_404(caseworker, active_case, booked, make_
     assert response.status_code == 404
     booked.refresh_from_db()
     assert booked.state == MeetingState.BOOKED
-
-
-@pytest.mark.parametrize(
-    ("username", "status"),
-    [("hr", 403), ("janni", 403), ("jobcenterchef", 403), ("anden-sagsbehandler", 404)],
-)
-def test_only_the_caseworker_records_it(username, status, personas, api_as, active_case, booked):
-    response = api_as(personas.all()[username]).post(
-        held_path(active_case, booked), {"minutes": "x"}
-    )
-    assert response.status_code == status
 
 
 # --- the invitation --------------------------------------------------------------------

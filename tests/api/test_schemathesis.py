@@ -26,6 +26,16 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 schema.config.generation.update(allow_extra_parameters=False)
 
 
+FUZZING = hypothesis.settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[
+        hypothesis.HealthCheck.function_scoped_fixture,
+        hypothesis.HealthCheck.too_slow,
+    ],
+)
+
+
 @pytest.fixture
 def keep_test_connection() -> Iterator[None]:
     # Called as a raw WSGI app, Django closes "old" database connections at
@@ -46,14 +56,7 @@ def hr_token(personas, token_for, settings, keep_test_connection) -> str:
 
 
 @schema.parametrize()
-@hypothesis.settings(
-    max_examples=10,
-    deadline=None,
-    suppress_health_check=[
-        hypothesis.HealthCheck.function_scoped_fixture,
-        hypothesis.HealthCheck.too_slow,
-    ],
-)
+@FUZZING
 def test_it_keeps_every_response_to_the_contract(case, hr_token):
     case.call_and_validate(
         headers={"Authorization": f"Bearer {hr_token}"},
@@ -88,14 +91,7 @@ def caseworker_on_a_running_case(
 
 
 @case_operations.parametrize()
-@hypothesis.settings(
-    max_examples=10,
-    deadline=None,
-    suppress_health_check=[
-        hypothesis.HealthCheck.function_scoped_fixture,
-        hypothesis.HealthCheck.too_slow,
-    ],
-)
+@FUZZING
 def test_it_keeps_the_contract_on_a_running_case_as_its_caseworker(
     case, caseworker_on_a_running_case
 ):
