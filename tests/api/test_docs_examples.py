@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "api.md"
+REPO = Path(__file__).resolve().parents[2]
+DOCS = REPO / "docs" / "api.md"
 DOCUMENTED_BASE_URL = "http://127.0.0.1:8000"
 SH_BLOCK = re.compile(r"^```sh\n(.*?)^```", re.MULTILINE | re.DOTALL)
 PROMISED_STATUS = re.compile(r"→ (\d{3})\b")
@@ -99,7 +100,7 @@ def test_the_parser_finds_each_request_and_its_promise():
 @pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
 @pytest.mark.skipif(shutil.which("jq") is None, reason="needs jq")
 @pytest.mark.django_db(transaction=True, reset_sequences=True)
-def test_every_curl_example_answers_as_the_docs_say(live_server, tmp_path, settings):
+def test_every_curl_example_answers_as_the_docs_say(live_server, settings):
     settings.API_RATE_LIMIT = "100000/min"
     # The test runner turns DEBUG off, and seed_demo refuses then without --force.
     call_command("seed_demo", force=True, stdout=StringIO())
@@ -109,7 +110,7 @@ def test_every_curl_example_answers_as_the_docs_say(live_server, tmp_path, setti
     # The script is the project's own documentation, run as a reader would.
     run = subprocess.run(  # noqa: S603
         [BASH, "-c", script(lines, live_server.url)],
-        cwd=tmp_path,
+        cwd=REPO,  # where the docs say to run them (examples read files there)
         capture_output=True,
         text=True,
         timeout=60,
