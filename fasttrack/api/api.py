@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import NinjaAPI
 
-from fasttrack.api import batch, cases, history, me
+from fasttrack.api import batch, cases, feed, history, me, meetings, plans
 from fasttrack.api.auth import ApiTokenAuth
 from fasttrack.api.problems import PROBLEM_CONTENT_TYPE, install_exception_handlers
 from fasttrack.api.throttling import TokenRateThrottle
@@ -102,6 +102,7 @@ VALIDATION_PROBLEM_SCHEMA: dict[str, Any] = {
 
 _PROBLEM_DESCRIPTIONS = {
     "401": "No valid token: missing, unknown, revoked, or a user without a role.",
+    "403": "A party to the case, or a role, that may not take this action.",
     "404": "Not found, or not yours to see.",
     "409": "The current state does not allow this (or the Idempotency-Key is in use).",
     "422": "Invalid input (see `errors`), or an Idempotency-Key reused with another body.",
@@ -121,7 +122,7 @@ def _document_problems(method: str, operation: dict[str, Any]) -> None:
     if operation.get("parameters") or operation.get("requestBody"):
         codes.append("422")
     if method in ("post", "put", "patch"):
-        codes.append("409")
+        codes += ["403", "409"]
     if any(parameter.get("in") == "path" for parameter in operation.get("parameters", [])):
         codes.append("404")
     for code in codes:
@@ -154,4 +155,7 @@ api.add_router("", me.router)
 # Ahead of the cases: their /cases/{case_id} would take /cases/batch.
 api.add_router("", batch.router)
 api.add_router("", cases.router)
+api.add_router("", meetings.router)
+api.add_router("", plans.router)
 api.add_router("", history.router)
+api.add_router("", feed.router)

@@ -51,6 +51,9 @@ from fasttrack.cases.models import (
 )
 from fasttrack.cases.queries import answers_visible_to, deadlines_for, meetings_for
 from fasttrack.lib.rules.keys import DeadlineKey
+from fasttrack.meetings.access import meetings_for_user
+from fasttrack.meetings.models import Meeting
+from fasttrack.meetings.models import Party as MeetingParty
 from fasttrack.people.models import (
     EMPLOYER_ROLES,
     Employer,
@@ -145,6 +148,18 @@ class NextDeadlineOut(Schema):
     due: date = Field(description="Its last day (YYYY-MM-DD).", examples=["2026-11-16"])
 
 
+class ParticipantOut(Schema):
+    party: str = Field(
+        description=("As whom they take part: " + ", ".join(MeetingParty.values) + "."),
+        examples=["employee"],
+    )
+    name: str = Field(description="The participant's name.", examples=["Janni Mikkelsen"])
+    role: str = Field(
+        description="Their role in Fasttrack; empty for someone without a login.",
+        examples=["employee"],
+    )
+
+
 class MeetingOut(Schema):
     id: int = Field(description="The meeting's ID.", examples=[7])
     kind: str = Field(
@@ -159,6 +174,12 @@ class MeetingOut(Schema):
     video_url: str = Field(description="The video link; empty if none.", examples=[""])
     held_on: date | None = Field(
         description="The day it was held; null until then.", examples=[None]
+    )
+    participants: list[ParticipantOut] = Field(
+        description=(
+            "Who takes part. The employer and the nearest manager do not see a doctor "
+            "among them (R-18)."
+        )
     )
 
 
@@ -257,11 +278,16 @@ def _answers_out(answers: Answers | None) -> dict[str, Any] | None:
     }
 
 
-def case_out(case: FastTrackCase, role: Role) -> dict[str, Any]:
-    """The whole case as ``role`` may see it."""
+def case_out(case: FastTrackCase, role: Role, user: Any) -> dict[str, Any]:
+    """The whole case as ``user``, in ``role``, may see it."""
     deadlines = _visible_deadlines(list(deadlines_for(case)), role)
     answers = answers_visible_to(role, case)
-    meetings = [] if role == Role.DOCTOR else list(meetings_for(case).order_by("starts_at", "pk"))
+    # The same meetings as the case page shows the user (meetings.access).
+    meetings = list(
+        meetings_for(case)
+        .filter(pk__in=meetings_for_user(user).values("pk"))
+        .order_by("starts_at", "pk")
+    )
     return {
         **_summary(case, deadlines),
         "answers": {party: _answers_out(given) for party, given in answers.items()},
@@ -275,18 +301,25 @@ def case_out(case: FastTrackCase, role: Role) -> dict[str, Any]:
             }
             for d in deadlines
         ],
-        "meetings": [
-            {
-                "id": m.pk,
-                "kind": m.kind,
-                "state": m.state,
-                "starts_at": m.starts_at,
-                "location": m.location,
-                "video_url": m.video_url,
-                "held_on": m.held_on,
-            }
-            for m in meetings
-        ],
+        "meetings": [meeting_out(m, role) for m in meetings],
+    }
+
+
+def meeting_out(meeting: Meeting, role: Role) -> dict[str, Any]:
+    """A meeting as ``role`` may see it; read its participants prefetched."""
+    participants = sorted(meeting.participants.all(), key=lambda p: p.pk)
+    if role in EMPLOYER_ROLES:
+        # That a doctor is involved is health data to the employer side (R-18).
+        participants = [p for p in participants if p.party != MeetingParty.DOCTOR]
+    return {
+        "id": meeting.pk,
+        "kind": meeting.kind,
+        "state": meeting.state,
+        "starts_at": meeting.starts_at,
+        "location": meeting.location,
+        "video_url": meeting.video_url,
+        "held_on": meeting.held_on,
+        "participants": [{"party": p.party, "name": p.name, "role": p.role} for p in participants],
     }
 
 
@@ -347,7 +380,7 @@ def list_cases(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any
 )
 def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     case, role = read_case(request, case_id)
-    return case_out(case, role)
+    return case_out(case, role, token_of(request).user)
 
 
 # --- POST /cases ------------------------------------------------------------------------
@@ -528,7 +561,7 @@ def request_case(request: HttpRequest, payload: CaseRequestIn) -> Status:
         )
     except NotPermitted as error:
         raise InvalidInput({"employee_cpr": [UNKNOWN_EMPLOYEE]}) from error
-    return Status(201 if created else 200, case_out(case, role))
+    return Status(201 if created else 200, case_out(case, role, user))
 
 
 # --- actions on a case ---------------------------------------------------------------
@@ -538,7 +571,7 @@ class StateConflict(Conflict):
     problem = "invalid-transition"
 
 
-def _acting_as(request: HttpRequest, case_id: int, allowed: Role) -> tuple[Any, FastTrackCase]:
+def acting_as(request: HttpRequest, case_id: int, allowed: Role) -> tuple[Any, FastTrackCase]:
     """The user and the case, 404 for a non-party, 403 for a party without the right."""
     case, role = read_case(request, case_id)
     user = token_of(request).user
@@ -572,7 +605,7 @@ class ConsentIn(Schema):
 )
 @idempotent
 def answer_consent(request: HttpRequest, case_id: int, payload: ConsentIn) -> dict[str, Any]:
-    user, case = _acting_as(request, case_id, Role.EMPLOYEE)
+    user, case = acting_as(request, case_id, Role.EMPLOYEE)
     try:
         if payload.accept:
             answers = payload.answers.model_dump() if payload.answers is not None else {}
@@ -581,7 +614,7 @@ def answer_consent(request: HttpRequest, case_id: int, payload: ConsentIn) -> di
             case = actions.decline(case=case, actor=user, channel=Channel.API)
     except ConsentAlreadyGiven as error:
         raise StateConflict(localized_message(error), rule_id=error.rule_id) from error
-    return case_out(case, Role.EMPLOYEE)
+    return case_out(case, Role.EMPLOYEE, user)
 
 
 class DecisionIn(Schema):
@@ -612,7 +645,7 @@ class DecisionIn(Schema):
 def decide_after_late_consent(
     request: HttpRequest, case_id: int, payload: DecisionIn
 ) -> dict[str, Any]:
-    user, case = _acting_as(request, case_id, Role.CASEWORKER)
+    user, case = acting_as(request, case_id, Role.CASEWORKER)
     try:
         case = actions.decide_after_late_consent(
             case=case,
@@ -622,7 +655,7 @@ def decide_after_late_consent(
         )
     except ConsentNotLate as error:
         raise StateConflict(localized_message(error), rule_id=error.rule_id) from error
-    return case_out(case, Role.CASEWORKER)
+    return case_out(case, Role.CASEWORKER, user)
 
 
 # --- the medical certificate (LÆ 285) ----------------------------------------------------
@@ -653,10 +686,10 @@ class CertificateRequestIn(Schema):
 def request_certificate(
     request: HttpRequest, case_id: int, payload: CertificateRequestIn
 ) -> dict[str, Any]:
-    user, case = _acting_as(request, case_id, Role.CASEWORKER)
+    user, case = acting_as(request, case_id, Role.CASEWORKER)
     actions.request_certificate(case=case, actor=user, due_in_days=payload.due_in_days)
     case.refresh_from_db()
-    return case_out(case, Role.CASEWORKER)
+    return case_out(case, Role.CASEWORKER, user)
 
 
 class CertificateIn(Schema):
@@ -711,13 +744,13 @@ class CertificateOut(CertificateIn):
 def record_certificate(
     request: HttpRequest, case_id: int, payload: CertificateIn
 ) -> dict[str, Any]:
-    user, case = _acting_as(request, case_id, Role.DOCTOR)
+    user, case = acting_as(request, case_id, Role.DOCTOR)
     try:
         actions.record_certificate(case=case, actor=user, **payload.model_dump())
     except (CertificateAlreadyRecorded, CertificateNotRequested) as error:
         raise StateConflict(localized_message(error), rule_id=error.rule_id) from error
     case.refresh_from_db()
-    return case_out(case, Role.DOCTOR)
+    return case_out(case, Role.DOCTOR, user)
 
 
 _READS_CERTIFICATE = frozenset({Role.EMPLOYEE, Role.DOCTOR, Role.CASEWORKER})

@@ -12,7 +12,7 @@ from fasttrack.api.auth import token_of
 from fasttrack.api.cases import read_case
 from fasttrack.api.pagination import CursorPaginator, Page, PageParams, SortKey
 from fasttrack.audit.access import access_log_for_person
-from fasttrack.audit.models import CaseEvent
+from fasttrack.audit.models import CaseEvent, CaseEventQuerySet
 from fasttrack.people.models import EMPLOYER_ROLES, Role, membership_of
 
 router = Router(tags=["history"])
@@ -63,26 +63,32 @@ def list_case_events(
     request: HttpRequest, case_id: int, params: Query[PageParams]
 ) -> dict[str, Any]:
     case, role = read_case(request, case_id)
-    events = CaseEvent.objects.filter(case=case)
-    if role in EMPLOYER_ROLES:
-        events = events.visible_to_employer_side()
-    elif role == Role.DOCTOR:
-        events = events.none()
+    events = visible_events(CaseEvent.objects.filter(case=case), role)
     page = EVENTS.page(events, cursor=params.cursor, limit=params.limit)
-    items = [
-        {
-            "sequence": e.sequence,
-            "at": e.at,
-            "verb": e.verb,
-            "actor_role": e.actor_role,
-            "actor_organisation": e.actor_organisation,
-            "old": e.old,
-            "new": e.new,
-            "note": e.note,
-        }
-        for e in page.items
-    ]
-    return {"items": items, "next": page.next}
+    return {"items": [event_out(e) for e in page.items], "next": page.next}
+
+
+def visible_events(events: CaseEventQuerySet, role: Role) -> CaseEventQuerySet:
+    """The events ``role`` may see: the employer side none about health or the
+    employee's answers (R-09, R-18), the doctor none at all."""
+    if role in EMPLOYER_ROLES:
+        return events.visible_to_employer_side()
+    if role == Role.DOCTOR:
+        return events.none()
+    return events
+
+
+def event_out(event: CaseEvent) -> dict[str, Any]:
+    return {
+        "sequence": event.sequence,
+        "at": event.at,
+        "verb": event.verb,
+        "actor_role": event.actor_role,
+        "actor_organisation": event.actor_organisation,
+        "old": event.old,
+        "new": event.new,
+        "note": event.note,
+    }
 
 
 class AccessOut(Schema):

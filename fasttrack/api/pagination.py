@@ -133,10 +133,14 @@ class CursorPaginator:
         return queryset.order_by(*(key.order_by() for key in self.keys))
 
     def encode_cursor(self, obj: Any) -> str:
-        values = [_encode_value(key.value_of(obj)) for key in self.keys]
-        return signing.dumps(values, salt=self._salt, compress=True)
+        return self.encode_values([key.value_of(obj) for key in self.keys])
 
-    def decode_cursor(self, cursor: str) -> list[Any]:
+    def encode_values(self, values: Sequence[Any]) -> str:
+        """A cursor from raw sort values, e.g. a listing's very beginning."""
+        return signing.dumps([_encode_value(v) for v in values], salt=self._salt, compress=True)
+
+    def decode_cursor(self, cursor: str, *, parameter: str = "cursor") -> list[Any]:
+        """The sort values in ``cursor``; 422 on ``parameter`` when it is not ours."""
         try:
             values = signing.loads(cursor, salt=self._salt)
             if not isinstance(values, list) or len(values) != len(self.keys):
@@ -144,7 +148,7 @@ class CursorPaginator:
             return [_decode_value(value) for value in values]
         except (signing.BadSignature, ValueError, TypeError) as error:
             raise InvalidInput(
-                {"cursor": [_("This cursor is not valid here. Start again without a cursor.")]}
+                {parameter: [_("This cursor is not valid here. Start again without a cursor.")]}
             ) from error
 
     def after(self, values: Sequence[Any]) -> Q:
@@ -166,7 +170,7 @@ class CursorPaginator:
         after_values: Sequence[Any] | None = None,
     ) -> CursorPage[M]:
         """One page: up to ``limit`` rows after the cursor (or after raw
-        ``after_values``, e.g. an event id from ``?after=``), in one query."""
+        ``after_values``, e.g. decoded from another parameter), in one query."""
         limit = max(1, min(limit, MAX_LIMIT))
         queryset = self.order(queryset)
         if cursor:

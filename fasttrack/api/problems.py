@@ -162,6 +162,8 @@ _PYDANTIC_MESSAGES: dict[str, Promise] = {
     "datetime_parsing": _("Enter a time as ISO 8601 with an offset."),
     "datetime_from_date_parsing": _("Enter a time as ISO 8601 with an offset."),
     "datetime_type": _("Enter a time as ISO 8601 with an offset."),
+    "timezone_aware": _("Enter a time as ISO 8601 with an offset."),
+    "list_type": _("Send a list."),
     "json_invalid": _("The body is not valid JSON."),
     "model_attributes_type": _("Send a JSON object."),
     "dict_type": _("Send a JSON object."),
@@ -190,6 +192,10 @@ def _message(error: Mapping[str, Any]) -> str:
             "less_than": _("Enter a value below %(limit)s."),
         }[kind]
         return str(template) % {"limit": limit}
+    if kind == "literal_error":
+        return str(_("Choose one of %(choices)s.")) % {
+            "choices": error.get("ctx", {}).get("expected", "")
+        }
     if kind in _PYDANTIC_MESSAGES:
         return str(_PYDANTIC_MESSAGES[kind])
     return str(error.get("msg", gettext("This value is not valid.")))

@@ -41,6 +41,16 @@ class ApiClient:
             path, data, content_type="application/json", headers=self.headers(headers)
         )
 
+    def put(self, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
+        import json
+
+        return self.client.put(
+            path,
+            json.dumps(body if body is not None else {}),
+            content_type="application/json",
+            headers=self.headers(headers),
+        )
+
     def delete(self, path: str, headers: dict[str, str] | None = None) -> Any:
         return self.client.delete(path, headers=self.headers(headers))
 
@@ -108,3 +118,20 @@ def make_case(demo_world: Any, personas: Any) -> Callable[..., Any]:
         return case
 
     return _make_case
+
+
+EMPLOYEE_ANSWERS = {
+    "affected_functions": "Standing",
+    "affected_duration": "A month",
+    "adjustments_tried": "None yet",
+}
+
+
+@pytest.fixture
+def active_case(personas: Any, make_case: Callable[..., Any]) -> Any:
+    """``make_case()`` after Janni accepted: Fast track runs."""
+    from fasttrack.cases import actions
+
+    case = make_case()
+    actions.accept(case=case, actor=personas.janni, answers=EMPLOYEE_ANSWERS)
+    return case

@@ -6,11 +6,6 @@ import pytest
 
 from fasttrack.cases import actions
 
-ANSWERS = {
-    "affected_functions": "Standing",
-    "affected_duration": "A month",
-    "adjustments_tried": "None yet",
-}
 CERTIFICATE = {
     "diagnosis": "Secret diagnosis",
     "work_capacity": "Four hours a day",
@@ -18,13 +13,6 @@ CERTIFICATE = {
     "expected_return": "In two weeks",
     "remarks": "",
 }
-
-
-@pytest.fixture
-def active_case(personas, make_case):
-    case = make_case()
-    actions.accept(case=case, actor=personas.janni, answers=ANSWERS)
-    return case
 
 
 def test_the_caseworker_asks_for_a_certificate(personas, api_as, active_case):

@@ -42,7 +42,13 @@ def test_it_lists_the_endpoints_that_exist(schema):
         "POST /api/v1/cases/{case_id}/certificate-request",
         "PUT /api/v1/cases/{case_id}/certificate",
         "GET /api/v1/cases/{case_id}/certificate",
+        "POST /api/v1/cases/{case_id}/meetings",
+        "POST /api/v1/cases/{case_id}/meetings/{meeting_id}/held",
+        "GET /api/v1/cases/{case_id}/meetings/{meeting_id}/invite.ics",
+        "GET /api/v1/cases/{case_id}/plan",
+        "PUT /api/v1/cases/{case_id}/plan",
         "GET /api/v1/cases/{case_id}/events",
+        "GET /api/v1/events",
         "GET /api/v1/me/access-log",
     }
 

@@ -5,14 +5,18 @@ says, authenticated as a persona."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import hypothesis
 import pytest
 import schemathesis
 from django.core import signals
 from django.db import close_old_connections
+from django.utils import timezone
 
+from fasttrack.cases import actions
 from fasttrack.wsgi import application
+from tests.api.conftest import EMPLOYEE_ANSWERS
 
 # Loaded through the WSGI application, as a client would see it. (The lazy
 # ``schemathesis.pytest.from_fixture`` does not work with pytest 9 yet.)
@@ -20,6 +24,16 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 # Unknown query parameters are ignored, as HTTP APIs commonly do; the document
 # does not forbid them, so generating them proves nothing.
 schema.config.generation.update(allow_extra_parameters=False)
+
+
+FUZZING = hypothesis.settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[
+        hypothesis.HealthCheck.function_scoped_fixture,
+        hypothesis.HealthCheck.too_slow,
+    ],
+)
 
 
 @pytest.fixture
@@ -42,18 +56,55 @@ def hr_token(personas, token_for, settings, keep_test_connection) -> str:
 
 
 @schema.parametrize()
-@hypothesis.settings(
-    max_examples=10,
-    deadline=None,
-    suppress_health_check=[
-        hypothesis.HealthCheck.function_scoped_fixture,
-        hypothesis.HealthCheck.too_slow,
-    ],
-)
+@FUZZING
 def test_it_keeps_every_response_to_the_contract(case, hr_token):
     case.call_and_validate(
         headers={"Authorization": f"Bearer {hr_token}"},
         # A well-formed but made-up cursor or token prefix is refused with 422
         # or 404 by design; no JSON Schema can say "a value we gave you".
         excluded_checks=[schemathesis.checks.positive_data_acceptance],
+    )
+
+
+# The operations on one case, run again on a real one: generated ids almost
+# never hit a case, and only a case the caller works on reaches the code
+# behind the access check (bookings, plans, invitations).
+case_operations = schema.include(path_regex=r"^/api/v1/cases/\{case_id\}")
+
+
+@pytest.fixture
+def caseworker_on_a_running_case(
+    personas, token_for, settings, keep_test_connection, make_case
+) -> tuple[str, int, int]:
+    settings.API_RATE_LIMIT = "100000/min"
+    case = make_case()
+    actions.accept(case=case, actor=personas.janni, answers=EMPLOYEE_ANSWERS)
+    meeting = actions.book_meeting(
+        case=case,
+        actor=personas.sagsbehandler,
+        kind="first_conversation",
+        starts_at=timezone.now() + timedelta(days=1),
+        location="Jobcenter København",
+        participants=[{"user": personas.janni, "name": "Janni Mikkelsen", "role": "employee"}],
+    )
+    return token_for(personas.sagsbehandler), case.pk, meeting.pk
+
+
+@case_operations.parametrize()
+@FUZZING
+def test_it_keeps_the_contract_on_a_running_case_as_its_caseworker(
+    case, caseworker_on_a_running_case
+):
+    token, case_id, meeting_id = caseworker_on_a_running_case
+    case.path_parameters["case_id"] = case_id
+    if "meeting_id" in case.path_parameters:
+        case.path_parameters["meeting_id"] = meeting_id
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {token}"},
+        # The ids are replaced by valid ones, so a request generated as invalid
+        # may become valid here; the test above checks invalid data.
+        excluded_checks=[
+            schemathesis.checks.positive_data_acceptance,
+            schemathesis.checks.negative_data_rejection,
+        ],
     )
