@@ -64,4 +64,5 @@ class TokenRateThrottle(SimpleRateThrottle):
         return True
 
     def wait(self) -> float:
-        return float(max(1, math.ceil(getattr(self._local, "wait", 1))))
+        # Rounded first: float noise in the timestamps (50.000001) must not add a second.
+        return float(max(1, math.ceil(round(getattr(self._local, "wait", 1), 3))))
