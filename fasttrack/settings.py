@@ -246,6 +246,8 @@ CACHES = {
 
 # The API (docs/api.md).
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
+# The change feed gives events at least this old, so one committed late is not skipped.
+API_EVENT_FEED_SETTLE_SECONDS = env_int("API_EVENT_FEED_SETTLE_SECONDS", 2)
 
 # Background jobs: django-tasks with its database backend, so workers claim
 # jobs with SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL and the embedded
