@@ -12,7 +12,8 @@ PG_TEST_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 # The demo and the tests run with DEBUG on (development keys derived from the
 # development SECRET_KEY); the test runner itself turns DEBUG off per test.
 DEV_ENV := DEBUG=1
-PYTEST_ARGS ?=
+# Both cores of the CI machine; PYTEST_ARGS="tests/cases -x" runs part of the suite in one process.
+PYTEST_ARGS ?= -n 2
 MESSAGE_IGNORES := --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'
 
 .PHONY: help install install-dev browser run demo test test-sqlite test-postgres lint format messages clean
