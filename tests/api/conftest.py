@@ -86,9 +86,10 @@ JANNI_CPR = "1203814562"
 NORDISK_FABRIK = "29887659"
 
 
-@pytest.fixture
-def make_case(demo_world: Any, personas: Any) -> Callable[..., Any]:
-    """A case HR at Nordisk Fabrik requested for Janni (leder as nearest manager),
+def request_case(
+    demo_world: Any, personas: Any, *, cpr: str = JANNI_CPR, days_ago: int = 3, manager: bool = True
+) -> Any:
+    """A case HR at Nordisk Fabrik requested for ``cpr`` (leder as nearest manager),
     through the case engine's own action; ``days_ago`` is the first absence day."""
     from datetime import timedelta
 
@@ -96,26 +97,33 @@ def make_case(demo_world: Any, personas: Any) -> Callable[..., Any]:
 
     from fasttrack.cases import actions
 
-    def _make_case(*, cpr: str = JANNI_CPR, days_ago: int = 3, manager: bool = True) -> Any:
-        today = timezone.localdate()
-        case, created = actions.request_fast_track(
-            actor=personas.hr,
-            person=demo_world.persons[cpr],
-            employer=demo_world.employers[NORDISK_FABRIK],
-            first_absence_day=today - timedelta(days=days_ago),
-            expects_over_8_weeks=True,
-            answers={
-                "affected_functions": "Lifting",
-                "affected_duration": "Two weeks",
-                "adjustments_tried": "Shorter shifts",
-            },
-            requested_by="employer",
-            channel="web",
-            nearest_manager=personas.leder if manager else None,
-            today=today,
-        )
-        assert created
-        return case
+    today = timezone.localdate()
+    case, created = actions.request_fast_track(
+        actor=personas.hr,
+        person=demo_world.persons[cpr],
+        employer=demo_world.employers[NORDISK_FABRIK],
+        first_absence_day=today - timedelta(days=days_ago),
+        expects_over_8_weeks=True,
+        answers={
+            "affected_functions": "Lifting",
+            "affected_duration": "Two weeks",
+            "adjustments_tried": "Shorter shifts",
+        },
+        requested_by="employer",
+        channel="web",
+        nearest_manager=personas.leder if manager else None,
+        today=today,
+    )
+    assert created
+    return case
+
+
+@pytest.fixture
+def make_case(demo_world: Any, personas: Any) -> Callable[..., Any]:
+    """``request_case`` in the test's demo world."""
+
+    def _make_case(**options: Any) -> Any:
+        return request_case(demo_world, personas, **options)
 
     return _make_case
 

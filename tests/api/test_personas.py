@@ -12,19 +12,29 @@ To extend: add a line to ``CONTRACT`` (and a body to ``BODIES`` for a write).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
 from django.utils import timezone
 
 from fasttrack.api.models import ApiToken
 from fasttrack.api.tokens import issue_token
 from fasttrack.cases import actions
 from fasttrack.meetings.models import MeetingKind
-from tests.api.conftest import EMPLOYEE_ANSWERS, JANNI_CPR, NORDISK_FABRIK, ApiClient
+from fasttrack.people.demo import build_demo_world
+from tests.api.conftest import (
+    EMPLOYEE_ANSWERS,
+    JANNI_CPR,
+    NORDISK_FABRIK,
+    ApiClient,
+    request_case,
+)
+from tests.conftest import Personas
 
 PERSONAS = {
     "hr": "hr",
@@ -138,16 +148,19 @@ EXPECTATIONS = _contract()
 @dataclass
 class World:
     ids: dict[str, int]
+    personas: Personas
 
     def path(self, template: str, prefix: str) -> str:
         return "/api/v1" + template.format(prefix=prefix, **self.ids)
 
 
-@pytest.fixture
-def world(personas: Any, make_case: Callable[..., Any]) -> World:
+def _build_world() -> World:
+    demo_world = build_demo_world()
+    users = {u.username: u for u in User.objects.select_related("membership")}
+    personas = Personas(**{name.replace("-", "_"): user for name, user in users.items()})
     caseworker = personas.sagsbehandler
-    waiting = make_case(days_ago=3)
-    running = make_case(days_ago=10)
+    waiting = request_case(demo_world, personas, days_ago=3)
+    running = request_case(demo_world, personas, days_ago=10)
     actions.accept(case=running, actor=personas.janni, answers=EMPLOYEE_ANSWERS)
     actions.request_certificate(case=running, actor=caseworker)
     actions.record_certificate(
@@ -173,7 +186,22 @@ def world(personas: Any, make_case: Callable[..., Any]) -> World:
         ],
     )
     actions.record_plan(case=running, actor=caseworker, summary="A plan.", measures=[])
-    return World({"waiting": waiting.pk, "case": running.pk, "meeting": meeting.pk})
+    return World({"waiting": waiting.pk, "case": running.pk, "meeting": meeting.pk}, personas)
+
+
+@pytest.fixture(scope="module")
+def _world_of_the_module(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    # Built once per module, not per test: its actions cost most of the table's
+    # time. Each test runs in a savepoint inside this transaction, which is
+    # rolled back when the module is done, so no test sees another's changes.
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(db: None, _world_of_the_module: World) -> World:
+    return _world_of_the_module
 
 
 def _call(api: ApiClient, method: str, path: str, body: dict[str, Any] | bytes | None) -> Any:
@@ -187,10 +215,8 @@ def _call(api: ApiClient, method: str, path: str, body: dict[str, Any] | bytes |
 
 
 @pytest.mark.parametrize("expected", EXPECTATIONS, ids=lambda e: f"{e.request} as {e.persona}")
-def test_each_persona_gets_the_status_of_the_contract(
-    expected: Expectation, world: World, personas: Any
-) -> None:
-    user = personas.all()[expected.persona]
+def test_each_persona_gets_the_status_of_the_contract(expected: Expectation, world: World) -> None:
+    user = world.personas.all()[expected.persona]
     api = ApiClient(issue_token(user=user, name="persona test")[1])
     # The token to revoke, so that the one in use stays valid.
     spare, _ = issue_token(user=user, name="spare")
@@ -227,9 +253,9 @@ def test_the_contract_covers_every_operation_of_the_api() -> None:
 
 @pytest.mark.parametrize("username", ["hr", "leder"])
 def test_the_employer_side_never_sees_the_employees_answers(
-    username: str, world: World, personas: Any, api_as: Any
+    username: str, world: World, api_as: Any
 ) -> None:
-    api = api_as(personas.all()[username])
+    api = api_as(world.personas.all()[username])
 
     case = api.get(world.path("/cases/{case}", "")).json()
 
@@ -241,8 +267,8 @@ def test_the_employer_side_never_sees_the_employees_answers(
 
 @pytest.mark.parametrize("username", ["janni", "sagsbehandler", "jobcenterchef"])
 def test_the_employee_and_the_jobcentre_see_both_answers(
-    username: str, world: World, personas: Any, api_as: Any
+    username: str, world: World, api_as: Any
 ) -> None:
-    case = api_as(personas.all()[username]).get(world.path("/cases/{case}", "")).json()
+    case = api_as(world.personas.all()[username]).get(world.path("/cases/{case}", "")).json()
 
     assert case["answers"]["employee"]["affected_functions"] == "Standing"
