@@ -18,14 +18,11 @@ from fasttrack.audit.access import log_access
 from fasttrack.audit.models import AccessAction, Purpose
 from fasttrack.cases import actions
 from fasttrack.cases.access import cases_for
+from fasttrack.cases.batch import RULE_ERROR_FIELDS
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
 from fasttrack.cases.errors import (
     AnswersRequired,
-    ExpectationNotAffirmed,
-    FirstAbsenceDayInFuture,
     NotPermitted,
-    RequestBeforeFirstAbsenceDay,
-    RequestTooLate,
     RuleViolation,
 )
 from fasttrack.cases.models import CaseDeadline, DeadlineStatus, FastTrackCase, Requester
@@ -157,10 +154,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
 
 
 _REQUEST_ERROR_FIELDS: dict[type[RuleViolation], str | list[str]] = {
-    FirstAbsenceDayInFuture: "first_absence_day",
-    RequestTooLate: "first_absence_day",
-    RequestBeforeFirstAbsenceDay: "first_absence_day",
-    ExpectationNotAffirmed: "expects_over_8_weeks",
+    **RULE_ERROR_FIELDS,
     # Only a citizen of the caseworker's own municipality can be registered.
     NotPermitted: "cpr",
 }
