@@ -16,7 +16,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from fasttrack.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from fasttrack.env import ConfigurationError, env_bool, env_int, env_list, env_str, env_url
 
 # Lets generic classes such as ModelAdmin[Employer] work at run time.
 django_stubs_ext.monkeypatch()
@@ -34,6 +34,9 @@ else:
         raise ConfigurationError("SECRET_KEY must be at least 32 characters when DEBUG is off.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+# Where people reach Fasttrack: letters, e-mails and inbox messages link to its
+# pages with this address, so a letter's link works wherever it is read.
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000") if DEBUG else env_url("SITE_URL")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -47,6 +50,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "fasttrack.formats",
     "fasttrack.people",
     "fasttrack.audit",
     "fasttrack.cases",
@@ -138,6 +142,8 @@ TIME_ZONE = env_str("TIME_ZONE", "Europe/Copenhagen")
 USE_I18N = True
 USE_TZ = env_bool("USE_TZ", True)
 LANGUAGE_COOKIE_NAME = "fasttrack_language"
+# One date format per language (fasttrack/formats): "6. december 2026", "6 December 2026".
+FORMAT_MODULE_PATH = ["fasttrack.formats"]
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 

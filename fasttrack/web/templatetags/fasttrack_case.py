@@ -13,7 +13,6 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
@@ -22,6 +21,7 @@ from fasttrack.audit.models import CaseEvent
 from fasttrack.audit.verbs import EventVerb
 from fasttrack.cases.models import DEADLINE_KEY_CHOICES, DeadlineStatus, Outcome
 from fasttrack.cases.states import Action, State, can
+from fasttrack.formats.dates import as_date, as_datetime
 from fasttrack.lib.rules.bankdays import banking_days_between
 from fasttrack.meetings.models import MeetingKind
 from fasttrack.people.models import EMPLOYER_ROLES, Role
@@ -85,12 +85,10 @@ def deadline_status_badge(status: str, met_on: date | None = None) -> SafeString
     """A DKFDS badge saying the status in words (never colour only)."""
     label = str(DeadlineStatus(status).label)
     if status == DeadlineStatus.MET and met_on is not None:
-        label = gettext("Met on %(date)s") % {"date": date_format(met_on, "DATE_FORMAT")}
+        label = gettext("Met on %(date)s") % {"date": as_date(met_on)}
     elif status == DeadlineStatus.MISSED and met_on is not None:
         # Reached, but after the due date: still a missed deadline (clock.py).
-        label = gettext("Missed; reached on %(date)s") % {
-            "date": date_format(met_on, "DATE_FORMAT")
-        }
+        label = gettext("Missed; reached on %(date)s") % {"date": as_date(met_on)}
     css = " ".join(filter(None, ["badge", _STATUS_BADGE.get(DeadlineStatus(status), "")]))
     return format_html('<span class="{}">{}</span>', css, label)
 
@@ -170,10 +168,9 @@ def event_summary(event: CaseEvent) -> str:
         kind = new.get("kind")
         starts = new.get("starts_at")
         if kind and starts:
-            when = timezone.localtime(_parse_datetime(starts))
             return gettext("%(kind)s on %(when)s") % {
                 "kind": _kind_label(kind),
-                "when": date_format(when, "DATETIME_FORMAT"),
+                "when": as_datetime(_parse_datetime(starts)),
             }
         if new.get("held_on"):
             return gettext("Held on %(date)s") % {"date": _date_text(new["held_on"])}
@@ -200,10 +197,7 @@ def _outcome_label(value: str) -> str:
 
 
 def _date_text(value: str) -> str:
-    try:
-        return date_format(date.fromisoformat(value), "DATE_FORMAT")
-    except ValueError:
-        return value
+    return as_date(value) or value
 
 
 def _parse_datetime(value: str) -> datetime:
