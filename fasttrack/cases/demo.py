@@ -187,6 +187,8 @@ def _closed(b: _Builder) -> None:
         kind=MeetingKind.FIRST_CONVERSATION,
         starts_at=_at(b.days(-33), 9),
         location="Jobcenter Frederiksberg, Dalgas Have 15",
+        # Booked back then, for a time that was still to come.
+        now=_at(b.days(-38), 12),
     )
     actions.record_meeting_held(
         case=case,
@@ -194,6 +196,7 @@ def _closed(b: _Builder) -> None:
         meeting=meeting,
         held_on=b.days(-33),
         minutes="Peter forventer at vende tilbage på fuld tid efter behandling.",
+        today=b.days(-33),
     )
     actions.record_plan(
         case=case,

@@ -120,7 +120,7 @@ class CertificateRequestForm(forms.Form):
         label=_("Days the doctor has to answer"),
         min_value=1,
         max_value=90,
-        help_text=_("The rule set's default is filled in (R-16)."),
+        help_text=_("The rule set's default is filled in."),
     )
 
 
@@ -206,7 +206,7 @@ class PlanForm(forms.Form):
         min_value=Decimal(0),
         max_digits=4,
         decimal_places=1,
-        help_text=_("Leave empty when the employee is fully absent. At least 4 hours (R-22)."),
+        help_text=_("Leave empty when the employee is fully absent. At least 4 hours."),
     )
     evaluate_on = forms.DateField(
         label=_("Evaluate the plan on"),
