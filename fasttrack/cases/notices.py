@@ -28,6 +28,7 @@ from django.utils import timezone
 from fasttrack.cases import letters
 from fasttrack.cases.access import cases_for
 from fasttrack.cases.models import CaseNotice, FastTrackCase, NoticeKind
+from fasttrack.people.models import membership_of
 
 
 def tell_jobcentre(
@@ -40,11 +41,12 @@ def tell_jobcentre(
 ) -> CaseNotice | None:
     """Tell the case's caseworker (or its queue) that ``kind`` happened; once per ``key``.
 
-    Nothing is told when the caseworker did it themself: they have seen it.
+    Nothing is told when the caseworker did it themself: they have seen it
+    (``_has_seen``).
     Call inside the action's ``transaction.atomic()`` block, under the case's
     row lock, so the notice and its letter commit with the change.
     """
-    if actor is not None and case.caseworker_id is not None and actor.pk == case.caseworker_id:
+    if _has_seen(case, actor):
         return None
     notice, created = CaseNotice.objects.get_or_create(
         case=case, key=key, defaults={"kind": kind, "created_at": timezone.now()}
@@ -53,6 +55,17 @@ def tell_jobcentre(
         return None
     letters.send(letters.jobcentre_notice(case, notice, dict(context or {})))
     return notice
+
+
+def _has_seen(case: FastTrackCase, actor: Any) -> bool:
+    """The caseworker did it themself; or, on a case in the queue, someone at the
+    jobcentre did, and the queue lists the case anyway."""
+    if actor is None:
+        return False
+    if case.caseworker_id is not None:
+        return bool(actor.pk == case.caseworker_id)
+    membership = membership_of(actor)
+    return membership is not None and membership.is_jobcentre
 
 
 def mark_seen(case: FastTrackCase, user: Any) -> int:

@@ -69,7 +69,9 @@ def test_it_keeps_the_reason_out_of_the_employer_sides_letters(book, case, perso
     assert Message.objects.filter(to_employer=True, kind="meeting_cancelled").exists()
 
 
-def _held(case, personas, meeting):
+def _held(case, personas, meeting, travel):
+    # Recorded on the meeting's day: not before it has come.
+    travel(WINTER)
     actions.record_meeting_held(
         case=case,
         actor=personas.sagsbehandler,
@@ -84,10 +86,10 @@ def _held(case, personas, meeting):
 
 
 def test_it_tells_each_participant_the_minutes_are_ready_with_only_their_own_tasks(
-    book, case, personas
+    book, case, personas, travel
 ):
     meeting = book()
-    _held(case, personas, meeting)
+    _held(case, personas, meeting, travel)
 
     sent = {
         m.recipient_user_id: m
@@ -104,9 +106,9 @@ def test_it_tells_each_participant_the_minutes_are_ready_with_only_their_own_tas
     assert sent[leder].to_employer
 
 
-def test_it_never_puts_the_minutes_in_a_letter(book, case, personas):
+def test_it_never_puts_the_minutes_in_a_letter(book, case, personas, travel):
     meeting = book()
-    _held(case, personas, meeting)
+    _held(case, personas, meeting, travel)
 
     for message in Message.objects.filter(case_id=case.pk):
         assert MINUTES not in message.body_text, message.dedupe_key
