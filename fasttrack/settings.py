@@ -34,9 +34,6 @@ else:
         raise ConfigurationError("SECRET_KEY must be at least 32 characters when DEBUG is off.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
-# Where people reach Fasttrack: letters, e-mails and inbox messages link to its
-# pages with this address, so a letter's link works wherever it is read.
-SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000") if DEBUG else env_url("SITE_URL")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -220,6 +217,10 @@ else:
     CPR_HASH_KEY = env_str("CPR_HASH_KEY")
     if not CPR_ENCRYPTION_KEYS:
         raise ConfigurationError("CPR_ENCRYPTION_KEYS is required when DEBUG is off.")
+
+# Where people reach Fasttrack: letters, e-mails and inbox messages link to its
+# pages with this address, so a letter's link works wherever it is read.
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000") if DEBUG else env_url("SITE_URL")
 
 # Behind a TLS-terminating load balancer, set SECURE_PROXY_SSL_HEADER_NAME
 # (for example HTTP_X_FORWARDED_PROTO).
