@@ -815,10 +815,7 @@ def _open_request_for_doctor(case: FastTrackCase, actor: Any) -> CertificateRequ
 
 # --- meetings (R-19, R-21) -----------------------------------------------------
 
-_HELD_ACTION = {
-    MeetingKind.FIRST_CONVERSATION: Action.RECORD_FIRST_CONVERSATION_HELD,
-    MeetingKind.RETENTION_MEETING: Action.RECORD_RETENTION_MEETING_HELD,
-}
+_HELD_ACTION = guards.HELD_ACTION
 
 
 def book_meeting(
