@@ -86,7 +86,7 @@ def database_unavailable_response(request: HttpRequest, error: BaseException) ->
     request, so no context processor looks up the user.
     """
     first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    logger.warning(
+    logger.error(
         "Database unavailable, answered 503 to %s %s: %s: %s",
         request.method,
         request.path_info,
@@ -95,7 +95,7 @@ def database_unavailable_response(request: HttpRequest, error: BaseException) ->
     )
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     if request.path_info.startswith(API_PREFIX):
-        return problem_response(
+        response = problem_response(
             status=503,
             detail=gettext(
                 "The database cannot be reached, so nothing was saved. "
@@ -104,9 +104,12 @@ def database_unavailable_response(request: HttpRequest, error: BaseException) ->
             % {"seconds": RETRY_AFTER_SECONDS},
             headers=headers,
         )
-    response = HttpResponse(render_to_string("503.html"), status=503)
-    for name, value in headers.items():
-        response[name] = value
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        for name, value in headers.items():
+            response[name] = value
+    # The line above says what happened; Django would add a second, vaguer one.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 

@@ -104,6 +104,20 @@ def test_it_answers_a_page_with_the_danish_503_page(
     assert_unavailable_page(response)
 
 
+def test_it_logs_one_error_line_per_outage_answer(
+    client: Client, personas: Personas, caplog: pytest.LogCaptureFixture
+) -> None:
+    client.force_login(personas.sagsbehandler)
+
+    with database_at(postgres_url(closed_port())):
+        client.get("/jobcenter/")
+
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert [r.name for r in errors] == ["fasttrack.database"]
+    message = errors[0].getMessage()
+    assert message.startswith("Database unavailable, answered 503 to GET /jobcenter/: ")
+
+
 def test_it_answers_in_english_when_english_was_chosen(
     client: Client, personas: Personas, outage: Any
 ) -> None:
