@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.template.loader import render_to_string
 from django.test import Client
+from django.utils import translation
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import check_axe, open_tab
+from tests.browser.conftest import check_axe, da, open_tab, screenshot
 
 
 def test_it_reports_an_inline_style_and_an_inline_script(browser: Browser, live_server: object):
@@ -57,3 +59,18 @@ def test_it_keeps_the_api_documentation_and_the_admin_to_the_policy(
         page.goto(path)
         expect(page.locator("#content")).to_be_visible()
         check_axe(page)
+
+
+def test_it_shows_the_outage_page_in_the_policy_and_accessibly(
+    page: Page, live_server: object
+) -> None:
+    # The page a database outage answers with, as rendered then (no request, no user).
+    page.goto("/tilgaengelighed/")
+    with translation.override("da"):
+        page.set_content(render_to_string("503.html"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        da("Fasttrack is unavailable right now")
+    )
+    expect(page.locator("link[rel=stylesheet]")).to_have_count(1)
+    check_axe(page)
+    screenshot(page, "90-database-unavailable")
