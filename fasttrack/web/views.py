@@ -27,7 +27,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
     The check opens a connection of its own rather than reusing this thread's
     (which may be stuck on a database that stopped answering), so it answers
-    within DATABASE_CONNECT_TIMEOUT whatever state the database is in.
+    within DATABASE_CONNECT_TIMEOUT when the database refuses or does not answer.
     """
     probe = connection.copy()
     try:
