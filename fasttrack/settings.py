@@ -12,10 +12,11 @@ import base64
 import hashlib
 from pathlib import Path
 
-import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from fasttrack.db import database_settings
 from fasttrack.env import ConfigurationError, env_bool, env_int, env_list, env_str
 
 # Lets generic classes such as ModelAdmin[Employer] work at run time.
@@ -60,6 +61,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Response headers, the API's URL limit and the 503 for a database outage
+    # (fasttrack/middleware.py); ahead of everything that may use the database.
+    "fasttrack.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "fasttrack.api.middleware.ApiUrlLengthMiddleware",
+    "fasttrack.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fasttrack.web.middleware.DanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -72,7 +79,8 @@ MIDDLEWARE = [
 
 if not DEBUG:
     # In production whitenoise serves the collected static files (collectstatic
-    # into STATIC_ROOT); in development Django's staticfiles serves them.
+    # into STATIC_ROOT); in development Django's staticfiles serves them. Ahead
+    # of SecurityHeadersMiddleware, so static files keep their long cache.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "fasttrack.urls"
@@ -95,25 +103,20 @@ TEMPLATES = [
     },
 ]
 
+# --- Database, with the limits that keep an outage from hanging requests ------
 # The embedded default keeps `make run` free of any server; production sets
-# DATABASE_URL to PostgreSQL.
+# DATABASE_URL to PostgreSQL. A database that refuses connections or never
+# answers costs a request at most the connect timeout and answers 503 with
+# Retry-After (fasttrack.db, fasttrack.middleware; docs/operations.md).
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'fasttrack.sqlite3'}")
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_settings(
         DATABASE_URL,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        connect_timeout=env_int("DATABASE_CONNECT_TIMEOUT", 5),
+        statement_timeout=env_int("DATABASE_STATEMENT_TIMEOUT", 20),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of
-    # one failing with "database is locked" halfway through an action.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -222,19 +225,42 @@ if _proxy_header:
     SECURE_PROXY_SSL_HEADER = (_proxy_header, "https")
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 
+# --- HTTPS and response headers (docs/operations.md) --------------------------
+# `check --deploy --fail-level WARNING` passes with the environment in
+# docs/operations.md plus the two HSTS flags (.ci/run checks it).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# The load balancer's health check asks over plain HTTP, behind the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Nothing inline: scripts, styles, fonts and images come from our own static
+# files (DKFDS and htmx included), so neither 'unsafe-inline' nor 'unsafe-eval'
+# is needed. Swagger UI's stylesheet and the admin's icons use data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # Extra directories with versioned rule sets (TOML) beside the shipped ones.
 FASTTRACK_RULESET_DIRS = [Path(p) for p in env_list("FASTTRACK_RULESET_DIRS", [])]
 
-# The API's rate limits count in the cache. One process (the embedded demo)
-# needs nothing more than memory; several processes share Redis through
-# REDIS_URL so that a token's limit holds across all of them.
+# Django's cache: each process's memory, or Redis (REDIS_URL) shared by all.
 REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {
     "default": (
@@ -245,7 +271,11 @@ CACHES = {
 }
 
 # The API (docs/api.md).
+# --- Rate limit: one atomic counter per token that every process shares -----
+# (fasttrack/api/throttling.py): in Redis when REDIS_URL is set, else in the
+# database. Installations sharing one Redis keep apart by this key prefix.
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
+API_RATE_LIMIT_KEY_PREFIX = "fasttrack"
 # The change feed gives events at least this old, so one committed late is not skipped.
 API_EVENT_FEED_SETTLE_SECONDS = env_int("API_EVENT_FEED_SETTLE_SECONDS", 2)
 

@@ -7,3 +7,6 @@ urlpatterns = [
     path("api/v1/", include("fasttrack.api.urls")),
     path("", include("fasttrack.web.urls")),
 ]
+
+# A database outage raised outside a view is a 503 too; API errors stay problem+json.
+handler500 = "fasttrack.middleware.server_error"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from fasttrack.db import RETRY_AFTER_SECONDS
 from fasttrack.people.demo import DEMO_PASSWORD, DEMO_USERS
 from fasttrack.people.models import membership_of
 from fasttrack.web.forms import LoginForm
@@ -22,13 +23,23 @@ from fasttrack.web.start_pages import START_PAGES
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when the database answers, 503 when it does not (for load balancers)."""
+    """200 when the database answers, 503 when it does not (for load balancers).
+
+    The check opens a connection of its own rather than reusing this thread's
+    (which may be stuck on a database that stopped answering), so it answers
+    within DATABASE_CONNECT_TIMEOUT when the database refuses or does not answer.
+    """
+    probe = connection.copy()
     try:
-        with connection.cursor() as cursor:
+        with probe.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        response = JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    finally:
+        probe.close()
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
