@@ -49,7 +49,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    # django-otp's TOTP devices, with a Danish name (fasttrack/login/apps.py).
+    "fasttrack.login.apps.AuthenticatorAppsConfig",
     "djangosaml2",
     "fasttrack.login",
     "fasttrack.people",

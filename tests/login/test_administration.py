@@ -236,3 +236,22 @@ def test_it_makes_no_demo_party_staff(personas: Personas) -> None:
         assert not user.is_superuser, user.username
         assert not user.groups.exists(), user.username
     assert Membership.objects.get(user=personas.jobcenterchef).role == Role.JOBCENTRE_MANAGER
+
+
+def test_it_shows_operators_who_has_a_second_factor_but_never_a_key(
+    login: Login, operator: User, personas: Personas
+) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = login(operator)
+    device = TOTPDevice.objects.get(user=personas.sagsbehandler)
+
+    listing = client.get("/admin/otp_totp/totpdevice/")
+    detail = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+
+    assert listing.status_code == detail.status_code == 200
+    assert "sagsbehandler" in listing.content.decode()
+    assert device.key not in detail.content.decode()
+    assert client.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+    assert client.get("/admin/login/recoverycodedevice/").status_code == 200
+    assert client.get("/admin/login/nemloginidentity/").status_code == 200
