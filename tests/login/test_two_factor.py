@@ -316,3 +316,45 @@ def test_it_sends_visitors_from_the_code_pages_to_the_login(client: Client, db: 
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"].startswith("/log-ind/?next=")
+
+
+def test_it_gives_the_session_a_new_key_when_the_code_is_given(
+    client: Client, personas: Personas
+) -> None:
+    password_step(client, "laege")
+    before = client.session.session_key
+
+    client.post("/log-ind/kode/", {"code": totp_code(personas.laege)})
+
+    assert client.session.session_key != before
+    assert client.get("/laege/").status_code == 200
+
+
+def test_it_prints_the_demo_code_only_for_the_demo_key(
+    personas: Personas, new_caseworker: User, settings: Any
+) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("demo_otp", "sagsbehandler", stdout=out)
+    assert out.getvalue().strip() == totp_code(personas.sagsbehandler)
+
+    with pytest.raises(CommandError):
+        call_command("demo_otp", "ny-sagsbehandler")
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("demo_otp", "sagsbehandler")
+    call_command("demo_otp", "sagsbehandler", "--force", stdout=StringIO())
+
+
+def test_it_resets_a_second_factor_from_the_command_line(personas: Personas) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("reset_two_factor", "laege", stdout=StringIO())
+
+    assert not TOTPDevice.objects.filter(user=personas.laege).exists()
