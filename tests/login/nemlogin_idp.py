@@ -40,11 +40,11 @@ from fasttrack.login.saml import (
 from fasttrack.login.saml_config import LOA_PREFIX, sp_config
 
 XMLSEC = shutil.which("xmlsec1") or "/usr/bin/xmlsec1"
-IDP_ENTITY_ID = "https://saml.test-nemlog-in.example/"
-IDP_SSO_URL = "https://saml.test-nemlog-in.example/sso"
-IDP_SLO_URL = "https://saml.test-nemlog-in.example/slo"
+IDP_BASE_URL = "https://saml.test-nemlog-in.example"
+IDP_ENTITY_ID = f"{IDP_BASE_URL}/"
+IDP_SSO_URL = f"{IDP_BASE_URL}/sso"
+IDP_SLO_URL = f"{IDP_BASE_URL}/slo"
 SP_BASE_URL = "http://testserver"
-SP_ENTITY_ID = "http://testserver/saml2/metadata/"
 
 
 def key_pair(directory: Path, name: str) -> tuple[str, str]:
@@ -139,7 +139,7 @@ class IdentityProvider:
             destination=message.assertion_consumer_service_url,
             sp_entity_id=message.issuer.text,
             name_id=name_id,
-            authn={"class_ref": f"{LOA_PREFIX}{level}", "authn_auth": IDP_ENTITY_ID},
+            authn={"class_ref": f"{LOA_PREFIX}{level}", "authn_auth": self.server.config.entityid},
             sign_assertion=sign_assertion,
             sign_response=False,
             encrypt_assertion=encrypt,
@@ -151,19 +151,25 @@ class IdentityProvider:
         }
 
 
-def build_identity_provider(directory: Path) -> IdentityProvider:
-    """Keys, metadata both ways, Fasttrack's SP settings and the identity provider."""
+def build_identity_provider(
+    directory: Path, base_url: str = SP_BASE_URL, idp_base_url: str = IDP_BASE_URL
+) -> IdentityProvider:
+    """Keys, metadata both ways, Fasttrack's SP settings and the identity provider.
+
+    ``base_url`` is where Fasttrack answers (the test client's, or a live
+    server's); ``idp_base_url`` where the identity provider does.
+    """
     idp_key, idp_cert = key_pair(directory, "idp")
     sp_key, sp_cert = key_pair(directory, "sp")
     idp_settings: dict[str, Any] = {
-        "entityid": IDP_ENTITY_ID,
+        "entityid": f"{idp_base_url}/",
         "xmlsec_binary": XMLSEC,
         "service": {
             "idp": {
                 "name": "Test NemLog-in",
                 "endpoints": {
-                    "single_sign_on_service": [(IDP_SSO_URL, BINDING_HTTP_REDIRECT)],
-                    "single_logout_service": [(IDP_SLO_URL, BINDING_HTTP_REDIRECT)],
+                    "single_sign_on_service": [(f"{idp_base_url}/sso", BINDING_HTTP_REDIRECT)],
+                    "single_logout_service": [(f"{idp_base_url}/slo", BINDING_HTTP_REDIRECT)],
                 },
                 "name_id_format": [NAMEID_FORMAT_PERSISTENT],
                 "want_authn_requests_signed": True,
@@ -178,8 +184,8 @@ def build_identity_provider(directory: Path) -> IdentityProvider:
     idp_metadata.write_text(str(entity_descriptor(idp_config)))
 
     sp_settings = sp_config(
-        entity_id=SP_ENTITY_ID,
-        base_url=SP_BASE_URL,
+        entity_id=f"{base_url}/saml2/metadata/",
+        base_url=base_url,
         idp_metadata_file=str(idp_metadata),
         key_file=sp_key,
         cert_file=sp_cert,

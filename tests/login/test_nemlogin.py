@@ -212,6 +212,17 @@ def test_it_sends_users_with_a_second_factor_to_their_own_login(
     assert logged_in_user(client) is None
 
 
+def test_it_takes_nemlogin_s_answer_without_a_csrf_token(
+    personas: Personas, nemlogin: IdentityProvider
+) -> None:
+    browser = Client(enforce_csrf_checks=True)
+
+    response = mitid_login(browser, nemlogin, citizen(JANNI_CPR))
+
+    assert response.status_code == 302
+    assert logged_in_user(browser) == personas.janni
+
+
 def test_it_refuses_an_unsigned_assertion(
     client: Client, personas: Personas, nemlogin: IdentityProvider
 ) -> None:
