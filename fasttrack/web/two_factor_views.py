@@ -178,6 +178,8 @@ def _show_recovery_codes(
 def _qr_svg(device: TOTPDevice) -> SafeString:
     """The set-up address as an inline SVG QR code (no image request, no script)."""
     qr = segno.make(device.config_url, error="m")
-    svg = qr.svg_inline(scale=5, border=4, dark="#000", light="#fff")
+    svg = qr.svg_inline(
+        scale=5, border=4, dark="#000", light="#fff", title=_("QR code for your authenticator app")
+    )
     # segno writes the SVG from the otpauth address alone; nothing in it is user text.
     return mark_safe(svg)  # noqa: S308

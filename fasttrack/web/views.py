@@ -52,8 +52,8 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
-        start_staff_session_clock(self.request)
         if needs_second_factor(self.request.user):
+            start_staff_session_clock(self.request)
             return redirect_to_second_factor(self.request, next_url=self.get_success_url())
         return response
 
