@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fasttrack.audit.models import AccessAction, AccessLogEntry, Purpose
 from fasttrack.cases import actions
@@ -227,7 +227,8 @@ def test_it_shows_the_operator_s_read_to_the_citizen_R26(
 
     page = login(personas.janni).get("/borger/adgangslog/").content.decode()
 
-    assert str(Purpose.ADMINISTRATION.label) in page or "Administration" in page
+    with translation.override("da"):
+        assert str(Purpose.ADMINISTRATION.label) in page
 
 
 def test_it_makes_no_demo_party_staff(personas: Personas) -> None:
