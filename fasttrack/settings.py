@@ -38,7 +38,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's administration on the operators-only site (fasttrack/web/admin_site.py).
+    "fasttrack.web.apps.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,6 +49,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "django_otp",
+    # django-otp's TOTP devices, with a Danish name (fasttrack/login/apps.py).
+    "fasttrack.login.apps.AuthenticatorAppsConfig",
+    "djangosaml2",
+    "fasttrack.login",
     "fasttrack.people",
     "fasttrack.audit",
     "fasttrack.cases",
@@ -72,7 +78,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "fasttrack.web.middleware.StaffSessionLimitsMiddleware",
+    "fasttrack.web.middleware.SecondFactorMiddleware",
+    # NemLog-in's answer is a cross-site POST, which the Lax session cookie
+    # does not follow; djangosaml2 keeps the login's state in a cookie of its own.
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -125,10 +137,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Every way in counts failed logins from the access log and refuses a blocked
+# account: passwords here, NemLog-in in fasttrack.login.saml, API tokens in
+# fasttrack.api.tokens.
+AUTHENTICATION_BACKENDS = [
+    "fasttrack.login.backends.PasswordBackend",
+    "fasttrack.login.saml.NemLogInBackend",
+]
 # RULES.md R-25: 3 failed logins within 24 hours block the account for a while.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 3)
 LOGIN_FAILURE_WINDOW_HOURS = env_int("LOGIN_FAILURE_WINDOW_HOURS", 24)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 60)
+
+# Jobcentre staff, doctors and operators log in with a second factor (TOTP) and
+# their sessions end after 30 idle minutes or 12 hours (fasttrack.login.policy).
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
+STAFF_SESSION_MAX_SECONDS = env_int("STAFF_SESSION_MAX_SECONDS", 12 * 60 * 60)
+OTP_TOTP_ISSUER = "Fasttrack"
+# The administration shows no TOTP keys or QR codes of other users' apps.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:start"
@@ -257,6 +284,35 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# NemLog-in / MitID (OIOSAML 3) for citizens and employers, through djangosaml2
+# (docs/operations.md, "NemLog-in"). Off unless USE_SAML is set.
+USE_SAML = env_bool("USE_SAML", False)
+SAML_MINIMUM_LOA = env_str("SAML_MINIMUM_LOA", "Substantial")
+SAML_CONFIG: dict[str, object] = {}
+if USE_SAML:
+    from fasttrack.login.saml_config import sp_config
+
+    SAML_CONFIG = sp_config(
+        entity_id=env_str("SAML_SP_ENTITY_ID"),
+        base_url=env_str("SAML_BASE_URL"),
+        idp_metadata_file=env_str("SAML_IDP_METADATA_FILE"),
+        key_file=env_str("SAML_KEY_FILE"),
+        cert_file=env_str("SAML_CERT_FILE"),
+        minimum_loa=SAML_MINIMUM_LOA,
+        xmlsec_binary=env_str("SAML_XMLSEC_BINARY", "/usr/bin/xmlsec1"),
+        organisation=env_str("SAML_ORGANISATION_NAME", "Fasttrack"),
+        contact_email=env_str("SAML_CONTACT_EMAIL", ""),
+    )
+# Fasttrack maps the assertion to a user itself (fasttrack.login.saml).
+SAML_CREATE_UNKNOWN_USER = False
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_ATTRIBUTE_MAPPING: dict[str, tuple[str, ...]] = {}
+SAML_SESSION_COOKIE_NAME = "fasttrack_saml"
+# The login is sent to NemLog-in by redirect, never by a self-submitting form,
+# so no Content-Security-Policy exception is needed.
+SAML_CSP_HANDLER = ""
+SAML_IGNORE_LOGOUT_ERRORS = True
+
 # Extra directories with versioned rule sets (TOML) beside the shipped ones.
 FASTTRACK_RULESET_DIRS = [Path(p) for p in env_list("FASTTRACK_RULESET_DIRS", [])]
 
@@ -298,5 +354,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Both write the SAML assertion (CPR number included) into their
+        # debug and some warning lines; Fasttrack logs the outcome itself.
+        "saml2": {"level": "ERROR"},
+        "djangosaml2": {"level": "ERROR"},
+        # pysaml2 loads XML schemas at import time and says so at INFO.
+        "xmlschema": {"level": "WARNING"},
+    },
 }

@@ -5,6 +5,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("fasttrack.api.urls")),
+    path("saml2/", include("fasttrack.web.urls_saml")),
     path("", include("fasttrack.web.urls")),
 ]
 

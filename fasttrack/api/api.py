@@ -20,7 +20,7 @@ administrator creates the first token with `fasttrack create_token USERNAME`;
 `POST /me/tokens` creates more. A token acts as its user, with that user's one
 role (employer, manager, employee, doctor, caseworker or jobcentre_manager) and
 sees exactly what the user sees in the web pages. A missing, unknown or revoked
-token, or a user without a role, answers 401.
+token, a user without a role, or a user blocked after failed logins answers 401.
 
 **Errors** are `application/problem+json` (RFC 9457): `type`, `title`, `status`,
 `detail`, and for invalid input (422) `errors`, an object from field path to a
@@ -105,7 +105,7 @@ VALIDATION_PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 _PROBLEM_DESCRIPTIONS = {
-    "401": "No valid token: missing, unknown, revoked, or a user without a role.",
+    "401": "No valid token: missing, unknown, revoked, a user without a role, or a blocked user.",
     "403": "A party to the case, or a role, that may not take this action.",
     "404": "Not found, or not yours to see.",
     "409": "The current state does not allow this (or the Idempotency-Key is in use).",
