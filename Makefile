@@ -16,7 +16,7 @@ DEV_ENV := DEBUG=1
 PYTEST_ARGS ?= -n 2
 MESSAGE_IGNORES := --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'
 
-.PHONY: help install install-dev browser run demo test test-sqlite test-postgres lint format messages clean
+.PHONY: help install install-dev browser xmlsec run demo test test-sqlite test-postgres lint format messages clean
 
 help:
 	@echo "make run       install, migrate, load the demo world and serve on http://$(HOST):$(PORT)"
@@ -61,6 +61,10 @@ install-dev: install $(VENV)/.installed-dev
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
+# NemLog-in's signatures are made and checked by xmlsec1 (pysaml2 calls it).
+xmlsec:
+	@command -v xmlsec1 >/dev/null || { apt-get update -qq && apt-get install -y -qq xmlsec1; }
+
 demo: install
 	@mkdir -p var
 	$(DEV_ENV) $(BIN)/fasttrack migrate --no-input --verbosity 0
@@ -74,7 +78,7 @@ run: demo
 	$(DEV_ENV) $(BIN)/fasttrack worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(DEV_ENV) $(BIN)/fasttrack runserver $(HOST):$(PORT)
 
-test: install-dev browser
+test: install-dev browser xmlsec
 	@$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ] || $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then \
 		$(MAKE) --no-print-directory test-postgres; \

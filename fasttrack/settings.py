@@ -12,10 +12,11 @@ import base64
 import hashlib
 from pathlib import Path
 
-import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from fasttrack.db import database_settings
 from fasttrack.env import ConfigurationError, env_bool, env_int, env_list, env_str, env_url
 
 # Lets generic classes such as ModelAdmin[Employer] work at run time.
@@ -37,7 +38,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's administration on the operators-only site (fasttrack/web/admin_site.py).
+    "fasttrack.web.apps.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,7 +49,12 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "django_otp",
+    # django-otp's TOTP devices, with a Danish name (fasttrack/login/apps.py).
+    "fasttrack.login.apps.AuthenticatorAppsConfig",
+    "djangosaml2",
     "fasttrack.formats",
+    "fasttrack.login",
     "fasttrack.people",
     "fasttrack.audit",
     "fasttrack.cases",
@@ -61,19 +68,32 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Response headers, the API's URL limit and the 503 for a database outage
+    # (fasttrack/middleware.py); ahead of everything that may use the database.
+    "fasttrack.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "fasttrack.api.middleware.ApiUrlLengthMiddleware",
+    "fasttrack.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fasttrack.web.middleware.DanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "fasttrack.web.middleware.StaffSessionLimitsMiddleware",
+    "fasttrack.web.middleware.SecondFactorMiddleware",
+    # NemLog-in's answer is a cross-site POST, which the Lax session cookie
+    # does not follow; djangosaml2 keeps the login's state in a cookie of its own.
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
 if not DEBUG:
     # In production whitenoise serves the collected static files (collectstatic
-    # into STATIC_ROOT); in development Django's staticfiles serves them.
+    # into STATIC_ROOT); in development Django's staticfiles serves them. Ahead
+    # of SecurityHeadersMiddleware, so static files keep their long cache.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "fasttrack.urls"
@@ -96,25 +116,20 @@ TEMPLATES = [
     },
 ]
 
+# --- Database, with the limits that keep an outage from hanging requests ------
 # The embedded default keeps `make run` free of any server; production sets
-# DATABASE_URL to PostgreSQL.
+# DATABASE_URL to PostgreSQL. A database that refuses connections or never
+# answers costs a request at most the connect timeout and answers 503 with
+# Retry-After (fasttrack.db, fasttrack.middleware; docs/operations.md).
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'fasttrack.sqlite3'}")
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database_settings(
         DATABASE_URL,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        connect_timeout=env_int("DATABASE_CONNECT_TIMEOUT", 5),
+        statement_timeout=env_int("DATABASE_STATEMENT_TIMEOUT", 20),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of
-    # one failing with "database is locked" halfway through an action.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -123,10 +138,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Every way in counts failed logins from the access log and refuses a blocked
+# account: passwords here, NemLog-in in fasttrack.login.saml, API tokens in
+# fasttrack.api.tokens.
+AUTHENTICATION_BACKENDS = [
+    "fasttrack.login.backends.PasswordBackend",
+    "fasttrack.login.saml.NemLogInBackend",
+]
 # RULES.md R-25: 3 failed logins within 24 hours block the account for a while.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 3)
 LOGIN_FAILURE_WINDOW_HOURS = env_int("LOGIN_FAILURE_WINDOW_HOURS", 24)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 60)
+
+# Jobcentre staff, doctors and operators log in with a second factor (TOTP) and
+# their sessions end after 30 idle minutes or 12 hours (fasttrack.login.policy).
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
+STAFF_SESSION_MAX_SECONDS = env_int("STAFF_SESSION_MAX_SECONDS", 12 * 60 * 60)
+OTP_TOTP_ISSUER = "Fasttrack"
+# The administration shows no TOTP keys or QR codes of other users' apps.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:start"
@@ -229,19 +259,71 @@ if _proxy_header:
     SECURE_PROXY_SSL_HEADER = (_proxy_header, "https")
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
 
+# --- HTTPS and response headers (docs/operations.md) --------------------------
+# `check --deploy --fail-level WARNING` passes with the environment in
+# docs/operations.md plus the two HSTS flags (.ci/run checks it).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# The load balancer's health check asks over plain HTTP, behind the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Nothing inline: scripts, styles, fonts and images come from our own static
+# files (DKFDS and htmx included), so neither 'unsafe-inline' nor 'unsafe-eval'
+# is needed. Swagger UI's stylesheet and the admin's icons use data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# NemLog-in / MitID (OIOSAML 3) for citizens and employers, through djangosaml2
+# (docs/operations.md, "NemLog-in"). Off unless USE_SAML is set.
+USE_SAML = env_bool("USE_SAML", False)
+SAML_MINIMUM_LOA = env_str("SAML_MINIMUM_LOA", "Substantial")
+SAML_CONFIG: dict[str, object] = {}
+if USE_SAML:
+    from fasttrack.login.saml_config import sp_config
+
+    SAML_CONFIG = sp_config(
+        entity_id=env_str("SAML_SP_ENTITY_ID"),
+        base_url=env_str("SAML_BASE_URL"),
+        idp_metadata_file=env_str("SAML_IDP_METADATA_FILE"),
+        key_file=env_str("SAML_KEY_FILE"),
+        cert_file=env_str("SAML_CERT_FILE"),
+        minimum_loa=SAML_MINIMUM_LOA,
+        xmlsec_binary=env_str("SAML_XMLSEC_BINARY", "/usr/bin/xmlsec1"),
+        organisation=env_str("SAML_ORGANISATION_NAME", "Fasttrack"),
+        contact_email=env_str("SAML_CONTACT_EMAIL", ""),
+    )
+# Fasttrack maps the assertion to a user itself (fasttrack.login.saml).
+SAML_CREATE_UNKNOWN_USER = False
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+SAML_ATTRIBUTE_MAPPING: dict[str, tuple[str, ...]] = {}
+SAML_SESSION_COOKIE_NAME = "fasttrack_saml"
+# The login is sent to NemLog-in by redirect, never by a self-submitting form,
+# so no Content-Security-Policy exception is needed.
+SAML_CSP_HANDLER = ""
+SAML_IGNORE_LOGOUT_ERRORS = True
+
 # Extra directories with versioned rule sets (TOML) beside the shipped ones.
 FASTTRACK_RULESET_DIRS = [Path(p) for p in env_list("FASTTRACK_RULESET_DIRS", [])]
 
-# The API's rate limits count in the cache. One process (the embedded demo)
-# needs nothing more than memory; several processes share Redis through
-# REDIS_URL so that a token's limit holds across all of them.
+# Django's cache: each process's memory, or Redis (REDIS_URL) shared by all.
 REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {
     "default": (
@@ -252,7 +334,11 @@ CACHES = {
 }
 
 # The API (docs/api.md).
+# --- Rate limit: one atomic counter per token that every process shares -----
+# (fasttrack/api/throttling.py): in Redis when REDIS_URL is set, else in the
+# database. Installations sharing one Redis keep apart by this key prefix.
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
+API_RATE_LIMIT_KEY_PREFIX = "fasttrack"
 # The change feed gives events at least this old, so one committed late is not skipped.
 API_EVENT_FEED_SETTLE_SECONDS = env_int("API_EVENT_FEED_SETTLE_SECONDS", 2)
 
@@ -275,5 +361,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Both write the SAML assertion (CPR number included) into their
+        # debug and some warning lines; Fasttrack logs the outcome itself.
+        "saml2": {"level": "ERROR"},
+        "djangosaml2": {"level": "ERROR"},
+        # pysaml2 loads XML schemas at import time and says so at INFO.
+        "xmlschema": {"level": "WARNING"},
+    },
 }

@@ -8,5 +8,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("fasttrack.api.urls")),
+    path("saml2/", include("fasttrack.web.urls_saml")),
     path("", include("fasttrack.web.urls")),
 ]
+
+# A database outage raised outside a view is a 503 too; API errors stay problem+json.
+handler500 = "fasttrack.middleware.server_error"

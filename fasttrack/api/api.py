@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from fasttrack.api import batch, cases, feed, history, me, meetings, plans
 from fasttrack.api.auth import ApiTokenAuth
+from fasttrack.api.middleware import API_MAX_URL_LENGTH
 from fasttrack.api.problems import PROBLEM_CONTENT_TYPE, install_exception_handlers
 from fasttrack.api.throttling import TokenRateThrottle
 
@@ -19,7 +20,7 @@ administrator creates the first token with `fasttrack create_token USERNAME`;
 `POST /me/tokens` creates more. A token acts as its user, with that user's one
 role (employer, manager, employee, doctor, caseworker or jobcentre_manager) and
 sees exactly what the user sees in the web pages. A missing, unknown or revoked
-token, or a user without a role, answers 401.
+token, a user without a role, or a user blocked after failed logins answers 401.
 
 **Errors** are `application/problem+json` (RFC 9457): `type`, `title`, `status`,
 `detail`, and for invalid input (422) `errors`, an object from field path to a
@@ -34,6 +35,9 @@ first request still runs, 409.
 
 **Rate limit.** Requests are limited per token (by default 600 a minute);
 beyond it the answer is 429 with `Retry-After` in seconds.
+
+**Outages.** While the database cannot be reached the answer is 503 with
+`Retry-After` in seconds; nothing was saved, so send the request again then.
 
 **Lists** are paginated with cursors: `{items, next}`; pass `next` as `cursor`
 for the following page until `next` is null. `limit` is 1 to 200 (default 50).
@@ -101,12 +105,14 @@ VALIDATION_PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 _PROBLEM_DESCRIPTIONS = {
-    "401": "No valid token: missing, unknown, revoked, or a user without a role.",
+    "401": "No valid token: missing, unknown, revoked, a user without a role, or a blocked user.",
     "403": "A party to the case, or a role, that may not take this action.",
     "404": "Not found, or not yours to see.",
     "409": "The current state does not allow this (or the Idempotency-Key is in use).",
     "422": "Invalid input (see `errors`), or an Idempotency-Key reused with another body.",
+    "414": f"The URL is longer than {API_MAX_URL_LENGTH} characters.",
     "429": "Too many requests with this token; see `Retry-After` (seconds).",
+    "503": "The database cannot be reached; nothing was saved. See `Retry-After` (seconds).",
 }
 
 
@@ -118,7 +124,7 @@ def _document_problems(method: str, operation: dict[str, Any]) -> None:
     # ninja keys responses by int; JSON has only strings, so normalise first.
     responses = {str(code): value for code, value in operation.get("responses", {}).items()}
     operation["responses"] = responses
-    codes = ["401", "429"]
+    codes = ["401", "414", "429", "503"]
     if operation.get("parameters") or operation.get("requestBody"):
         codes.append("422")
     if method in ("post", "put", "patch"):
@@ -134,8 +140,8 @@ def _document_problems(method: str, operation: dict[str, Any]) -> None:
             )
             response.setdefault("description", _PROBLEM_DESCRIPTIONS.get(code, "Error"))
     operation["responses"] = dict(sorted(responses.items()))
-    if "429" in responses:
-        responses["429"]["headers"] = {
+    for code in ("429", "503"):
+        responses[code]["headers"] = {
             "Retry-After": {
                 "description": "Seconds to wait before the next request.",
                 "schema": {"type": "integer"},

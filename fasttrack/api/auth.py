@@ -16,8 +16,9 @@ class ApiTokenAuth(HttpBearer):
     """``Authorization: Bearer ft_…``; sets ``request.auth`` (the ApiToken) and
     ``request.user``.
 
-    A missing, malformed, unknown or revoked token, an inactive user and a user
-    without a role (a bare admin account) all answer 401 alike: the contract
+    A missing, malformed, unknown or revoked token, an inactive user, a user
+    blocked after failed logins (``find_active_token``) and a user without a
+    role (a bare admin account) all answer 401 alike: the contract
     knows exactly six roles, and a token that cannot act as one of them is no
     valid credential for this API.
     """

@@ -102,3 +102,26 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.state})"
+
+
+class RateLimitWindow(models.Model):
+    """The request count of one rate-limit window (``fasttrack.api.throttling``).
+
+    One row per key (a token), reused window after window: the counter is
+    raised, or started again when its window has passed, by one atomic
+    ``INSERT … ON CONFLICT DO UPDATE``, so every process shares the count and
+    concurrent requests never lose an update.
+    """
+
+    key = models.CharField(_("key"), max_length=100, primary_key=True)
+    # Seconds since the epoch: the window's arithmetic happens inside the one
+    # statement, alike on PostgreSQL and SQLite.
+    window_started = models.FloatField(_("window started"))
+    hits = models.PositiveIntegerField(_("requests"))
+
+    class Meta:
+        verbose_name = _("rate-limit window")
+        verbose_name_plural = _("rate-limit windows")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.hits}"

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
+from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -30,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from fasttrack.cases.errors import InvalidTransition, NotPermitted, localized_message
+from fasttrack.db import is_unavailable
 from fasttrack.lib.rules.errors import RuleViolation
 
 if TYPE_CHECKING:
@@ -49,10 +51,12 @@ STATUS_TITLES: dict[int, Promise] = {
     405: _("Method not allowed"),
     409: _("Conflict"),
     413: _("Request too large"),
+    414: _("URL too long"),
     415: _("Unsupported media type"),
     422: _("Invalid input"),
     429: _("Too many requests"),
     500: _("Internal server error"),
+    503: _("Service unavailable"),
 }
 
 
@@ -349,6 +353,14 @@ def _on_any_exception(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
+def _on_database_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if is_unavailable(exc):
+        # Pages and API answer an outage in one place, fasttrack.middleware's
+        # DatabaseUnavailableMiddleware: a 503 with Retry-After.
+        raise exc
+    return _on_any_exception(request, exc)
+
+
 def install_exception_handlers(api: NinjaAPI) -> None:
     """Replace ninja's default handlers: every error becomes problem+json."""
     handlers: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
@@ -361,6 +373,8 @@ def install_exception_handlers(api: NinjaAPI) -> None:
         (ObjectDoesNotExist, _on_not_found),
         (PermissionDenied, _on_permission_denied),
         (DjangoValidationError, _on_django_validation_error),
+        (OperationalError, _on_database_error),
+        (InterfaceError, _on_database_error),
     ]
     for exception_class, handler in handlers:
         api.add_exception_handler(exception_class, handler)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fasttrack.api.models import ApiToken
+from fasttrack.login.lockout import is_blocked, with_login_failures
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -65,13 +66,19 @@ def looks_like_token(raw: str) -> bool:
 
 def find_active_token(raw: str) -> ApiToken | None:
     """The active token of an active user with a role, with the user and the
-    membership's organisation loaded in the same query; else None."""
+    membership's organisation loaded in the same query; else None.
+
+    A user whose account is blocked after failed logins (RULES.md R-25) has
+    no active token while the block lasts: the token is a way in like the
+    login page. The failures are counted in the same query.
+    """
     if not looks_like_token(raw):
         return None
+    now = timezone.now()
     # Comparing hashes in the database is not a timing oracle: an attacker
     # cannot choose the hash of a guess, so learning how much of a stored hash
     # a guess matches tells them nothing about the next guess.
-    return (
+    tokens = (
         ApiToken.objects.active()
         .select_related(
             "user__membership__employer",
@@ -80,8 +87,11 @@ def find_active_token(raw: str) -> ApiToken | None:
             "user__membership__person",
         )
         .filter(key_hash=hash_token(raw), user__is_active=True)
-        .first()
     )
+    token = with_login_failures(tokens, "user__username", now=now).first()
+    if token is None or is_blocked(token, token.user.get_username(), now=now):
+        return None
+    return token
 
 
 def record_use(token: ApiToken) -> None:

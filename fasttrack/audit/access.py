@@ -33,6 +33,7 @@ __all__ = [
     "mask_cpr_numbers",
     "purge_access_log",
     "purpose_label",
+    "stored_username",
 ]
 
 # Ten digits, optionally split after the sixth (ddmmyy-ssss or ddmmyy ssss),
@@ -147,6 +148,11 @@ def last_failed_login_at(username: str) -> datetime | None:
         .values_list("at", flat=True)
         .first()
     )
+
+
+def stored_username(username: str) -> str:
+    """``username`` as ``log_access`` stores it: CPR-like digits masked, cut to length."""
+    return mask_cpr_numbers(username)[:_USERNAME_MAX]
 
 
 def purge_access_log(*, older_than: datetime) -> int:

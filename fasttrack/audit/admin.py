@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
+from fasttrack.audit.admin_access import AccessLoggedAdminMixin
 from fasttrack.audit.models import AccessLogEntry, CaseEvent
 
 
@@ -23,7 +24,9 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyAdmin):
+class CaseEventAdmin(AccessLoggedAdminMixin, ReadOnlyAdmin):
+    access_case_path = "case"
+    access_person_path = "case.absence.person"
     list_display = [
         "case_id",
         "sequence",
@@ -41,7 +44,8 @@ class CaseEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AccessLogEntry)
-class AccessLogEntryAdmin(ReadOnlyAdmin):
+class AccessLogEntryAdmin(AccessLoggedAdminMixin, ReadOnlyAdmin):
+    access_person_path = "person"
     list_display = ["at", "username", "role", "organisation", "action", "purpose", "case_id", "ip"]
     list_filter = ["action", "role", "purpose"]
     search_fields = ["username", "organisation", "=case__id"]

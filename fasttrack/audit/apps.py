@@ -29,6 +29,10 @@ def log_failed_login(
     from fasttrack.audit.models import AccessAction, Purpose
 
     username_field = get_user_model().USERNAME_FIELD
+    if username_field not in credentials and "username" not in credentials:
+        # A login that names no user (NemLog-in's assertion) logs its own
+        # refusal, with the user it found; its credentials are not for a log.
+        return
     attempted = credentials.get(username_field) or credentials.get("username") or ""
     log_access(
         user=None,

@@ -1,4 +1,4 @@
-"""Read-only views of cases for jobcentre staff.
+"""Read-only views of cases for the operators.
 
 State and history change only through ``cases.actions`` (which check the state
 table and write the history), so the admin can look but not touch.
@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
+from fasttrack.audit.admin_access import AccessLoggedAdminMixin
 from fasttrack.cases.models import (
     Absence,
     Answers,
@@ -50,7 +51,11 @@ class ConsentInline(ReadOnlyInline):
 
 
 @admin.register(FastTrackCase)
-class FastTrackCaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[FastTrackCase]):
+class FastTrackCaseAdmin(
+    AccessLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin[FastTrackCase]
+):
+    access_case_path = ""
+    access_person_path = "absence.person"
     list_display = ["pk", "absence", "municipality", "state", "requested_on", "next_deadline_on"]
     list_filter = ["state", "municipality", "requested_by"]
     list_select_related = ["absence__person", "municipality"]
@@ -58,21 +63,30 @@ class FastTrackCaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[FastTrackCase]):
 
 
 @admin.register(Absence)
-class AbsenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Absence]):
+class AbsenceAdmin(AccessLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin[Absence]):
+    access_person_path = "person"
     list_display = ["person", "employer", "first_absence_day", "expects_over_8_weeks"]
     list_select_related = ["person", "employer"]
 
 
 @admin.register(Answers)
-class AnswersAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Answers]):
+class AnswersAdmin(AccessLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin[Answers]):
+    access_case_path = "case"
+    access_person_path = "case.absence.person"
     list_display = ["case", "party", "question_set_version", "given_at"]
 
 
 @admin.register(ConsentDecision)
-class ConsentDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[ConsentDecision]):
+class ConsentDecisionAdmin(
+    AccessLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin[ConsentDecision]
+):
+    access_case_path = "case"
+    access_person_path = "case.absence.person"
     list_display = ["case", "continue_fast_track", "decided_by", "decided_at"]
 
 
 @admin.register(JournalNote)
-class JournalNoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[JournalNote]):
+class JournalNoteAdmin(AccessLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin[JournalNote]):
+    access_case_path = "case"
+    access_person_path = "case.absence.person"
     list_display = ["case", "author", "created_at"]

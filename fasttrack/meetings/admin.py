@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from fasttrack.audit.admin_access import AccessLoggedAdminMixin
 from fasttrack.cases.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from fasttrack.meetings.models import Meeting, MeetingParticipant, MeetingTask
 
@@ -27,7 +28,9 @@ class TaskInline(ReadOnlyInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Meeting]):
+class MeetingAdmin(AccessLoggedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin[Meeting]):
+    access_case_path = "case"
+    access_person_path = "case.absence.person"
     list_display = ["case", "kind", "starts_at", "state", "sequence", "held_on"]
     list_filter = ["kind", "state"]
     inlines = [ParticipantInline, TaskInline]

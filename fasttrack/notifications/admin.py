@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from fasttrack.audit.admin_access import AccessLoggedAdminMixin
 from fasttrack.notifications.channels.digital_post import MEMO_NAMESPACE
 from fasttrack.notifications.models import DigitalPostDelivery, InboxItem, Message
 from fasttrack.notifications.outbox import retry_message_now
@@ -35,7 +36,8 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
 
 
 @admin.register(Message)
-class MessageAdmin(ReadOnlyAdmin):
+class MessageAdmin(AccessLoggedAdminMixin, ReadOnlyAdmin):
+    access_person_path = "recipient_person"
     list_display = [
         "id",
         "kind",
@@ -118,7 +120,8 @@ class MessageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(InboxItem)
-class InboxItemAdmin(ReadOnlyAdmin):
+class InboxItemAdmin(AccessLoggedAdminMixin, ReadOnlyAdmin):
+    access_person_path = "message.recipient_person"
     list_display = ["id", "user", "subject", "case_id", "created_at", "read_at"]
     list_filter = ["read_at"]
     search_fields = ["=case_id", "user__username"]
@@ -132,7 +135,8 @@ class InboxItemAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DigitalPostDelivery)
-class DigitalPostDeliveryAdmin(ReadOnlyAdmin):
+class DigitalPostDeliveryAdmin(AccessLoggedAdminMixin, ReadOnlyAdmin):
+    access_person_path = "message.recipient_person"
     list_display = ["id", "label", "recipient_kind", "recipient_masked", "created_at"]
     list_filter = ["recipient_kind"]
     search_fields = ["=message_uuid"]

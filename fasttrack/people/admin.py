@@ -1,4 +1,4 @@
-"""Jobcentre staff manage organisations, persons and memberships here."""
+"""Operators manage organisations, persons and memberships here."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from fasttrack.audit.admin_access import AccessLoggedAdminMixin
 from fasttrack.people.models import Clinic, Employer, Employment, Membership, Municipality, Person
 from fasttrack.people.validators import clean_cpr
 
@@ -96,7 +97,8 @@ class PersonForm(forms.ModelForm[Person]):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin[Person]):
+class PersonAdmin(AccessLoggedAdminMixin, admin.ModelAdmin[Person]):
+    access_person_path = ""
     form = PersonForm
     list_display = ["name", "cpr_masked", "municipality", "clinic"]
     list_filter = ["municipality"]
@@ -114,13 +116,15 @@ class PersonAdmin(admin.ModelAdmin[Person]):
 
 
 @admin.register(Employment)
-class EmploymentAdmin(admin.ModelAdmin[Employment]):
+class EmploymentAdmin(AccessLoggedAdminMixin, admin.ModelAdmin[Employment]):
+    access_person_path = "person"
     list_display = ["person", "employer", "job_title"]
     autocomplete_fields = ["person", "employer"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin[Membership]):
+class MembershipAdmin(AccessLoggedAdminMixin, admin.ModelAdmin[Membership]):
+    access_person_path = "person"
     list_display = ["user", "role", "organisation_name"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]

@@ -7,9 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 
+from fasttrack.login.demo import give_demo_second_factor
+from fasttrack.login.policy import SECOND_FACTOR_ROLES
 from fasttrack.people.models import (
     Clinic,
     Employer,
@@ -21,7 +23,9 @@ from fasttrack.people.models import (
 )
 
 DEMO_PASSWORD = "demo-fasttrack"  # noqa: S105 - the documented demo password
-JOBCENTRE_ADMIN_GROUP = "Jobcenter: personer og organisationer"
+# Earlier demo worlds let the jobcentre manager into the administration through
+# this group; the administration is now for operators only, so it is removed.
+FORMER_JOBCENTRE_ADMIN_GROUP = "Jobcenter: personer og organisationer"
 
 MUNICIPALITIES = [
     ("101", "København", "Jobcenter København", "Gyldenløvesgade 15, 1600 København V"),
@@ -152,12 +156,6 @@ def _membership_target(user: DemoUser, world: DemoWorld) -> dict[str, object]:
     return {"municipality": world.municipalities[user.organisation]}
 
 
-def _jobcentre_admin_group() -> Group:
-    group, _ = Group.objects.get_or_create(name=JOBCENTRE_ADMIN_GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label="people"))
-    return group
-
-
 @transaction.atomic
 def build_demo_world() -> DemoWorld:
     """Create (or find) every demo organisation, citizen and user."""
@@ -182,7 +180,7 @@ def build_demo_world() -> DemoWorld:
             Employment.objects.get_or_create(
                 person=person, employer=world.employers[cvr], defaults={"job_title": job_title}
             )
-    admin_group = _jobcentre_admin_group()
+    Group.objects.filter(name=FORMER_JOBCENTRE_ADMIN_GROUP).delete()
     user_model = get_user_model()
     for demo in DEMO_USERS:
         user, created = user_model.objects.get_or_create(
@@ -196,12 +194,12 @@ def build_demo_world() -> DemoWorld:
         if created:
             user.set_password(DEMO_PASSWORD)
             world.created_users.append(demo.username)
-        # The jobcentre manager administers people and organisations.
-        if demo.role == Role.JOBCENTRE_MANAGER:
-            user.is_staff = True
-            user.groups.add(admin_group)
+        # No demo party is staff: the administration is the operators' alone.
+        user.is_staff = False
         user.save()
         Membership.objects.update_or_create(
             user=user, defaults={"role": demo.role, **_membership_target(demo, world)}
         )
+        if demo.role in SECOND_FACTOR_ROLES:
+            give_demo_second_factor(user)
     return world

@@ -169,7 +169,8 @@ class Person(models.Model):
 
     @property
     def cpr_masked(self) -> str:
-        return mask_cpr(self.cpr)
+        # The admin's add form shows it for a person without a number yet.
+        return mask_cpr(self.cpr) if self.cpr_ciphertext else ""
 
 
 class Employment(models.Model):

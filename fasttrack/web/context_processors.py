@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from fasttrack.login.policy import is_verified, needs_second_factor
 from fasttrack.people.models import membership_of
 from fasttrack.web.start_pages import START_PAGES
 
@@ -17,10 +18,15 @@ def membership(request: HttpRequest) -> dict[str, Any]:
     Employers meet public services on virk.dk, everyone else (and anonymous
     visitors) on borger.dk, so the DKFDS theme follows the role.
     """
-    current = membership_of(getattr(request, "user", None))
+    user = getattr(request, "user", None)
+    current = membership_of(user)
+    # Until the second factor is given, the header offers only the log-out:
+    # no menu, no inbox (its count alone would tell something).
+    login_complete = not needs_second_factor(user) or is_verified(user)
     return {
         "membership": current,
-        "start_page": START_PAGES.get(current.role) if current else None,
+        "login_complete": login_complete,
+        "start_page": START_PAGES.get(current.role) if current and login_complete else None,
         "dkfds_stylesheet": VIRK_DK_THEME
         if current is not None and current.is_employer_side
         else BORGER_DK_THEME,

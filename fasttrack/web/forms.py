@@ -1,41 +1,22 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
 
-from fasttrack.audit.access import failed_logins_since, last_failed_login_at
-
-
-def login_blocked_until(username: str, *, now: datetime) -> datetime | None:
-    """When a blocked account may try again, or None when it is not blocked (R-25).
-
-    Enough failures within the window block the account until the lock-out
-    period has passed since the latest failure. Attempts refused while
-    blocked never reach authentication, so they do not extend the block.
-    """
-    window = timedelta(hours=settings.LOGIN_FAILURE_WINDOW_HOURS)
-    if failed_logins_since(username, since=now - window) < settings.LOGIN_FAILURE_LIMIT:
-        return None
-    latest = last_failed_login_at(username)
-    if latest is None:
-        return None
-    until = latest + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    return until if until > now else None
+from fasttrack.login.lockout import login_blocked_until
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, with the lock-out of RULES.md R-25.
+    """Django's login form; the lock-out of RULES.md R-25 is the backend's.
 
     Django's own messages ("Indtast venligst korrekt brugernavn og adgangskode")
     are already translated into Danish, so only the layout and the lock-out
-    are ours.
+    message are ours.
     """
 
     error_messages = {
@@ -47,13 +28,48 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username")
-        if username:
-            until = login_blocked_until(username, now=timezone.now())
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            # The backend refused or the password was wrong: either way the
+            # attempt is logged as failed. Say so when it has blocked the account.
+            username = self.cleaned_data.get("username")
+            until = login_blocked_until(username) if username else None
             if until is not None:
                 raise forms.ValidationError(
                     self.error_messages["blocked"],
                     code="blocked",
                     params={"time": time_format(timezone.localtime(until), "H:i")},
-                )
-        return super().clean()
+                ) from None
+            raise
+
+
+class SecondFactorForm(forms.Form):
+    """The code from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_(
+            "The 6 digits your authenticator app shows for Fasttrack, "
+            "or one of your recovery codes."
+        ),
+        error_messages={"required": _("Enter the code.")},
+    )
+
+
+class AuthenticatorSetupForm(forms.Form):
+    """The first code from a newly set-up authenticator app."""
+
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=10,
+        help_text=_("The 6 digits the app shows for Fasttrack once you have added it."),
+        error_messages={"required": _("Enter the code.")},
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("The code is 6 digits."), code="format")
+        return code

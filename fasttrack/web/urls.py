@@ -1,12 +1,14 @@
 from django.urls import include, path
 
-from fasttrack.web import views
+from fasttrack.web import two_factor_views, views
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.start, name="start"),
     path("log-ind/", views.LoginView.as_view(), name="login"),
+    path("log-ind/kode/", two_factor_views.second_factor, name="second_factor"),
+    path("log-ind/kode/ny/", two_factor_views.second_factor_setup, name="second_factor_setup"),
     path("log-ud/", views.LogoutView.as_view(), name="logout"),
     path("", include("fasttrack.web.urls_jobcentre")),
     path("", include("fasttrack.web.urls_parties")),

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.test import Client
 
 from fasttrack.api.tokens import issue_token
@@ -53,15 +52,6 @@ class ApiClient:
 
     def delete(self, path: str, headers: dict[str, str] | None = None) -> Any:
         return self.client.delete(path, headers=self.headers(headers))
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counters() -> Iterator[None]:
-    # Rate-limit counters live in the (per-process) cache; tests must not
-    # inherit each other's.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

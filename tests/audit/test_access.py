@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from io import StringIO
 
@@ -192,12 +193,11 @@ class TestRetention:
 
 @pytest.mark.django_db
 def test_it_shows_history_and_access_log_read_only_in_the_admin(
-    client: Client, make_case: MakeCase, personas: Personas
+    login: Callable[[User], Client], make_case: MakeCase, personas: Personas
 ) -> None:
     make_case()
     log_access(user=personas.hr, action="read", purpose=Purpose.CASE_WORK)
-    admin = User.objects.create_superuser("admin", password="x")
-    client.force_login(admin)
+    client = login(User.objects.create_superuser("admin", password="x"))
 
     for model in ("caseevent", "accesslogentry"):
         assert client.get(reverse(f"admin:audit_{model}_changelist")).status_code == 200

@@ -26,8 +26,25 @@ def test_it_blocks_the_account_after_three_failures_R25(
     page = attempt(client, demo_password)
     assert "blocked until" in page or "spærret" in page
     assert "_auth_user_id" not in client.session
+    # The refused fourth attempt is a failed login too (R-25: logged).
     failures = AccessLogEntry.objects.filter(action=AccessAction.LOGIN_FAILED, username="janni")
-    assert failures.count() == 3
+    assert failures.count() == 4
+
+
+def test_it_keeps_the_account_blocked_while_someone_keeps_trying_R25(
+    client: Client, personas: Personas, demo_password: str
+) -> None:
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for _ in range(3):
+            attempt(client, "wrong")
+        traveller.shift(timedelta(minutes=50))
+        attempt(client, "wrong")
+        traveller.shift(timedelta(minutes=50))
+        page = attempt(client, demo_password)
+        assert "spærret" in page or "blocked until" in page
+        traveller.shift(timedelta(minutes=61))
+        assert attempt(client, demo_password) == ""
+    assert client.session["_auth_user_id"] == str(personas.janni.pk)
 
 
 def test_it_lets_the_user_in_after_the_lockout_R25(

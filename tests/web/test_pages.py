@@ -7,7 +7,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -101,11 +101,15 @@ def test_it_reports_healthy_when_the_database_answers(client: Client, db: None) 
 
 
 def test_it_reports_unavailable_when_the_database_is_down(client: Client, db: None) -> None:
-    # ensure_connection is where an unreachable server raises, before any query.
+    # ensure_connection is where an unreachable server raises, before any query;
+    # patched on the class, because the check opens a connection of its own.
     with mock.patch.object(
-        connection, "ensure_connection", side_effect=OperationalError("connection refused")
+        type(connections["default"]),
+        "ensure_connection",
+        side_effect=OperationalError("connection refused"),
     ):
         response = client.get("/healthz")
 
     assert response.status_code == 503
+    assert response["Retry-After"] == "30"
     assert response.json()["status"] == "unavailable"

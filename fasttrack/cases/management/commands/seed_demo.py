@@ -13,6 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from fasttrack.cases.demo import build_demo_cases
+from fasttrack.login.demo import DEMO_OPERATOR, DEMO_TOTP_KEY_BASE32, build_demo_operator
+from fasttrack.login.policy import SECOND_FACTOR_ROLES
 from fasttrack.notifications.delivery import deliver
 from fasttrack.notifications.models import Message
 from fasttrack.people.demo import DEMO_PASSWORD, DEMO_USERS, build_demo_world
@@ -46,6 +48,7 @@ class Command(BaseCommand):
                 )
             )
         world = build_demo_world()
+        build_demo_operator(DEMO_PASSWORD)
         cases = build_demo_cases(world)
         _deliver_demo_letters()
         self.stdout.write(
@@ -56,4 +59,14 @@ class Command(BaseCommand):
         )
         self.stdout.write(_("Demo logins (password: %(password)s):") % {"password": DEMO_PASSWORD})
         for demo in DEMO_USERS:
-            self.stdout.write(f"  {demo.username:<20} {demo.role.label}")
+            code_note = " *" if demo.role in SECOND_FACTOR_ROLES else ""
+            self.stdout.write(f"  {demo.username:<20} {demo.role.label}{code_note}")
+        operator = _("Operator (the administration, /admin/)")
+        self.stdout.write(f"  {DEMO_OPERATOR:<20} {operator} *")
+        self.stdout.write(
+            _(
+                "* also a code from an authenticator app with the demo key %(key)s, "
+                "or from: fasttrack demo_otp USERNAME"
+            )
+            % {"key": DEMO_TOTP_KEY_BASE32}
+        )
