@@ -41,9 +41,9 @@ def test_it_keeps_a_deadline_on_a_sunday_or_a_holiday_where_it_falls_r32(case):
 
 
 def test_it_shows_the_weekday_and_the_last_banking_day_before_it_on_the_page_r32(
-    case, client, personas
+    case, login, personas
 ):
-    client.force_login(personas.sagsbehandler)
+    client = login(personas.sagsbehandler)
 
     page = client.get(f"/sager/{case.pk}/").content.decode()
 
@@ -54,8 +54,8 @@ def test_it_shows_the_weekday_and_the_last_banking_day_before_it_on_the_page_r32
     assert _da("Last banking day before: %(day)s", day="onsdag 23. december 2026") in page
 
 
-def test_it_hints_at_the_banking_day_for_hr_too_r32(case, client, personas):
-    client.force_login(personas.hr)
+def test_it_hints_at_the_banking_day_for_hr_too_r32(case, login, personas):
+    client = login(personas.hr)
 
     page = client.get("/arbejdsgiver/").content.decode()
 

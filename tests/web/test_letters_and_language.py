@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.template import Context, Template
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -74,8 +73,8 @@ def test_it_writes_every_date_one_way_per_language_on_the_24_hour_clock(language
     assert django_date == from_json == expected[0]
 
 
-def test_it_keeps_the_language_a_user_switches_to(client: Client, personas):
-    client.force_login(personas.sagsbehandler)
+def test_it_keeps_the_language_a_user_switches_to(login, personas):
+    client = login(personas.sagsbehandler)
 
     response = client.post(reverse("set_language"), {"language": "en", "next": "/jobcenter/"})
 
@@ -85,10 +84,8 @@ def test_it_keeps_the_language_a_user_switches_to(client: Client, personas):
     assert language_of(personas.sagsbehandler) == "en"
 
 
-def test_it_keeps_an_employees_language_on_her_person_for_her_digital_post(
-    client: Client, personas
-):
-    client.force_login(personas.janni)
+def test_it_keeps_an_employees_language_on_her_person_for_her_digital_post(login, personas):
+    client = login(personas.janni)
 
     client.post(reverse("set_language"), {"language": "en", "next": "/borger/"})
 
@@ -98,10 +95,10 @@ def test_it_keeps_an_employees_language_on_her_person_for_her_digital_post(
 
 
 def test_it_writes_letters_and_inbox_subjects_in_english_for_who_chose_english(
-    employer_request, personas, client: Client
+    employer_request, personas, login
 ):
     for user in (personas.hr, personas.sagsbehandler):
-        client.force_login(user)
+        client = login(user)
         client.post(reverse("set_language"), {"language": "en", "next": "/"})
     case = employer_request(first_absence_day=D0, today=REQUESTED)
     actions.assign_caseworker(case=case, actor=personas.sagsbehandler)
@@ -124,7 +121,7 @@ def test_it_writes_letters_and_inbox_subjects_in_english_for_who_chose_english(
 
 
 def test_it_links_the_case_with_the_sites_full_address_clickable_in_the_inbox(
-    employer_request, personas, settings, client: Client
+    employer_request, personas, settings, login
 ):
     settings.SITE_URL = "https://fasttrack.example.dk"
     case = employer_request(first_absence_day=D0, today=REQUESTED)
@@ -137,7 +134,7 @@ def test_it_links_the_case_with_the_sites_full_address_clickable_in_the_inbox(
     assert url in letter.body_text
 
     deliver(letter.pk)
-    client.force_login(personas.sagsbehandler)
+    client = login(personas.sagsbehandler)
     item = InboxItem.objects.get(message=letter)
     page = client.get(reverse("web:inbox_item", args=[item.pk])).content.decode()
 

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -130,9 +129,10 @@ def _pages(username: str, course: dict[str, Any]) -> list[str]:
 
 @pytest.mark.parametrize("language", ["da", "en"])
 @pytest.mark.parametrize("username", ["hr", "leder", "janni", "laege"])
-def test_it_shows_no_rule_id_on_any_page_of_the_course(course, personas, username, language):
-    client = Client()
-    client.force_login(personas.all()[username])
+def test_it_shows_no_rule_id_on_any_page_of_the_course(
+    course, personas, login, username, language
+):
+    client = login(personas.all()[username])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     items = InboxItem.objects.filter(user=personas.all()[username])
     pages = _pages(username, course) + [reverse("web:inbox_item", args=[i.pk]) for i in items]
@@ -144,9 +144,8 @@ def test_it_shows_no_rule_id_on_any_page_of_the_course(course, personas, usernam
         assert not found, (username, path, found)
 
 
-def test_it_shows_the_jobcentre_the_rule_behind_each_deadline(course, personas):
-    client = Client()
-    client.force_login(personas.sagsbehandler)
+def test_it_shows_the_jobcentre_the_rule_behind_each_deadline(course, personas, login):
+    client = login(personas.sagsbehandler)
 
     page = client.get(reverse("web:case_detail", args=[course["case"].pk])).content.decode()
 

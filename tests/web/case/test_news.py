@@ -13,7 +13,7 @@ from django.utils import translation
 from fasttrack.cases import actions
 from fasttrack.cases.demo import EMPLOYEE_ANSWERS
 from fasttrack.cases.models import FastTrackCase
-from tests.conftest import Personas
+from tests.conftest import Personas, give_second_factor
 
 
 def _new(page: str) -> set[int]:
@@ -33,6 +33,7 @@ def test_it_marks_a_case_new_until_its_caseworker_opens_it(
     # The manager looking does not make it seen.
     manager = Client()
     manager.force_login(personas.jobcenterchef)
+    give_second_factor(manager, personas.jobcenterchef)
     manager.get(reverse("web:case_detail", args=[case.pk]))
     assert case.pk in _new(client.get("/jobcenter/").content.decode())
 
