@@ -71,6 +71,9 @@ MIDDLEWARE = [
     # Response headers, the API's URL limit and the 503 for a database outage
     # (fasttrack/middleware.py); ahead of everything that may use the database.
     "fasttrack.middleware.SecurityHeadersMiddleware",
+    # Outside every middleware that may answer early (the code step's redirect),
+    # so that those answers carry the header too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "fasttrack.api.middleware.ApiUrlLengthMiddleware",
     "fasttrack.middleware.DatabaseUnavailableMiddleware",
@@ -86,7 +89,6 @@ MIDDLEWARE = [
     # NemLog-in's answer is a cross-site POST, which the Lax session cookie
     # does not follow; djangosaml2 keeps the login's state in a cookie of its own.
     "djangosaml2.middleware.SamlSessionMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 

@@ -15,6 +15,7 @@ from django.utils import translation
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import check_axe, da, open_tab, screenshot
+from tests.conftest import give_second_factor
 
 
 def test_it_reports_an_inline_style_and_an_inline_script(browser: Browser, live_server: object):
@@ -53,6 +54,7 @@ def test_it_keeps_the_api_documentation_and_the_admin_to_the_policy(
     operator = User.objects.create_superuser("operator", "operator@example.dk", "x" * 20)
     client = Client()
     client.force_login(operator)
+    give_second_factor(client, operator)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": str(live_server)}])
     for path in ["/admin/", "/admin/people/person/", "/admin/people/person/add/"]:

@@ -30,10 +30,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from fasttrack.api.tokens import issue_token
+from fasttrack.login.policy import needs_second_factor
 from fasttrack.medical.models import CertificateRequest
 from fasttrack.meetings.models import Meeting
 from fasttrack.notifications.models import InboxItem, Message
 from fasttrack.plans.models import PlanVersion
+from tests.conftest import give_second_factor
 
 # Responses that may be kept in a cache: none yet. A view that sets
 # Cache-Control: public must be listed here, with the reason.
@@ -163,6 +165,8 @@ def test_every_answer_is_private_and_secured(persona: str, samples: dict[str, st
     if persona != "anonymous":
         user = User.objects.get(username=persona)
         client.force_login(user)
+        if needs_second_factor(user):
+            give_second_factor(client, user)
         headers["Authorization"] = f"Bearer {issue_token(user=user, name='headers')[1]}"
     answered: set[int] = set()
 
