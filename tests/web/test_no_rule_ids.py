@@ -129,9 +129,7 @@ def _pages(username: str, course: dict[str, Any]) -> list[str]:
 
 @pytest.mark.parametrize("language", ["da", "en"])
 @pytest.mark.parametrize("username", ["hr", "leder", "janni", "laege"])
-def test_it_shows_no_rule_id_on_any_page_of_the_course(
-    course, personas, login, username, language
-):
+def test_it_shows_no_rule_id_on_any_page_of_the_course(course, personas, login, username, language):
     client = login(personas.all()[username])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     items = InboxItem.objects.filter(user=personas.all()[username])
