@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigurationError(RuntimeError):
@@ -71,3 +72,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_url(name: str, default: str | object = _MISSING) -> str:
+    """An absolute http(s) address such as ``https://fasttrack.example.dk``, without a final /."""
+    value = env_str(name, default).strip()
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigurationError(
+            f"{name} must be an absolute http:// or https:// address such as "
+            f"https://fasttrack.example.dk; got {value!r}."
+        )
+    return value.rstrip("/")

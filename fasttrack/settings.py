@@ -17,7 +17,7 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from fasttrack.db import database_settings
-from fasttrack.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from fasttrack.env import ConfigurationError, env_bool, env_int, env_list, env_str, env_url
 
 # Lets generic classes such as ModelAdmin[Employer] work at run time.
 django_stubs_ext.monkeypatch()
@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     # django-otp's TOTP devices, with a Danish name (fasttrack/login/apps.py).
     "fasttrack.login.apps.AuthenticatorAppsConfig",
     "djangosaml2",
+    "fasttrack.formats",
     "fasttrack.login",
     "fasttrack.people",
     "fasttrack.audit",
@@ -170,6 +171,8 @@ TIME_ZONE = env_str("TIME_ZONE", "Europe/Copenhagen")
 USE_I18N = True
 USE_TZ = env_bool("USE_TZ", True)
 LANGUAGE_COOKIE_NAME = "fasttrack_language"
+# One date format per language (fasttrack/formats): "6. december 2026", "6 December 2026".
+FORMAT_MODULE_PATH = ["fasttrack.formats"]
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
@@ -246,6 +249,10 @@ else:
     CPR_HASH_KEY = env_str("CPR_HASH_KEY")
     if not CPR_ENCRYPTION_KEYS:
         raise ConfigurationError("CPR_ENCRYPTION_KEYS is required when DEBUG is off.")
+
+# Where people reach Fasttrack: letters, e-mails and inbox messages link to its
+# pages with this address, so a letter's link works wherever it is read.
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000") if DEBUG else env_url("SITE_URL")
 
 # Behind a TLS-terminating load balancer, set SECURE_PROXY_SSL_HEADER_NAME
 # (for example HTTP_X_FORWARDED_PROTO).

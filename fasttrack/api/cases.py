@@ -134,7 +134,7 @@ class DeadlineOut(Schema):
         description="The last day (YYYY-MM-DD); null when it cannot be computed yet.",
         examples=["2026-11-16"],
     )
-    basis: str = Field(description="The legal basis.", examples=["bek. 1710 § 6"])
+    basis: str = Field(description="The legal basis.", examples=["bek. 1710 § 4, stk. 1"])
     status: str = Field(description="pending, met, missed or not_applicable.", examples=["pending"])
     met_on: date | None = Field(
         description="The day the milestone was met; null until then.", examples=[None]
@@ -662,12 +662,16 @@ def decide_after_late_consent(
 
 
 class CertificateRequestIn(Schema):
-    due_in_days: int = Field(
-        14,
+    due_in_days: int | None = Field(
+        None,
         ge=1,
         le=365,
-        description="Days the doctor has to answer, counted from today (R-16); default 14.",
-        examples=[14],
+        description=(
+            "Days the doctor has to answer, counted from today (R-16): at least 8, and the "
+            "certificate must be in hand by the first follow-up conversation (its booked day, "
+            "else its deadline), at most 14 days. Leave out for as long as that allows."
+        ),
+        examples=[10],
     )
 
 
@@ -677,9 +681,11 @@ class CertificateRequestIn(Schema):
     summary="Ask the employee's doctor for a medical certificate",
     description=(
         "The caseworker asks the employee's own doctor for LÆ 285 (R-15); the doctor "
-        "receives both parties' answers (R-09). A new request replaces an open one. 200 "
-        "with the case; 422 when the answer time is too short (R-16) or the employee has "
-        "no doctor (R-15); 409 when the state does not allow it; 403 for the other parties."
+        "receives both parties' answers (R-09). 200 with the case; 422 on `due_in_days` when "
+        "the answer time is under 8 days or ends after the first follow-up conversation, with "
+        "the latest allowed day in the message (R-16), or when the employee has no doctor "
+        "(R-15); 409 while a request is still open (R-35) or when the state does not allow "
+        "it; 403 for the other parties."
     ),
 )
 @idempotent
@@ -720,6 +726,14 @@ class CertificateIn(Schema):
         examples=["Partial return in two weeks."],
     )
     remarks: str = Field("", max_length=5000, description="Other remarks.", examples=[""])
+    expected_return_on: date | None = Field(
+        None,
+        description=(
+            "The day a return is expected (YYYY-MM-DD), if the doctor can say; not before the "
+            "first absence day (R-33)."
+        ),
+        examples=["2027-01-11"],
+    )
 
 
 class CertificateOut(CertificateIn):
@@ -734,7 +748,8 @@ class CertificateOut(CertificateIn):
     response=CaseOut,
     summary="Send the medical certificate",
     description=(
-        "The doctor whose clinic was asked sends LÆ 285 (R-17). 200 with the case; 409 "
+        "The doctor whose clinic was asked sends LÆ 285 (R-17). 200 with the case; 422 on "
+        "`expected_return_on` before the first absence day (R-33); 409 "
         "when no certificate is requested or it was already sent; 403 for the other "
         "parties; 404 for a doctor whose clinic was not asked. The certificate never "
         "reaches the employer (R-18)."
@@ -779,5 +794,6 @@ def get_certificate(request: HttpRequest, case_id: int) -> dict[str, Any]:
         "considerations": certificate.considerations,
         "expected_return": certificate.expected_return,
         "remarks": certificate.remarks,
+        "expected_return_on": certificate.expected_return_on,
         "received_at": certificate.received_at,
     }

@@ -126,21 +126,21 @@ class HeldIn(Schema):
     )
     held_on: date | None = Field(
         None,
-        description="The day it was held (YYYY-MM-DD), not in the future; default today.",
+        description=(
+            "The day it was held (YYYY-MM-DD): from the day it was booked for to today "
+            "(R-33); default today."
+        ),
         examples=["2026-11-27"],
     )
 
 
-_IN_THE_PAST = _("The meeting cannot start in the past.")
 _PLACE_OR_LINK = _("Give a place, a video link or both.")
 _NOT_A_LINK = _("Enter a link that starts with https:// or http://.")
-_HELD_IN_FUTURE = _("The meeting cannot be held on a day that has not come yet.")
 
 
-def _where_and_when(payload: MeetingIn) -> dict[str, list[Any]]:
+def _where(payload: MeetingIn) -> dict[str, list[Any]]:
+    # The time is the action's to check, in the same words on every face.
     errors: dict[str, list[Any]] = {}
-    if payload.starts_at < timezone.now():
-        errors["starts_at"] = [_IN_THE_PAST]
     if not payload.location.strip() and not payload.video_url.strip():
         errors["location"] = [_PLACE_OR_LINK]
     if payload.video_url:
@@ -179,16 +179,18 @@ def _participants(
         "The caseworker books the first follow-up conversation (R-19) or the retention "
         "meeting (R-21) and the participants get an invitation. Booking meets no deadline: "
         "record the meeting as held when it has taken place. 201 with the meeting and its "
-        "`id`; 422 for a time without an offset or in the past, no place and no video link, "
-        "or a participant who cannot take part (the doctor without the employee's consent, "
-        "a nearest manager the case does not have); 409 when the case's state does not "
-        "allow the meeting; 403 for the other parties."
+        "`id`; 422 for a time without an offset or not in the future (R-33, on "
+        "`starts_at`), no place and no video link, or a participant who cannot take part "
+        "(the doctor without the employee's consent, a nearest manager the case does not "
+        "have); 409 when a meeting of the kind is already booked, or the first conversation "
+        "was already held (R-35), or the case's state does not allow the meeting; 403 for "
+        "the other parties."
     ),
 )
 @idempotent
 def book_meeting(request: HttpRequest, case_id: int, payload: MeetingIn) -> Status:
     user, case = acting_as(request, case_id, Role.CASEWORKER)
-    errors = _where_and_when(payload)
+    errors = _where(payload)
     if errors:
         raise InvalidInput(errors)
     kind = MeetingKind(payload.kind)
@@ -218,9 +220,9 @@ def _meeting_of(case: FastTrackCase, meeting_id: int) -> Meeting:
     description=(
         "The caseworker records that the meeting took place, with the minutes: this, not "
         "the booking, meets its deadline (R-19, R-21). 200 with the case; 409 when the "
-        "meeting is already recorded as held or the case's state does not allow it; 422 "
-        "for a day in the future; 404 for a meeting of another case; 403 for the other "
-        "parties."
+        "meeting is already recorded as held or cancelled, its day has not come yet, or the "
+        "case's state does not allow it; 422 on `held_on` for a day before the booked day or "
+        "after today (R-33); 404 for a meeting of another case; 403 for the other parties."
     ),
 )
 @idempotent
@@ -229,10 +231,7 @@ def record_meeting_held(
 ) -> dict[str, Any]:
     user, case = acting_as(request, case_id, Role.CASEWORKER)
     meeting = _meeting_of(case, meeting_id)
-    today = timezone.localdate()
-    held_on = payload.held_on or today
-    if held_on > today:
-        raise InvalidInput({"held_on": [_HELD_IN_FUTURE]})
+    held_on = payload.held_on or timezone.localdate()
     try:
         actions.record_meeting_held(
             case=case, actor=user, meeting=meeting, held_on=held_on, minutes=payload.minutes

@@ -150,7 +150,8 @@ def get_plan(request: HttpRequest, case_id: int) -> dict[str, Any]:
     description=(
         "The caseworker writes the plan (R-20); each write is a new version, and earlier "
         "versions and the parties' confirmations stay. 200 with the new version; 422 for "
-        "too few hours of partial sick leave (`rule_id` R-22) or an unknown kind of "
+        "too few hours of partial sick leave (`rule_id` R-22), a date before the first "
+        "absence day (R-33, on `evaluate_on` or `measures.N.due_on`) or an unknown kind of "
         "measure; 409 when the case's state does not allow a plan; 403 for the other "
         "parties."
     ),

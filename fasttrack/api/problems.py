@@ -323,10 +323,14 @@ def _problem_for_status(request: HttpRequest, exc: Exception, status: int) -> Ht
         )
     if isinstance(exc, RuleViolation):
         kind = "invalid-transition" if status == 409 else "rule-violation"
+        message = localized_message(exc)
+        # A breach of one input names it, as a validation error would.
+        field = exc.field_path()
         return problem_response(
             status=status,
             type=problem_type(kind),
-            detail=localized_message(exc),
+            detail=message,
+            errors={field: [message]} if field else None,
             rule_id=exc.rule_id,
         )
     if status == 404:

@@ -34,3 +34,8 @@ class EventVerb(models.TextChoices):
     CASEWORKER_ASSIGNED = "caseworker_assigned", _("Caseworker assigned")
     PLAN_CONFIRMED = "plan_confirmed", _("Plan confirmed")
     LETTER_RESENT = "letter_resent", _("Letter sent again")
+    # Translators: the employer's own § 7 a conversation, Danish "Sygefraværssamtale holdt".
+    EMPLOYER_CONVERSATION_HELD = (
+        "employer_conversation_held",
+        _("Employer's sick-absence conversation held"),
+    )

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from fasttrack.audit.history import record_event
 from fasttrack.audit.verbs import EventVerb
-from fasttrack.cases import clock, letters
+from fasttrack.cases import clock, guards, letters, notices
 from fasttrack.cases.access import role_in_case
 from fasttrack.cases.errors import (
     AnswersAlreadyGiven,
@@ -30,18 +30,22 @@ from fasttrack.cases.errors import (
     CancelReasonRequired,
     CertificateAlreadyRecorded,
     CertificateNotRequested,
-    ClinicMissing,
+    ClosedOnOutOfRange,
     ConsentAlreadyGiven,
     ConsentNotLate,
+    EmployerConversationOutOfRange,
+    EvaluationBeforeAbsence,
+    ExpectedReturnBeforeAbsence,
+    HeldOnOutOfRange,
     InvalidMeeting,
     InvalidOutcome,
     InvalidPlanVersion,
     LetterNotFailed,
     LetterNotOnCase,
+    MeasureDueBeforeAbsence,
     MeetingAlreadyHeld,
-    MeetingCancelled,
-    MeetingHeldNoChange,
     MeetingStarted,
+    MeetingTimeNotInFuture,
     NotANearestManager,
     NothingToRebook,
     NotInvited,
@@ -52,6 +56,7 @@ from fasttrack.cases.errors import (
     ReasonRequired,
     RebookReasonRequired,
     ResponseReasonRequired,
+    RuleViolation,
     TaskDescriptionRequired,
 )
 from fasttrack.cases.models import (
@@ -62,8 +67,10 @@ from fasttrack.cases.models import (
     Consent,
     ConsentDecision,
     DeadlineStatus,
+    EmployerConversation,
     FastTrackCase,
     JournalNote,
+    NoticeKind,
     Outcome,
     Party,
     Requester,
@@ -73,8 +80,11 @@ from fasttrack.lib.rules import (
     QUESTION_KEYS,
     DeadlineKey,
     banking_days_between,
+    check_certificate_days,
     check_request,
     employee_consent,
+    first_conversation_day,
+    first_followup_conversation,
     medical_certificate,
     question_set,
     rule_set_by_version,
@@ -82,6 +92,7 @@ from fasttrack.lib.rules import (
 )
 from fasttrack.medical.models import Certificate, CertificateRequest, RequestStatus
 from fasttrack.meetings.models import (
+    MILESTONE_OF_KIND,
     RESPONSES_WITH_REASON,
     Meeting,
     MeetingKind,
@@ -156,8 +167,10 @@ def _require_role(actor: Any, case: FastTrackCase, roles: frozenset[Role], actio
 
 
 def _finish(case: FastTrackCase, actor: Any, *, today: date | None = None) -> FastTrackCase:
-    """Recompute the deadlines and write their status changes into the history."""
-    for change in clock.recompute_deadlines(case, today=today or _today()):
+    """Recompute the deadlines, write their status changes into the history, and
+    tell the doctor when the first conversation moved the certificate's deadline (R-16)."""
+    recomputed = clock.recompute_deadlines(case, today=today or _today())
+    for change in recomputed.statuses:
         if change.new != DeadlineStatus.MET:
             continue
         record_event(
@@ -168,6 +181,11 @@ def _finish(case: FastTrackCase, actor: Any, *, today: date | None = None) -> Fa
             new={"key": change.key, "status": change.new, "met_on": _iso(change.met_on)},
             visible_to_employer=change.key not in _HIDDEN_FROM_EMPLOYER_KEYS,
         )
+    for moved in recomputed.moved:
+        if moved.key == DeadlineKey.MEDICAL_CERTIFICATE and (
+            open_request := guards.open_certificate_request(case)
+        ):
+            letters.send(letters.certificate_due_moved(case, open_request, old_due=moved.old))
     return case
 
 
@@ -401,7 +419,21 @@ def _open_case(
         _save_consent(case, accepted=True, on=today, late=False, channel=channel, actor=actor)
     else:
         letters.send(letters.consent_request(case))
-    return _finish(case, actor, today=today)
+    _finish(case, actor, today=today)
+    if requested_by == Requester.EMPLOYEE:
+        # The employee's own request starts the clock at once (R-14, R-19).
+        notices.tell_jobcentre(
+            case,
+            NoticeKind.NEW_CASE,
+            key="new_case",
+            actor=actor,
+            context={"conversation_due": _due(case, DeadlineKey.FIRST_FOLLOWUP_CONVERSATION)},
+        )
+    return case
+
+
+def _due(case: FastTrackCase, key: DeadlineKey) -> date | None:
+    return CaseDeadline.objects.filter(case=case, key=key).values_list("due_on", flat=True).first()
 
 
 def _join(
@@ -493,6 +525,14 @@ def _consent(
     if accepted:
         _save_answers(case, party=Party.EMPLOYEE, answers=answers, actor=actor)
     letters.send(letters.consent_answered(case, accepted=accepted, late=late))
+    kind = (
+        NoticeKind.CONSENT_LATE
+        if accepted and late
+        else NoticeKind.CONSENT_GIVEN
+        if accepted
+        else NoticeKind.CONSENT_DECLINED
+    )
+    notices.tell_jobcentre(case, kind, key="consent", actor=actor)
 
 
 def _answer_request(
@@ -636,30 +676,49 @@ def _answers_for_doctor(case: FastTrackCase) -> dict[str, dict[str, Any] | None]
     return snapshot
 
 
+def certificate_conversation_day(case: FastTrackCase) -> date:
+    """The day the certificate is due by at the latest: the first conversation's (R-16)."""
+    rule_set = rule_set_by_version(case.rule_set_version)
+    facts = clock.case_facts(case)
+    conversation = first_followup_conversation(
+        rule_set, case.requested_on, case.absence.first_absence_day, declined=facts.declined
+    )
+    day = first_conversation_day(facts, conversation)
+    assert day is not None
+    return day
+
+
 def request_certificate(
     *, case: FastTrackCase, actor: Any, due_in_days: int | None = None, on: date | None = None
 ) -> CertificateRequest:
-    """Ask the employee's own doctor for LÆ 285 (R-15); a new request replaces an open one."""
+    """Ask the employee's own doctor for LÆ 285 (R-15), one open request at a time (R-35).
+
+    The certificate is due by the first conversation, at the latest 14 days and
+    at the earliest 8 days after the request (R-16). Without ``due_in_days``
+    the doctor gets as long as that allows; a longer time is refused.
+    """
     on = on or _today()
     with transaction.atomic():
         case = _lock(case)
-        require_transition(case.state, Action.REQUEST_CERTIFICATE)
+        guards.require(guards.refusal_to_request_certificate(case))
         _require_role(actor, case, _JOBCENTRE, Action.REQUEST_CERTIFICATE)
         clinic = case.absence.person.clinic
-        if clinic is None:
-            raise ClinicMissing()
+        assert clinic is not None
         rule_set = rule_set_by_version(case.rule_set_version)
-        deadline = medical_certificate(rule_set, on, due_in_days)
+        conversation_on = certificate_conversation_day(case)
+        if due_in_days is not None:
+            check_certificate_days(rule_set, on, due_in_days, conversation_on)
+        # The time asked for is a ceiling: the conversation caps it, now and
+        # whenever it is booked or moved later (``clock``).
+        ceiling = rule_set.certificate_days if due_in_days is None else due_in_days
+        deadline = medical_certificate(rule_set, on, ceiling, conversation_on=conversation_on)
         assert deadline.due is not None
-        CertificateRequest.objects.filter(case=case, status=RequestStatus.REQUESTED).update(
-            status=RequestStatus.CANCELLED
-        )
         certificate_request = CertificateRequest.objects.create(
             case=case,
             clinic=clinic,
             requested_by=actor,
             requested_on=on,
-            due_in_days=(deadline.due - on).days,
+            due_in_days=ceiling,
             due_on=deadline.due,
             answers=_answers_for_doctor(case),
         )
@@ -694,6 +753,7 @@ def record_certificate(
         require_transition(case.state, Action.RECORD_CERTIFICATE)
         _require_role(actor, case, _DOCTOR, Action.RECORD_CERTIFICATE)
         certificate_request = _open_request_for_doctor(case, actor)
+        _require_not_before_absence(case, expected_return_on, ExpectedReturnBeforeAbsence)
         rule_set = rule_set_by_version(case.rule_set_version)
         certificate = Certificate.objects.create(
             request=certificate_request,
@@ -718,9 +778,23 @@ def record_certificate(
             new={"received_on": _iso(timezone.localdate(received_at))},
             visible_to_employer=False,
         )
-        letters.send(letters.certificate_received(case, certificate_request))
+        notices.tell_jobcentre(
+            case,
+            NoticeKind.CERTIFICATE_RECEIVED,
+            key=f"certificate:{certificate_request.pk}",
+            actor=actor,
+        )
         _finish(case, actor, today=timezone.localdate(received_at))
     return certificate
+
+
+def _require_not_before_absence(
+    case: FastTrackCase, day: date | None, error: type[RuleViolation], **params: Any
+) -> None:
+    """A date the parties set may not lie before the absence began (R-33)."""
+    first_absence_day = case.absence.first_absence_day
+    if day is not None and day < first_absence_day:
+        raise error(first_absence_day=first_absence_day, **params)
 
 
 def _noon(on: date) -> datetime:
@@ -741,10 +815,7 @@ def _open_request_for_doctor(case: FastTrackCase, actor: Any) -> CertificateRequ
 
 # --- meetings (R-19, R-21) -----------------------------------------------------
 
-_HELD_ACTION = {
-    MeetingKind.FIRST_CONVERSATION: Action.RECORD_FIRST_CONVERSATION_HELD,
-    MeetingKind.RETENTION_MEETING: Action.RECORD_RETENTION_MEETING_HELD,
-}
+_HELD_ACTION = guards.HELD_ACTION
 
 
 def book_meeting(
@@ -756,20 +827,22 @@ def book_meeting(
     location: str = "",
     video_url: str = "",
     participants: Iterable[Mapping[str, Any]] = (),
+    now: datetime | None = None,
 ) -> Meeting:
     """Book a conversation or meeting; booking meets no deadline (R-19).
 
     ``participants``: ``{"user": User | None, "name": str, "role": Role | "",
     "party": Party (optional, else from the role), "employee_consented": bool}``.
-    The kind's required parties are added from the case when left out.
+    The kind's required parties are added from the case when left out. One
+    booked meeting of each kind at a time (R-35), at a time to come (R-33);
+    ``now`` lets a history be built as of an earlier moment (the demo).
     """
     kind = MeetingKind(kind)
     with transaction.atomic():
         case = _lock(case)
-        require_transition(case.state, Action.BOOK_MEETING)
-        # On the normal track only the first conversation remains (R-13).
-        require_transition(case.state, _HELD_ACTION[kind])
+        guards.require(guards.refusal_to_book_meeting(case, kind))
         _require_role(actor, case, _JOBCENTRE, Action.BOOK_MEETING)
+        _require_future(starts_at, now)
         invited = _with_required_parties(case, kind, actor, _participant_rows(kind, participants))
         meeting = Meeting.objects.create(
             case=case,
@@ -789,8 +862,16 @@ def book_meeting(
             new={"meeting_id": meeting.pk, "kind": kind.value, "starts_at": starts_at.isoformat()},
         )
         letters.send(letters.meeting_booked(case, meeting))
+        # A first conversation sooner than the doctor's deadline brings it forward (R-16).
         _finish(case, actor)
     return meeting
+
+
+def _require_future(starts_at: datetime, now: datetime | None) -> None:
+    """A meeting is booked or moved only to a time to come, in Danish time (R-33)."""
+    now = now or timezone.now()
+    if starts_at <= now:
+        raise MeetingTimeNotInFuture(now=timezone.localtime(now).replace(second=0, microsecond=0))
 
 
 def _participant_rows(
@@ -857,15 +938,6 @@ def _lock_meeting(case: FastTrackCase, meeting: Meeting) -> Meeting:
     return locked
 
 
-def _require_booked(meeting: Meeting) -> None:
-    """A held or cancelled meeting is history: it is not moved or cancelled again."""
-    if meeting.state == MeetingState.CANCELLED:
-        assert meeting.cancelled_at is not None
-        raise MeetingCancelled(cancelled_on=timezone.localdate(meeting.cancelled_at))
-    if meeting.state == MeetingState.HELD:
-        raise MeetingHeldNoChange(held_on=meeting.held_on)
-
-
 def _meeting_values(meeting: Meeting) -> dict[str, Any]:
     return {
         "meeting_id": meeting.pk,
@@ -887,18 +959,22 @@ def rebook_meeting(
     starts_at: datetime | None = None,
     location: str | None = None,
     video_url: str | None = None,
+    now: datetime | None = None,
 ) -> Meeting:
     """Move the meeting or change its place or video link; None keeps a value.
 
     Calendars replace the entry (same UID, higher SEQUENCE), and every answer
     goes back to "not answered": the time or place people said yes to is gone.
+    A new time must be one to come (R-33).
     """
     with transaction.atomic():
         case = _lock(case)
         require_transition(case.state, Action.REBOOK_MEETING)
         _require_role(actor, case, _JOBCENTRE, Action.REBOOK_MEETING)
         meeting = _lock_meeting(case, meeting)
-        _require_booked(meeting)
+        guards.require(guards.refusal_to_change_meeting(meeting, Action.REBOOK_MEETING))
+        if starts_at is not None and starts_at != meeting.starts_at:
+            _require_future(starts_at, now)
         if not reason.strip():
             raise RebookReasonRequired()
         old = _meeting_values(meeting)
@@ -933,6 +1009,8 @@ def rebook_meeting(
             visible_to_employer=False,
         )
         letters.send(letters.meeting_rebooked(case, meeting, old=old, reason=reason.strip()))
+        # A moved first conversation moves the doctor's deadline with it (R-16).
+        _finish(case, actor)
     return meeting
 
 
@@ -943,7 +1021,7 @@ def cancel_meeting(*, case: FastTrackCase, actor: Any, meeting: Meeting, reason:
         require_transition(case.state, Action.CANCEL_MEETING)
         _require_role(actor, case, _JOBCENTRE, Action.CANCEL_MEETING)
         meeting = _lock_meeting(case, meeting)
-        _require_booked(meeting)
+        guards.require(guards.refusal_to_change_meeting(meeting, Action.CANCEL_MEETING))
         if not reason.strip():
             raise CancelReasonRequired()
         old_state = meeting.state
@@ -995,7 +1073,7 @@ def answer_invitation(
         require_transition(case.state, Action.ANSWER_INVITATION)
         meeting = _lock_meeting(case, meeting)
         participant = _answering(case, meeting, actor, participant)
-        _require_booked(meeting)
+        guards.require(guards.refusal_to_change_meeting(meeting, Action.ANSWER_INVITATION))
         if timezone.now() >= meeting.starts_at:
             raise MeetingStarted(starts_on=timezone.localdate(meeting.starts_at))
         reason = reason.strip() if response in RESPONSES_WITH_REASON else ""
@@ -1027,7 +1105,14 @@ def answer_invitation(
             visible_to_employer=False,
         )
         if response in RESPONSES_WITH_REASON:
-            letters.send(letters.meeting_response(case, meeting, participant))
+            assert participant.responded_at is not None
+            notices.tell_jobcentre(
+                case,
+                NoticeKind.MEETING_RESPONSE,
+                key=f"meeting:{meeting.pk}:{participant.pk}:{participant.responded_at.isoformat()}",
+                actor=actor,
+                context=letters.meeting_response_context(case, meeting, participant),
+            )
     return participant
 
 
@@ -1066,12 +1151,15 @@ def record_meeting_held(
     held_on: date,
     minutes: str,
     tasks: Iterable[Mapping[str, Any]] = (),
+    today: date | None = None,
 ) -> Meeting:
     """The meeting took place: this, not the booking, meets its deadline (R-19, R-21).
 
     ``tasks``: ``{"party": Party, "description": str, "due_on": date | None}``;
     each participant is told that the minutes are ready and what is theirs to do.
+    Held on a day from the booked day to today, never before its day has come (R-33).
     """
+    today = today or _today()
     with transaction.atomic():
         case = _lock(case)
         meeting = _lock_meeting(case, meeting)
@@ -1079,9 +1167,10 @@ def record_meeting_held(
         _require_role(actor, case, _JOBCENTRE, _HELD_ACTION[MeetingKind(meeting.kind)])
         if meeting.state == MeetingState.HELD:
             raise MeetingAlreadyHeld(held_on=meeting.held_on)
-        if meeting.state == MeetingState.CANCELLED:
-            assert meeting.cancelled_at is not None
-            raise MeetingCancelled(cancelled_on=timezone.localdate(meeting.cancelled_at))
+        guards.require(guards.refusal_to_record_held(meeting, today=today))
+        booked_on = timezone.localdate(meeting.starts_at)
+        if not booked_on <= held_on <= today:
+            raise HeldOnOutOfRange(earliest=booked_on, latest=today)
         cleaned = _clean_tasks(tasks)
         old_state = meeting.state
         meeting.state = MeetingState.HELD
@@ -1102,7 +1191,7 @@ def record_meeting_held(
             },
         )
         letters.send(letters.minutes_ready(case, meeting))
-        _finish(case, actor)
+        _finish(case, actor, today=today)
     return meeting
 
 
@@ -1132,6 +1221,19 @@ def _require_partial_leave_hours(case: FastTrackCase, hours: Decimal | int | Non
         raise PartialLeaveTooFewHours(hours=hours, min_hours=minimum)
 
 
+def _require_plan_dates(
+    case: FastTrackCase, evaluate_on: date | None, measures: Sequence[Mapping[str, Any]]
+) -> None:
+    """No date of the plan lies before the absence began (R-33)."""
+    _require_not_before_absence(case, evaluate_on, EvaluationBeforeAbsence)
+    for index, measure in enumerate(measures):
+        due_on = measure.get("due_on")
+        if isinstance(due_on, str) and due_on:
+            due_on = date.fromisoformat(due_on)
+        if isinstance(due_on, date):
+            _require_not_before_absence(case, due_on, MeasureDueBeforeAbsence, index=index)
+
+
 def record_plan(
     *,
     case: FastTrackCase,
@@ -1147,6 +1249,7 @@ def record_plan(
         require_transition(case.state, Action.RECORD_PLAN)
         _require_role(actor, case, _JOBCENTRE, Action.RECORD_PLAN)
         _require_partial_leave_hours(case, partial_leave_hours_per_week)
+        _require_plan_dates(case, evaluate_on, measures)
         plan, _ = RetentionPlan.objects.get_or_create(case=case)
         number = plan.versions.count() + 1
         version = PlanVersion.objects.create(
@@ -1275,27 +1378,40 @@ def add_journal_note(*, case: FastTrackCase, actor: Any, text: str) -> JournalNo
 
 
 def close(
-    *, case: FastTrackCase, actor: Any, outcome: Outcome | str, note: str = ""
+    *,
+    case: FastTrackCase,
+    actor: Any,
+    outcome: Outcome | str,
+    note: str = "",
+    on: date | None = None,
 ) -> FastTrackCase:
-    """End Fast track with an outcome; what is still pending no longer applies."""
+    """End Fast track with an outcome; what is still pending no longer applies.
+
+    Not while a meeting is still booked: it is held or cancelled first, so
+    that nobody's calendar keeps a meeting of a closed case (R-35). ``on`` is
+    the closing day, from the request to today (R-33); today by default.
+    """
     if outcome not in Outcome.values:
         raise InvalidOutcome(outcome=outcome)
     outcome = Outcome(outcome)
     today = _today()
+    on = on or today
     with transaction.atomic():
         case = _lock(case)
-        require_transition(case.state, Action.CLOSE)
+        guards.require(guards.refusal_to_close(case))
         _require_role(actor, case, _JOBCENTRE, Action.CLOSE)
+        if not case.requested_on <= on <= today:
+            raise ClosedOnOutOfRange(earliest=case.requested_on, latest=today)
         old, new = _move(case, Action.CLOSE)
         case.outcome = outcome
-        case.closed_on = today
+        case.closed_on = on
         case.save(update_fields=["outcome", "closed_on", "updated_at"])
         record_event(
             case=case,
             verb=EventVerb.CLOSED,
             actor=actor,
             old={"state": old},
-            new={"state": new, "outcome": outcome.value, "closed_on": _iso(today)},
+            new={"state": new, "outcome": outcome.value, "closed_on": _iso(on)},
             note=note.strip(),
         )
         letters.send(letters.case_closed(case))
@@ -1313,12 +1429,22 @@ def _person_name(user: Any) -> str | None:
 
 
 def assign_caseworker(*, case: FastTrackCase, actor: Any, caseworker: Any = None) -> FastTrackCase:
-    """The jobcentre names the caseworker who handles the case; the actor by default."""
+    """Name the caseworker who handles the case, the actor by default.
+
+    A new case waits in the municipality's queue; a caseworker takes one from
+    there, and the jobcentre manager assigns or reassigns any case to a
+    caseworker of the municipality, who is told (``notices``).
+    """
     caseworker = actor if caseworker is None else caseworker
     with transaction.atomic():
         case = _lock(case)
         require_transition(case.state, Action.ASSIGN_CASEWORKER)
-        _require_role(actor, case, _JOBCENTRE, Action.ASSIGN_CASEWORKER)
+        role = _require_role(actor, case, _JOBCENTRE, Action.ASSIGN_CASEWORKER)
+        if role == Role.CASEWORKER:
+            # Caseworkers take cases; handing one to a colleague is the manager's.
+            if caseworker.pk != actor.pk:
+                raise NotPermitted(role=role.value, action=Action.ASSIGN_CASEWORKER.value)
+            guards.require(guards.refusal_to_take(case, actor))
         membership = membership_of(caseworker)
         if (
             membership is None
@@ -1341,7 +1467,49 @@ def assign_caseworker(*, case: FastTrackCase, actor: Any, caseworker: Any = None
             old={"caseworker_id": old.pk if old else None, "caseworker": _person_name(old)},
             new={"caseworker_id": caseworker.pk, "caseworker": _person_name(caseworker)},
         )
+        notices.tell_jobcentre(
+            case,
+            NoticeKind.ASSIGNED,
+            key=f"assigned:{caseworker.pk}:{timezone.now().isoformat()}",
+            actor=actor,
+        )
     return case
+
+
+# --- the employer's own conversation (R-23) -----------------------------------------
+
+
+def record_employer_conversation(
+    *, case: FastTrackCase, actor: Any, held_on: date, note: str = ""
+) -> EmployerConversation:
+    """HR (or the nearest manager) records the employer's own § 7 a conversation as held.
+
+    Information for the employer and the employee: it shows the deadline as
+    held. The note is theirs only: the history carries the day, not the note.
+    """
+    today = _today()
+    with transaction.atomic():
+        case = _lock(case)
+        guards.require(guards.refusal_to_record_employer_conversation(case))
+        _require_role(actor, case, EMPLOYER_ROLES, Action.RECORD_EMPLOYER_CONVERSATION)
+        first_absence_day = case.absence.first_absence_day
+        if not first_absence_day <= held_on <= today:
+            raise EmployerConversationOutOfRange(earliest=first_absence_day, latest=today)
+        conversation = EmployerConversation.objects.create(
+            case=case,
+            held_on=held_on,
+            note=note.strip(),
+            recorded_by=actor,
+            recorded_at=timezone.now(),
+        )
+        record_event(
+            case=case,
+            verb=EventVerb.EMPLOYER_CONVERSATION_HELD,
+            actor=actor,
+            new={"held_on": _iso(held_on)},
+        )
+        _finish(case, actor, today=today)
+    return conversation
 
 
 # --- the sweep -------------------------------------------------------------------
@@ -1381,8 +1549,15 @@ def mark_missed_deadlines(*, case_id: int, today: date) -> int:
                 },
                 visible_to_employer=deadline.key not in _HIDDEN_FROM_EMPLOYER_KEYS,
             )
+        for deadline in overdue:
+            assert deadline.due_on is not None
+            notices.tell_jobcentre(
+                case,
+                NoticeKind.DEADLINE_MISSED,
+                key=f"missed:{deadline.key}:{deadline.due_on.isoformat()}",
+                context={"key": deadline.key, "due_on": deadline.due_on},
+            )
         if overdue:
-            letters.send(letters.deadlines_missed(case, overdue))
             _finish(case, None, today=today)
         return len(overdue)
 
@@ -1408,6 +1583,7 @@ def send_deadline_reminders(*, case_id: int, today: date) -> int:
         if case is None or case.state in (State.CLOSED, State.WITHDRAWN):
             return 0
         reminders: list[letters.Letter] = []
+        told = 0
         for deadline in CaseDeadline.objects.filter(
             case=case, status=DeadlineStatus.PENDING, due_on__gt=today
         ):
@@ -1417,10 +1593,35 @@ def send_deadline_reminders(*, case_id: int, today: date) -> int:
                 continue
             left = banking_days_between(today, deadline.due_on)
             days = [n for n in reminder_banking_days() if left <= n]
-            if days:
+            if not days:
+                continue
+            if deadline.key in letters.JOBCENTRE_DEADLINE_KEYS:
+                told += _tell_deadline_soon(case, deadline, min(days))
+            else:
                 reminders += letters.deadline_reminder(case, deadline, min(days))
         letters.send(reminders)
-        return len(reminders)
+        return len(reminders) + told
+
+
+def _tell_deadline_soon(case: FastTrackCase, deadline: CaseDeadline, days: int) -> int:
+    """The jobcentre's own deadline is near and its meeting not booked in time; 1 if told."""
+    assert deadline.due_on is not None
+    kind = next(k for k, key in MILESTONE_OF_KIND.items() if key == deadline.key)
+    booked_in_time = any(
+        timezone.localdate(starts_at) <= deadline.due_on
+        for starts_at in Meeting.objects.filter(
+            case=case, kind=kind, state=MeetingState.BOOKED
+        ).values_list("starts_at", flat=True)
+    )
+    if booked_in_time:
+        return 0
+    notice = notices.tell_jobcentre(
+        case,
+        NoticeKind.DEADLINE_SOON,
+        key=f"soon:{deadline.key}:{deadline.due_on.isoformat()}:{days}",
+        context=letters.deadline_context(case, deadline, days),
+    )
+    return 0 if notice is None else 1
 
 
 __all__ = [
@@ -1437,6 +1638,7 @@ __all__ = [
     "rebook_meeting",
     "record_answers",
     "record_certificate",
+    "record_employer_conversation",
     "record_meeting_held",
     "record_plan",
     "request_certificate",

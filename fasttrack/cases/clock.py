@@ -15,7 +15,13 @@ from datetime import date
 
 from django.utils import timezone
 
-from fasttrack.cases.models import CaseDeadline, Consent, DeadlineStatus, FastTrackCase
+from fasttrack.cases.models import (
+    CaseDeadline,
+    Consent,
+    DeadlineStatus,
+    EmployerConversation,
+    FastTrackCase,
+)
 from fasttrack.cases.states import State
 from fasttrack.lib.rules import CaseFacts, Deadline, DeadlineKey, rule_set_by_version, schedule
 from fasttrack.medical.models import Certificate, CertificateRequest, RequestStatus
@@ -40,6 +46,22 @@ def current_certificate_request(case: FastTrackCase) -> CertificateRequest | Non
     )
 
 
+def first_conversation_on(case: FastTrackCase) -> date | None:
+    """The day the first conversation is booked for, or was held on; None without one.
+
+    The medical certificate is due by then (R-16).
+    """
+    meeting = (
+        Meeting.objects.filter(case=case, kind=MeetingKind.FIRST_CONVERSATION)
+        .exclude(state=MeetingState.CANCELLED)
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    if meeting is None:
+        return None
+    return meeting.held_on or timezone.localdate(meeting.starts_at)
+
+
 def case_facts(case: FastTrackCase) -> CaseFacts:
     absence = case.absence
     certificate_request = current_certificate_request(case)
@@ -52,6 +74,7 @@ def case_facts(case: FastTrackCase) -> CaseFacts:
         declined=case.state in _NORMAL_TRACK_STATES,
         certificate_requested_on=certificate_request.requested_on if certificate_request else None,
         certificate_due_in_days=certificate_request.due_in_days if certificate_request else None,
+        first_conversation_on=first_conversation_on(case),
         leaves_within_8_weeks=absence.leaves_within_8_weeks,
     )
 
@@ -70,6 +93,9 @@ def _reached_on(case: FastTrackCase) -> dict[str, date]:
     for meeting in held:
         assert meeting.held_on is not None
         reached.setdefault(MILESTONE_OF_KIND[MeetingKind(meeting.kind)], meeting.held_on)
+    conversation = EmployerConversation.objects.filter(case=case).first()
+    if conversation is not None:
+        reached[DeadlineKey.EMPLOYER_SICK_ABSENCE_CONVERSATION] = conversation.held_on
     return reached
 
 
@@ -81,24 +107,46 @@ class StatusChange:
     met_on: date | None
 
 
-def recompute_deadlines(case: FastTrackCase, *, today: date) -> list[StatusChange]:
+@dataclass(frozen=True)
+class DueChange:
+    """A pending deadline that the facts moved, such as the certificate's (R-16)."""
+
+    key: str
+    old: date
+    new: date
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    statuses: list[StatusChange]
+    moved: list[DueChange]
+
+
+def recompute_deadlines(case: FastTrackCase, *, today: date) -> Recomputed:
     """Bring the deadline rows and ``next_deadline_*`` in line with the case's facts.
 
-    Returns the status changes so that the action can write them into the history.
+    Returns the status changes, so that the action can write them into the
+    history, and the pending deadlines that moved, so that it can tell
+    whoever works to them.
     """
     scheduled = schedule(rule_set_by_version(case.rule_set_version), case_facts(case))
     reached = _reached_on(case)
     rows = {row.key: row for row in CaseDeadline.objects.filter(case=case)}
     changes: list[StatusChange] = []
+    moved: list[DueChange] = []
     for key, deadline in scheduled.items():
         row = rows.pop(key, None) or CaseDeadline(case=case, key=key)
-        old = row.status if row.pk else ""
+        old, old_due = (row.status, row.due_on) if row.pk else ("", None)
         _apply(row, deadline, reached.get(key), today=today)
         if case.state in _ENDED_STATES:
             _retire(row)
         row.save()
         if old and row.status != old:
             changes.append(StatusChange(key, old, row.status, row.met_on))
+        if old == row.status == DeadlineStatus.PENDING and old_due and row.due_on != old_due:
+            assert row.due_on is not None
+            moved.append(DueChange(key, old_due, row.due_on))
+    _keep_certificate_request_due(case, scheduled.get(DeadlineKey.MEDICAL_CERTIFICATE))
     # What the rules no longer schedule (the retention meeting after a decline).
     for row in rows.values():
         old = row.status
@@ -106,7 +154,16 @@ def recompute_deadlines(case: FastTrackCase, *, today: date) -> list[StatusChang
             row.save()
             changes.append(StatusChange(row.key, old, row.status, None))
     _set_next_deadline(case)
-    return changes
+    return Recomputed(changes, moved)
+
+
+def _keep_certificate_request_due(case: FastTrackCase, deadline: Deadline | None) -> None:
+    """The open request shows the doctor the deadline the clock computes (R-16)."""
+    if deadline is None or deadline.due is None:
+        return
+    CertificateRequest.objects.filter(case=case, status=RequestStatus.REQUESTED).exclude(
+        due_on=deadline.due
+    ).update(due_on=deadline.due)
 
 
 def _apply(row: CaseDeadline, deadline: Deadline, reached_on: date | None, *, today: date) -> None:
@@ -119,8 +176,9 @@ def _apply(row: CaseDeadline, deadline: Deadline, reached_on: date | None, *, to
         row.status, row.met_on = DeadlineStatus.NOT_APPLICABLE, None
     elif reached_on is not None:
         # Reached after the due date it stays missed (a late conversation still
-        # broke the rule) but keeps the day it happened.
-        on_time = reached_on <= deadline.due
+        # broke the rule) but keeps the day it happened. The employer's own
+        # conversation is information, not the jobcentre's rule: held is held.
+        on_time = reached_on <= deadline.due or deadline.key in INFORMATIONAL_KEYS
         row.status = DeadlineStatus.MET if on_time else DeadlineStatus.MISSED
         row.met_on = reached_on
     elif not _stays_closed(row, deadline.due, today=today):

@@ -107,10 +107,22 @@ def _certificate_requested(b: _Builder) -> None:
         "0507762213", by="hr", cvr="29887659", absent_since=20, requested=10, answers={}
     )
     caseworker = _user("sagsbehandler")
+    actions.assign_caseworker(case=case, actor=caseworker)
     actions.accept(
         case=case, actor=caseworker, answers=EMPLOYEE_ANSWERS, on=b.days(-9), channel="phone"
     )
     actions.request_certificate(case=case, actor=caseworker, on=b.days(-8))
+    # The first conversation, booked two days ago, is this morning: the caseworker
+    # records it as held once it has taken place. The doctor's deadline
+    # came forward to it.
+    actions.book_meeting(
+        case=case,
+        actor=caseworker,
+        kind=MeetingKind.FIRST_CONVERSATION,
+        starts_at=_at(b.today, 8),
+        location="Jobcenter København, Gyldenløvesgade 15",
+        now=_at(b.days(-2), 12),
+    )
 
 
 def _conversation_booked(b: _Builder) -> None:
@@ -123,6 +135,7 @@ def _conversation_booked(b: _Builder) -> None:
         answers=EMPLOYEE_ANSWERS,
     )
     caseworker = _user("sagsbehandler")
+    actions.assign_caseworker(case=case, actor=caseworker)
     meeting = actions.book_meeting(
         case=case,
         actor=caseworker,
@@ -168,7 +181,9 @@ def _declined(b: _Builder) -> None:
     case = b.request(
         "0204751350", by="hr", cvr="29887659", absent_since=20, requested=12, answers={}
     )
-    actions.decline(case=case, actor=_user("sagsbehandler"), on=b.days(-11), channel="letter")
+    caseworker = _user("sagsbehandler")
+    actions.assign_caseworker(case=case, actor=caseworker)
+    actions.decline(case=case, actor=caseworker, on=b.days(-11), channel="letter")
 
 
 def _closed(b: _Builder) -> None:
@@ -181,12 +196,15 @@ def _closed(b: _Builder) -> None:
         requested=40,
         answers=EMPLOYEE_ANSWERS,
     )
+    actions.assign_caseworker(case=case, actor=caseworker)
     meeting = actions.book_meeting(
         case=case,
         actor=caseworker,
         kind=MeetingKind.FIRST_CONVERSATION,
         starts_at=_at(b.days(-33), 9),
         location="Jobcenter Frederiksberg, Dalgas Have 15",
+        # Booked back then, for a time that was still to come.
+        now=_at(b.days(-38), 12),
     )
     actions.record_meeting_held(
         case=case,
@@ -194,6 +212,7 @@ def _closed(b: _Builder) -> None:
         meeting=meeting,
         held_on=b.days(-33),
         minutes="Peter forventer at vende tilbage på fuld tid efter behandling.",
+        today=b.days(-33),
     )
     actions.record_plan(
         case=case,

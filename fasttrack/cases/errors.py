@@ -9,14 +9,15 @@ so callers catch ``RuleViolation`` for every refusal.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from fasttrack.formats.dates import as_date, as_datetime
 from fasttrack.lib.i18n import gettext_noop
 from fasttrack.lib.rules.errors import (
+    CertificateDueTooLate,
     CertificateDueTooSoon,
     ExpectationNotAffirmed,
     FirstAbsenceDayInFuture,
@@ -31,25 +32,40 @@ __all__ = [
     "AnswersAlreadyGiven",
     "AnswersRequired",
     "CancelReasonRequired",
+    "CaseAlreadyAssigned",
     "CertificateAlreadyRecorded",
+    "CertificateAlreadyRequested",
+    "CertificateDueTooLate",
     "CertificateDueTooSoon",
     "CertificateNotRequested",
     "ClinicMissing",
+    "ClosedOnOutOfRange",
     "ConsentAlreadyGiven",
     "ConsentNotLate",
     "DoctorWithoutConsent",
+    "EmployerConversationAlreadyRecorded",
+    "EmployerConversationOutOfRange",
+    "EvaluationBeforeAbsence",
     "ExpectationNotAffirmed",
+    "ExpectedReturnBeforeAbsence",
     "FirstAbsenceDayInFuture",
+    "FirstConversationAlreadyHeld",
+    "HeldOnOutOfRange",
     "InvalidMeeting",
     "InvalidOutcome",
     "InvalidPlanVersion",
     "InvalidTransition",
     "LetterNotFailed",
     "LetterNotOnCase",
+    "MeasureDueBeforeAbsence",
+    "MeetingAlreadyBooked",
     "MeetingAlreadyHeld",
     "MeetingCancelled",
     "MeetingHeldNoChange",
+    "MeetingNotYetHeld",
     "MeetingStarted",
+    "MeetingStillBooked",
+    "MeetingTimeNotInFuture",
     "NoRuleSetInForce",
     "NotANearestManager",
     "NotInvited",
@@ -102,18 +118,18 @@ class ConsentNotLate(RuleViolation):
     rule_id = "R-12"
     message = gettext_noop(
         "Fast track can only be continued after a late acceptance; the consent deadline "
-        "%(due)s has not passed or the employee has not accepted (R-12)."
+        "%(due)s has not passed or the employee has not accepted."
     )
 
 
 class ReasonRequired(RuleViolation):
     rule_id = "R-12"
-    message = gettext_noop("Write down the reason for the decision (%(rule)s).")
+    message = gettext_noop("Write down the reason for the decision.")
 
 
 class AnswersRequired(RuleViolation):
     rule_id = "R-07"
-    message = gettext_noop("The employee must answer all three questions (R-07).")
+    message = gettext_noop("The employee must answer all three questions.")
 
 
 class AnswersAlreadyGiven(RuleViolation):
@@ -124,8 +140,7 @@ class AnswersAlreadyGiven(RuleViolation):
 class ClinicMissing(RuleViolation):
     rule_id = "R-15"
     message = gettext_noop(
-        "The employee has no own doctor registered, so no medical certificate can be "
-        "requested (R-15)."
+        "The employee has no own doctor registered, so no medical certificate can be requested."
     )
 
 
@@ -143,7 +158,7 @@ class PartialLeaveTooFewHours(RuleViolation):
     rule_id = "R-22"
     message = gettext_noop(
         "Partial sick leave needs an absence of at least %(min_hours)s hours a week; "
-        "%(hours)s is too few (R-22)."
+        "%(hours)s is too few."
     )
 
 
@@ -156,7 +171,7 @@ class PlanVersionNotCurrent(RuleViolation):
     rule_id = "R-20"
     message = gettext_noop(
         "Version %(version)s of the plan has been replaced by version %(current)s; read and "
-        "confirm the current version (R-20)."
+        "confirm the current version."
     )
 
 
@@ -164,7 +179,7 @@ class PlanAlreadyConfirmed(RuleViolation):
     rule_id = "R-20"
     message = gettext_noop(
         "Version %(version)s of the plan was already confirmed on %(confirmed_on)s by "
-        "%(name)s (%(party)s); a new version of the plan needs a new confirmation (R-20)."
+        "%(name)s (%(party)s); a new version of the plan needs a new confirmation."
     )
 
 
@@ -200,7 +215,7 @@ class PartyNotAtMeeting(RuleViolation):
 class DoctorWithoutConsent(RuleViolation):
     rule_id = "R-18"
     message = gettext_noop(
-        "The doctor can take part in the meeting only when the employee has consented (R-18)."
+        "The doctor can take part in the meeting only when the employee has consented."
     )
 
 
@@ -269,6 +284,127 @@ class InvalidOutcome(RuleViolation):
     message = gettext_noop("%(outcome)s is not an outcome a case can be closed with.")
 
 
+# --- dates that must make sense (R-33) -------------------------------------------
+
+
+class MeetingTimeNotInFuture(RuleViolation):
+    rule_id = "R-33"
+    field = "starts_at"
+    message = gettext_noop(
+        "A meeting can only be booked or moved to a time in the future: choose a time after "
+        "%(now)s (Danish time)."
+    )
+
+
+class MeetingNotYetHeld(InvalidTransition):
+    """The meeting's day has not come: nothing can be recorded as held yet (API: 409)."""
+
+    rule_id = "R-33"
+    message = gettext_noop(
+        "The meeting is booked for %(starts_on)s, so it can be recorded as held from that day."
+    )
+
+
+class HeldOnOutOfRange(RuleViolation):
+    rule_id = "R-33"
+    field = "held_on"
+    message = gettext_noop(
+        "The meeting can be recorded as held on a day from %(earliest)s (the day it was "
+        "booked for) to %(latest)s (today)."
+    )
+
+
+class ExpectedReturnBeforeAbsence(RuleViolation):
+    rule_id = "R-33"
+    field = "expected_return_on"
+    message = gettext_noop(
+        "The expected return cannot be before the first absence day: choose "
+        "%(first_absence_day)s or later."
+    )
+
+
+class EvaluationBeforeAbsence(RuleViolation):
+    rule_id = "R-33"
+    field = "evaluate_on"
+    message = gettext_noop(
+        "The plan cannot be evaluated before the first absence day: choose "
+        "%(first_absence_day)s or later."
+    )
+
+
+class MeasureDueBeforeAbsence(RuleViolation):
+    rule_id = "R-33"
+    field = "measures.%(index)s.due_on"
+    message = gettext_noop(
+        "A measure cannot be due before the first absence day: choose %(first_absence_day)s "
+        "or later."
+    )
+
+
+class ClosedOnOutOfRange(RuleViolation):
+    rule_id = "R-33"
+    field = "closed_on"
+    message = gettext_noop(
+        "A case closes on a day from %(earliest)s (the request) to %(latest)s (today)."
+    )
+
+
+class EmployerConversationOutOfRange(RuleViolation):
+    rule_id = "R-33"
+    field = "held_on"
+    message = gettext_noop(
+        "Choose a day from %(earliest)s (the first absence day) to %(latest)s (today)."
+    )
+
+
+# --- one of each at a time (R-35) ----------------------------------------------------
+
+
+class MeetingAlreadyBooked(InvalidTransition):
+    rule_id = "R-35"
+    message = gettext_noop(
+        "%(kind)s is already booked for %(starts_at)s: rebook or cancel that meeting instead."
+    )
+
+
+class FirstConversationAlreadyHeld(InvalidTransition):
+    rule_id = "R-35"
+    message = gettext_noop(
+        "The first follow-up conversation was held on %(held_on)s; there is only one."
+    )
+
+
+class CertificateAlreadyRequested(InvalidTransition):
+    rule_id = "R-35"
+    message = gettext_noop(
+        "A medical certificate was requested on %(requested_on)s and is due %(due_on)s; it "
+        "must arrive before another can be requested."
+    )
+
+
+class MeetingStillBooked(InvalidTransition):
+    rule_id = "R-35"
+    message = gettext_noop(
+        "%(kind)s on %(starts_at)s is still booked: record it as held or cancel it before "
+        "closing the case."
+    )
+
+
+# --- who works on the case, and the employer's own conversation -------------------------
+
+
+class CaseAlreadyAssigned(InvalidTransition):
+    rule_id = "assignment"
+    message = gettext_noop(
+        "The case is already assigned to %(caseworker)s; the jobcentre manager can reassign it."
+    )
+
+
+class EmployerConversationAlreadyRecorded(InvalidTransition):
+    rule_id = "R-23"
+    message = gettext_noop("The sick-absence conversation was recorded as held on %(held_on)s.")
+
+
 def _label_of(name: str, value: Any) -> Any:
     """The translated label of a code the engine put in its params, if it has one.
 
@@ -295,8 +431,10 @@ def _label_of(name: str, value: Any) -> Any:
 
 
 def _localize(name: str, value: Any) -> Any:
+    if isinstance(value, datetime):
+        return as_datetime(value)
     if isinstance(value, date):
-        return date_format(value, "DATE_FORMAT")
+        return as_date(value)
     return _label_of(name, value)
 
 

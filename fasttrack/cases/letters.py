@@ -18,13 +18,21 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from fasttrack.cases import clock
-from fasttrack.cases.models import Answers, CaseDeadline, FastTrackCase, Party
+from fasttrack.cases.models import (
+    Answers,
+    CaseDeadline,
+    CaseNotice,
+    FastTrackCase,
+    NoticeKind,
+    Party,
+)
 from fasttrack.lib.rules import (
     QUESTION_KEYS,
     employee_consent,
@@ -36,7 +44,7 @@ from fasttrack.meetings.calendar import invitation_ics
 from fasttrack.meetings.calendar import method as calendar_method
 from fasttrack.meetings.models import Party as MeetingParty
 from fasttrack.notifications.outbox import Attachment, enqueue_message, ics_attachment
-from fasttrack.people.models import Membership, Role, membership_of
+from fasttrack.people.models import Membership, Role, language_of, membership_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -91,10 +99,20 @@ def send(letters: Iterable[Letter]) -> None:
 
 
 def render(kind: str, language: str, context: dict[str, Any]) -> tuple[str, str]:
-    """The subject (first line) and body of ``kind`` in ``language``."""
-    text = render_to_string(f"notifications/{kind}.{language}.txt", context)
+    """The subject (first line) and body of ``kind`` in ``language``.
+
+    Rendered in that language whatever the page's, so that month names and
+    labels match the letter's words.
+    """
+    with translation.override(language):
+        text = render_to_string(f"notifications/{kind}.{language}.txt", context)
     subject, _, body = text.strip().partition("\n")
     return subject.strip(), body.strip() + "\n"
+
+
+def absolute_url(path: str) -> str:
+    """A page's full address (``SITE_URL``), so a link works in an e-mail or a letter."""
+    return f"{settings.SITE_URL}{path}"
 
 
 def _key(case: FastTrackCase, kind: str, recipient: str, *extra: object) -> str:
@@ -128,6 +146,8 @@ def _common(case: FastTrackCase) -> dict[str, Any]:
         "employer_name": case.absence.employer.name if case.absence.employer else "",
         "jobcentre": case.municipality.jobcentre_name,
         "jobcentre_phone": case.municipality.jobcentre_phone,
+        # The shared case page: every party with a login reads the case there.
+        "case_url": absolute_url(reverse("web:case_detail", args=[case.pk])),
     }
 
 
@@ -185,22 +205,27 @@ def _inbox(
     to_employer: bool = False,
     version: object = None,
 ) -> list[Letter]:
-    subject, body = render(kind, "da", context)
+    """One inbox letter per user, each in the language the user chose."""
     extra = () if version is None else (version,)
-    return [
-        Letter(
-            dedupe_key=_key(case, kind, recipient, user.pk, *extra),
-            kind=kind,
-            channel="inbox",
-            subject=subject,
-            body_text=body,
-            case_id=case.pk,
-            recipient_user=user,
-            to_employer=to_employer,
-            sender_municipality=case.municipality,
+    letters = []
+    for user in users:
+        language = language_of(user)
+        subject, body = render(kind, language, context)
+        letters.append(
+            Letter(
+                dedupe_key=_key(case, kind, recipient, user.pk, *extra),
+                kind=kind,
+                channel="inbox",
+                subject=subject,
+                body_text=body,
+                case_id=case.pk,
+                recipient_user=user,
+                language=language,
+                to_employer=to_employer,
+                sender_municipality=case.municipality,
+            )
         )
-        for user in users
-    ]
+    return letters
 
 
 def _caseworkers(case: FastTrackCase) -> list[User]:
@@ -254,6 +279,7 @@ def consent_request(case: FastTrackCase) -> list[Letter]:
     deadline = employee_consent(rule_set, case.consent_letter_sent_on)
     context = {
         **_common(case),
+        "consent_url": absolute_url(reverse("web:citizen_consent", args=[case.pk])),
         "employer_answers": _answers(case, Party.EMPLOYER, _employee_language(case)),
         "due_on": deadline.due,
         "banking_days": rule_set.consent_banking_days,
@@ -262,16 +288,17 @@ def consent_request(case: FastTrackCase) -> list[Letter]:
     return _to_employee(case, "consent_request", context, digital_post=True)
 
 
-def consent_answered(case: FastTrackCase, *, accepted: bool, late: bool) -> list[Letter]:
-    """The employer and the caseworker learn the answer, never the employee's answers."""
-    kind = (
+def consent_kind(*, accepted: bool, late: bool) -> str:
+    return (
         "consent_late" if accepted and late else "consent_given" if accepted else "consent_declined"
     )
-    context = _common(case)
-    return [
-        *_inbox(case, kind, _hr_users(case), "employer", context, to_employer=True),
-        *_inbox(case, kind, _caseworkers(case), "caseworker", context),
-    ]
+
+
+def consent_answered(case: FastTrackCase, *, accepted: bool, late: bool) -> list[Letter]:
+    """HR learns the answer, never the employee's answers; the jobcentre through a notice."""
+    kind = consent_kind(accepted=accepted, late=late)
+    context = _for(_common(case), "employer")
+    return _inbox(case, kind, _hr_users(case), "employer", context, to_employer=True)
 
 
 def request_withdrawn(case: FastTrackCase, *, on: date) -> list[Letter]:
@@ -373,6 +400,7 @@ def certificate_requested(
     """R-15: the clinic gets the request with both parties' answers; the employee a reminder."""
     clinic_context = {
         **_common(case),
+        "request_url": absolute_url(reverse("web:doctor_request", args=[certificate_request.pk])),
         "due_on": certificate_request.due_on,
         "employer_answers": _answers(case, Party.EMPLOYER, "da"),
         "employee_answers": _answers(case, Party.EMPLOYEE, "da"),
@@ -401,22 +429,36 @@ def _versioned(letter: Letter, version: object) -> Letter:
     return replace(letter, dedupe_key=f"{letter.dedupe_key}:{version}")
 
 
-def certificate_received(
-    case: FastTrackCase, certificate_request: CertificateRequest
+def certificate_due_moved(
+    case: FastTrackCase, certificate_request: CertificateRequest, *, old_due: date
 ) -> list[Letter]:
-    """The caseworker learns that it arrived; what it says stays on the case (R-18)."""
+    """The doctor learns the new deadline: the first conversation moved it (R-16)."""
+    context = {
+        **_common(case),
+        "request_url": absolute_url(reverse("web:doctor_request", args=[certificate_request.pk])),
+        "due_on": certificate_request.due_on,
+        "old_due_on": old_due,
+    }
+    doctors = _users(membership__role=Role.DOCTOR, membership__clinic=certificate_request.clinic_id)
     return _inbox(
         case,
-        "certificate_received",
-        _caseworkers(case),
-        "caseworker",
-        _common(case),
-        version=certificate_request.pk,
+        "certificate_due_moved",
+        doctors,
+        "doctor",
+        context,
+        version=f"{certificate_request.pk}:{certificate_request.due_on.isoformat()}",
     )
 
 
 def meeting_booked(case: FastTrackCase, meeting: Meeting) -> list[Letter]:
-    """An invitation per participant with a login: inbox, and e-mail with ICS."""
+    """An invitation per participant with a login: inbox, and e-mail with ICS.
+
+    Never for a meeting that has already begun: an invitation to the past
+    helps nobody (a booking for a time gone by is refused anyway, R-33, but a
+    history built after the fact must not send any).
+    """
+    if meeting.starts_at <= timezone.now():
+        return []
     return _meeting_letters(case, meeting, "meeting_invitation", ics=invitation_ics(meeting))
 
 
@@ -473,35 +515,15 @@ def minutes_ready(case: FastTrackCase, meeting: Meeting) -> list[Letter]:
     )
 
 
-def meeting_response(
+def meeting_response_context(
     case: FastTrackCase, meeting: Meeting, participant: MeetingParticipant
-) -> list[Letter]:
-    """The caseworker learns that someone declined or asks for another time, and why."""
-    assert participant.responded_at is not None
-    context = {
+) -> dict[str, Any]:
+    """What the jobcentre's notice of a declined invitation or a wish for another time says."""
+    return {
         **_meeting_context(case, meeting),
         "participant": participant,
-        # The caseworker's letters are Danish, whatever the page language was.
-        "party": _label_in("da", participant.get_party_display),
         "response": participant.response,
     }
-    caseworkers = _caseworkers(case)
-    for p in meeting.participants.select_related("user").filter(party=MeetingParty.CASEWORKER):
-        if p.user is not None and p.user not in caseworkers:
-            caseworkers.append(p.user)
-    return _inbox(
-        case,
-        "meeting_response",
-        caseworkers,
-        "caseworker",
-        context,
-        version=f"{meeting.pk}:{participant.pk}:{participant.responded_at.isoformat()}",
-    )
-
-
-def _label_in(language: str, label: Callable[[], str]) -> str:
-    with translation.override(language):
-        return str(label())
 
 
 def _meeting_context(case: FastTrackCase, meeting: Meeting) -> dict[str, Any]:
@@ -510,7 +532,7 @@ def _meeting_context(case: FastTrackCase, meeting: Meeting) -> dict[str, Any]:
         "meeting": meeting,
         "kind": meeting.kind,
         "starts_at": timezone.localtime(meeting.starts_at),
-        "meeting_path": reverse("web:meeting_detail", args=[case.pk, meeting.pk]),
+        "meeting_url": absolute_url(reverse("web:meeting_detail", args=[case.pk, meeting.pk])),
     }
 
 
@@ -541,8 +563,7 @@ def _meeting_letters(
             continue
         membership = membership_of(user)
         to_employer = membership is not None and membership.is_employer_side
-        is_employee = membership is not None and membership.role == Role.EMPLOYEE
-        language = _employee_language(case) if is_employee else "da"
+        language = language_of(user)
         subject, body = render(
             kind,
             language,
@@ -598,16 +619,26 @@ def case_closed(case: FastTrackCase) -> list[Letter]:
 
 # --- reminders before a deadline ------------------------------------------------------
 
-# Who must act before each deadline; the request window needs no reminder.
+# Who must act before each deadline; the request window needs no reminder,
+# and the jobcentre's own deadlines reach it as notices (``cases.notices``).
 _REMINDED_KEYS = frozenset(
     {
         "employee_consent",
         "medical_certificate",
-        "first_followup_conversation",
-        "retention_meeting",
         "employer_sick_absence_conversation",
     }
 )
+JOBCENTRE_DEADLINE_KEYS = frozenset({"first_followup_conversation", "retention_meeting"})
+
+
+def deadline_context(case: FastTrackCase, deadline: CaseDeadline, days: int) -> dict[str, Any]:
+    return {
+        **_common(case),
+        "key": deadline.key,
+        "due_on": deadline.due_on,
+        "basis": deadline.basis,
+        "days": days,
+    }
 
 
 def deadline_reminder(case: FastTrackCase, deadline: CaseDeadline, days: int) -> list[Letter]:
@@ -618,13 +649,7 @@ def deadline_reminder(case: FastTrackCase, deadline: CaseDeadline, days: int) ->
     """
     if deadline.key not in _REMINDED_KEYS or deadline.due_on is None:
         return []
-    context = {
-        **_common(case),
-        "key": deadline.key,
-        "due_on": deadline.due_on,
-        "basis": deadline.basis,
-        "days": days,
-    }
+    context = deadline_context(case, deadline, days)
     version = f"{deadline.key}:{deadline.due_on.isoformat()}:{days}"
     if deadline.key == "employee_consent":
         return [
@@ -636,35 +661,53 @@ def deadline_reminder(case: FastTrackCase, deadline: CaseDeadline, days: int) ->
         if current is None:
             return []
         doctors = _users(membership__role=Role.DOCTOR, membership__clinic=current.clinic_id)
+        context["request_url"] = absolute_url(reverse("web:doctor_request", args=[current.pk]))
         return _inbox(case, "deadline_reminder", doctors, "doctor", context, version=version)
-    if deadline.key == "employer_sick_absence_conversation":
-        return _inbox(
-            case,
-            "deadline_reminder",
-            _hr_users(case),
-            "employer",
-            context,
-            to_employer=True,
-            version=version,
-        )
     return _inbox(
-        case, "deadline_reminder", _caseworkers(case), "caseworker", context, version=version
+        case,
+        "deadline_reminder",
+        _hr_users(case),
+        "employer",
+        context,
+        to_employer=True,
+        version=version,
     )
 
 
-def deadlines_missed(case: FastTrackCase, deadlines: Sequence[CaseDeadline]) -> list[Letter]:
-    """The caseworker learns that a deadline passed unmet, once per deadline and due date."""
-    result: list[Letter] = []
-    for deadline in deadlines:
-        if deadline.due_on is None:
-            continue
-        context = {**_common(case), "key": deadline.key, "due_on": deadline.due_on}
-        result += _inbox(
-            case,
-            "deadline_missed",
-            _caseworkers(case),
-            "caseworker",
-            context,
-            version=f"{deadline.key}:{deadline.due_on.isoformat()}",
-        )
-    return result
+# --- the jobcentre's notices (``cases.notices``) ----------------------------------------
+
+# The letter each kind of notice is written as.
+_NOTICE_LETTERS = {
+    NoticeKind.NEW_CASE: "new_case",
+    NoticeKind.CONSENT_GIVEN: "consent_given",
+    NoticeKind.CONSENT_DECLINED: "consent_declined",
+    NoticeKind.CONSENT_LATE: "consent_late",
+    NoticeKind.CERTIFICATE_RECEIVED: "certificate_received",
+    NoticeKind.MEETING_RESPONSE: "meeting_response",
+    NoticeKind.NEW_ABSENCE: "new_absence",
+    NoticeKind.DEADLINE_SOON: "deadline_reminder",
+    NoticeKind.DEADLINE_MISSED: "deadline_missed",
+    NoticeKind.ASSIGNED: "case_assigned",
+}
+
+
+def jobcentre_notice(
+    case: FastTrackCase, notice: CaseNotice, context: dict[str, Any]
+) -> list[Letter]:
+    """The assigned caseworker's letter about ``notice``, in their language.
+
+    None while the case waits in the queue: the inbox of everyone at the
+    jobcentre shows the queue's notices until someone takes the case.
+    """
+    caseworker = case.caseworker
+    if caseworker is None:
+        return []
+    kind = _NOTICE_LETTERS[NoticeKind(notice.kind)]
+    return _inbox(
+        case,
+        kind,
+        [caseworker],
+        "caseworker",
+        {**_common(case), **context, "audience": "caseworker"},
+        version=f"notice:{notice.key}",
+    )

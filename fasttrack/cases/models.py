@@ -308,3 +308,86 @@ class JournalNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} – {self.created_at:%Y-%m-%d}"
+
+
+class EmployerConversation(models.Model):
+    """The employer's own sick-absence conversation with the employee (R-23), as HR records it.
+
+    Information for the employer and the employee: it meets the informational
+    deadline, and its note is theirs only, never the jobcentre's.
+    """
+
+    case = models.OneToOneField(
+        FastTrackCase, on_delete=models.CASCADE, related_name="employer_conversation"
+    )
+    held_on = models.DateField(_("held on"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("employer's sick-absence conversation")
+        verbose_name_plural = _("employer's sick-absence conversations")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} – {self.held_on}"
+
+
+class NoticeKind(models.TextChoices):
+    """What happened on a case that the jobcentre must act on."""
+
+    # Translators: a notice to the jobcentre, Danish "Ny sag".
+    NEW_CASE = "new_case", _("New case")
+    # Translators: a notice to the jobcentre, Danish "Medarbejderen har sagt ja".
+    CONSENT_GIVEN = "consent_given", _("The employee said yes")
+    CONSENT_DECLINED = "consent_declined", _("The employee said no")
+    # Translators: a notice to the jobcentre, Danish "For sent samtykke: træf afgørelse".
+    CONSENT_LATE = "consent_late", _("Late consent: decide")
+    CERTIFICATE_RECEIVED = "certificate_received", _("Medical certificate received")
+    # Translators: Danish "Svar på mødeindkaldelse: kan ikke eller ønsker en anden tid".
+    MEETING_RESPONSE = "meeting_response", _("A participant cannot come or asks for another time")
+    # Translators: Danish "Nyt sygefravær knyttet til sagen".
+    NEW_ABSENCE = "new_absence", _("A new absence linked to the case")
+    # Translators: Danish "En frist er ved at blive overskredet".
+    DEADLINE_SOON = "deadline_soon", _("A deadline is about to be missed")
+    DEADLINE_MISSED = "deadline_missed", _("A deadline was missed")
+    # Translators: Danish "Sagen er tildelt dig".
+    ASSIGNED = "assigned", _("The case is assigned to you")
+
+
+class CaseNotice(models.Model):
+    """Something the jobcentre must act on: the case shows "New" until its caseworker opens it.
+
+    Written by the actions and the sweep through ``cases.notices`` only, in
+    the transaction of the change. ``key`` makes each notice once only, so a
+    sweep that runs every minute tells of a deadline once.
+    """
+
+    case = models.ForeignKey(FastTrackCase, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=32, choices=NoticeKind.choices)
+    key = models.CharField(_("key"), max_length=200)
+    created_at = models.DateTimeField(_("created at"))
+    seen_at = models.DateTimeField(_("seen at"), null=True, blank=True)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("seen by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("notice to the jobcentre")
+        verbose_name_plural = _("notices to the jobcentre")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["case", "key"], name="one_notice_per_key")]
+        indexes = [models.Index(fields=["case", "seen_at"], name="notice_case_unseen")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} – {self.kind}"

@@ -6,11 +6,32 @@ the role it returned, and they leave out what that role may not see.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
 
-from fasttrack.cases.models import Answers, CaseDeadline, FastTrackCase, JournalNote, Party
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from fasttrack.cases.access import cases_for
+from fasttrack.cases.clock import INFORMATIONAL_KEYS
+from fasttrack.cases.models import (
+    Answers,
+    CaseDeadline,
+    DeadlineStatus,
+    EmployerConversation,
+    FastTrackCase,
+    JournalNote,
+    Party,
+)
+from fasttrack.cases.notices import has_news
+from fasttrack.cases.states import OPEN_STATES
+from fasttrack.lib.rules import add_banking_days
 from fasttrack.meetings.models import Meeting
-from fasttrack.people.models import EMPLOYER_ROLES, Role
+from fasttrack.people.models import EMPLOYER_ROLES, Role, membership_of
 from fasttrack.plans.models import PlanVersion
 
 
@@ -42,3 +63,177 @@ def journal_notes_for(role: Role | str, case: FastTrackCase) -> QuerySet[Journal
     if Role(role) in EMPLOYER_ROLES:
         return JournalNote.objects.none()
     return JournalNote.objects.filter(case=case).select_related("author")
+
+
+def employer_conversation_for(role: Role | str, case: FastTrackCase) -> EmployerConversation | None:
+    """The employer's own conversation (R-23): its day and note are the employer's and the
+    employee's; the jobcentre sees that it was held from the deadline alone."""
+    if Role(role) not in EMPLOYER_ROLES | {Role.EMPLOYEE}:
+        return None
+    return EmployerConversation.objects.filter(case=case).select_related("recorded_by").first()
+
+
+# --- the jobcentre's work: one source for the worklist and the manager's figures --------
+
+
+class Assignee:
+    """Whose cases a worklist view shows: the ``assignee`` parameter of its address."""
+
+    MINE = "mine"
+    QUEUE = "queue"
+    ALL = "all"
+
+
+class WorkFilter(models.TextChoices):
+    """The ``filter`` parameter of a worklist address."""
+
+    # Translators: worklist filter, Danish "Overskredne".
+    OVERDUE = "overdue", _("Overdue")
+    # Translators: worklist filter, Danish "Frist inden for 2 bankdage".
+    SOON = "soon", _("Due within 2 banking days")
+    # Translators: worklist filter, Danish "Nyt".
+    NEW = "new", _("New")
+
+
+# A ``deadline`` parameter for the cases without any pending deadline.
+NO_DEADLINE = "none"
+# Within this many banking days a deadline counts as "due soon".
+SOON_BANKING_DAYS = 2
+
+
+def overdue(today: date) -> Exists:
+    """A milestone past its date and not reached: pending past due (the sweep has not
+    run yet) or missed and still not done. The employer's own conversation is not
+    the jobcentre's to keep (R-23)."""
+    late = CaseDeadline.objects.filter(case=OuterRef("pk")).exclude(key__in=INFORMATIONAL_KEYS)
+    return Exists(
+        late.filter(
+            Q(status=DeadlineStatus.PENDING, due_on__lt=today)
+            | Q(status=DeadlineStatus.MISSED, met_on__isnull=True)
+        )
+    )
+
+
+def work_cases(user: Any, today: date) -> QuerySet[FastTrackCase]:
+    """The municipality's cases with work left, most urgent first.
+
+    Open cases, and declined ones while the normal track's first conversation
+    is still pending (R-13): the jobcentre holds that one too. Each case says
+    whether it is overdue and whether it has news its caseworker has not seen.
+    """
+    return (
+        cases_for(user)
+        .filter(Q(state__in=OPEN_STATES) | Q(next_deadline_on__isnull=False))
+        .select_related("absence__person", "absence__employer", "caseworker")
+        .annotate(is_overdue=overdue(today), has_news=has_news())
+    )
+
+
+@dataclass(frozen=True)
+class WorkView:
+    """One view of the worklist, as its address says it: ``?assignee=queue&filter=overdue``."""
+
+    assignee: str = Assignee.ALL
+    filter: str = ""
+    state: str = ""
+    deadline: str = ""
+
+    def query_string(self) -> str:
+        params = {name: value for name, value in vars(self).items() if value}
+        return urlencode(params)
+
+
+def apply_view(
+    cases: QuerySet[FastTrackCase], view: WorkView, *, user: Any, today: date
+) -> QuerySet[FastTrackCase]:
+    """``cases`` (from ``work_cases``) narrowed to ``view``: the worklist shows these
+    and the manager's overview counts them, so the two can never disagree."""
+    if view.assignee == Assignee.MINE:
+        cases = cases.filter(caseworker=user)
+    elif view.assignee == Assignee.QUEUE:
+        cases = cases.filter(caseworker__isnull=True)
+    elif view.assignee.isdigit():
+        cases = cases.filter(caseworker_id=int(view.assignee))
+    if view.state:
+        cases = cases.filter(state=view.state)
+    if view.deadline == NO_DEADLINE:
+        cases = cases.filter(next_deadline_on__isnull=True)
+    elif view.deadline:
+        cases = cases.filter(next_deadline_key=view.deadline)
+    if view.filter == WorkFilter.OVERDUE:
+        cases = cases.filter(overdue(today))
+    elif view.filter == WorkFilter.SOON:
+        cases = cases.exclude(overdue(today)).filter(
+            next_deadline_on__gte=today,
+            next_deadline_on__lte=add_banking_days(today, SOON_BANKING_DAYS),
+        )
+    elif view.filter == WorkFilter.NEW:
+        cases = cases.filter(has_news())
+    return cases
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A count on the manager's overview and the worklist view it counts."""
+
+    label: str
+    count: int
+    view: WorkView
+    key: str = ""
+
+
+def count_view(user: Any, view: WorkView, today: date) -> int:
+    return apply_view(work_cases(user, today), view, user=user, today=today).count()
+
+
+def work_figures(user: Any, today: date) -> list[Figure]:
+    """The jobcentre's figures, each with the worklist view that shows its cases."""
+    views = [
+        ("all", _("Cases with work left"), WorkView()),
+        ("queue", _("In the queue, not yet taken"), WorkView(assignee=Assignee.QUEUE)),
+        ("overdue", _("Overdue"), WorkView(filter=WorkFilter.OVERDUE)),
+        ("soon", _("Due within 2 banking days"), WorkView(filter=WorkFilter.SOON)),
+        ("new", _("New, not yet seen by the caseworker"), WorkView(filter=WorkFilter.NEW)),
+    ]
+    return [
+        Figure(str(label), count_view(user, view, today), view, key) for key, label, view in views
+    ]
+
+
+@dataclass(frozen=True)
+class CaseworkerLoad:
+    caseworker: Any
+    cases: Figure
+    overdue: Figure
+
+
+def caseworker_loads(user: Any, today: date) -> list[CaseworkerLoad]:
+    """Each caseworker of the user's municipality: their cases and the overdue ones."""
+    loads = []
+    for caseworker in caseworkers_of(user):
+        mine = WorkView(assignee=str(caseworker.pk))
+        late = WorkView(assignee=str(caseworker.pk), filter=WorkFilter.OVERDUE)
+        loads.append(
+            CaseworkerLoad(
+                caseworker,
+                Figure(str(_("Cases")), count_view(user, mine, today), mine),
+                Figure(str(_("Overdue")), count_view(user, late, today), late),
+            )
+        )
+    return loads
+
+
+def caseworkers_of(user: Any) -> QuerySet[Any]:
+    """The active caseworkers of the user's municipality, by name."""
+    membership = membership_of(user)
+    if membership is None or membership.municipality_id is None:
+        return get_user_model().objects.none()
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            membership__role=Role.CASEWORKER,
+            membership__municipality_id=membership.municipality_id,
+        )
+        .order_by("first_name", "last_name", "username")
+    )

@@ -48,6 +48,7 @@ class Action(StrEnum):
     ASSIGN_CASEWORKER = "assign_caseworker"
     CONFIRM_PLAN = "confirm_plan"
     RESEND_LETTER = "resend_letter"
+    RECORD_EMPLOYER_CONVERSATION = "record_employer_conversation"
 
 
 # How an action is named inside a sentence ("You cannot %(action)s while
@@ -75,6 +76,7 @@ ACTION_LABELS = {
     Action.ASSIGN_CASEWORKER: _("assign the case"),
     Action.CONFIRM_PLAN: _("confirm the plan"),
     Action.RESEND_LETTER: _("send the letter again"),
+    Action.RECORD_EMPLOYER_CONVERSATION: _("record your sick-absence conversation"),
     "request": _("request Fast track"),
 }
 
@@ -114,6 +116,9 @@ _ACTIVE_WORK = frozenset(
 # A letter that failed can be sent again in every state: the letter that
 # tells the parties the case ended matters as much as any other.
 _ALWAYS = frozenset({Action.RESEND_LETTER})
+# The employer's own conversation (R-23) is the employer's duty whatever the
+# employee answered, so it is recorded on the normal track too.
+_EMPLOYER_WORK = frozenset({Action.RECORD_EMPLOYER_CONVERSATION})
 # What the normal track still does with its first conversation (R-13).
 _MEETING_WORK = frozenset(
     {
@@ -135,11 +140,15 @@ ALLOWED: dict[State, frozenset[Action]] = {
             Action.ASSIGN_CASEWORKER,
         }
     )
+    | _EMPLOYER_WORK
     | _ALWAYS,
-    State.ACTIVE: _ACTIVE_WORK | {Action.JOIN, Action.ASSIGN_CASEWORKER} | _ALWAYS,
+    State.ACTIVE: _ACTIVE_WORK | {Action.JOIN, Action.ASSIGN_CASEWORKER} | _EMPLOYER_WORK | _ALWAYS,
     # On the normal track the jobcentre still holds the first conversation at
     # D0 + 55 (R-13), so it books and records it on the declined case.
-    State.DECLINED: _MEETING_WORK | {Action.ADD_JOURNAL_NOTE} | _ALWAYS,
+    State.DECLINED: _MEETING_WORK
+    | {Action.ADD_JOURNAL_NOTE, Action.ASSIGN_CASEWORKER}
+    | _EMPLOYER_WORK
+    | _ALWAYS,
     State.WITHDRAWN: frozenset({Action.ADD_JOURNAL_NOTE}) | _ALWAYS,
     # A meeting still booked when the case closed is cancelled afterwards, so
     # that it leaves every participant's calendar.

@@ -244,6 +244,12 @@ class Membership(models.Model):
     person = models.OneToOneField(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="membership"
     )
+    # The language the user chose with the switcher: their letters and inbox
+    # subjects are written in it. An employee's is kept on their person,
+    # which their Digital Post letters follow too (``language_of``).
+    language = models.CharField(
+        _("language"), max_length=2, choices=Person.Language.choices, default=Person.Language.DANISH
+    )
 
     class Meta:
         verbose_name = _("membership")
@@ -298,3 +304,24 @@ def membership_of(user: User | Any) -> Membership | None:
         return membership
     except Membership.DoesNotExist:
         return None
+
+
+def language_of(user: User | Any) -> str:
+    """The language ``user``'s letters are written in: the one they chose, Danish by default."""
+    membership = membership_of(user)
+    if membership is None:
+        return Person.Language.DANISH
+    if membership.person_id is not None:
+        assert membership.person is not None
+        return membership.person.preferred_language or Person.Language.DANISH
+    return membership.language or Person.Language.DANISH
+
+
+def remember_language(user: User | Any, language: str) -> None:
+    """Keep the language the user switched to, for the letters written to them later."""
+    membership = membership_of(user)
+    if membership is None or language not in Person.Language.values:
+        return
+    if membership.person_id is not None:
+        Person.objects.filter(pk=membership.person_id).update(preferred_language=language)
+    Membership.objects.filter(pk=membership.pk).update(language=language)

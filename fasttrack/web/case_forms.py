@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fasttrack.cases.errors import RuleViolation, localized_message
 from fasttrack.cases.models import Channel, Outcome
+from fasttrack.cases.queries import caseworkers_of
 from fasttrack.meetings.models import MeetingKind
 from fasttrack.plans.models import MeasureKind
 
@@ -120,7 +121,7 @@ class CertificateRequestForm(forms.Form):
         label=_("Days the doctor has to answer"),
         min_value=1,
         max_value=90,
-        help_text=_("The rule set's default is filled in (R-16)."),
+        help_text=_("The rule set's default is filled in."),
     )
 
 
@@ -206,7 +207,7 @@ class PlanForm(forms.Form):
         min_value=Decimal(0),
         max_digits=4,
         decimal_places=1,
-        help_text=_("Leave empty when the employee is fully absent. At least 4 hours (R-22)."),
+        help_text=_("Leave empty when the employee is fully absent. At least 4 hours."),
     )
     evaluate_on = forms.DateField(
         label=_("Evaluate the plan on"),
@@ -230,4 +231,44 @@ class CloseForm(forms.Form):
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Why the request is withdrawn"), required=False, widget=_textarea(3)
+    )
+
+
+class CaseworkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
+class AssignForm(forms.Form):
+    """The jobcentre manager's choice of caseworker for a case."""
+
+    caseworker = CaseworkerChoiceField(
+        label=_("Assign the case to"),
+        queryset=None,
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose a caseworker of your jobcentre.")},
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["caseworker"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = caseworkers_of(user)
+
+
+class EmployerConversationForm(forms.Form):
+    """HR records its own sick-absence conversation with the employee (R-23)."""
+
+    held_on = forms.DateField(
+        label=_("The day you held the conversation"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=_textarea(4),
+        help_text=_(
+            "Seen only by you and the employee, never by the jobcentre. Write no health data."
+        ),
     )

@@ -27,14 +27,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fasttrack.audit.models import Purpose
-from fasttrack.cases import actions, clock
+from fasttrack.cases import actions, clock, guards
 from fasttrack.cases.access import get_case_for, get_certificate_for
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
 from fasttrack.cases.errors import (
     AnswersRequired,
+    CertificateDueTooLate,
     CertificateDueTooSoon,
+    ClinicMissing,
     DoctorWithoutConsent,
+    EvaluationBeforeAbsence,
     InvalidOutcome,
+    MeasureDueBeforeAbsence,
+    MeetingTimeNotInFuture,
     PartialLeaveTooFewHours,
     ReasonRequired,
     RuleViolation,
@@ -48,23 +53,32 @@ from fasttrack.cases.models import (
     FastTrackCase,
     Party,
 )
+from fasttrack.cases.notices import mark_seen, unseen_notices
 from fasttrack.cases.queries import (
     answers_visible_to,
     current_plan_version,
     deadlines_for,
+    employer_conversation_for,
     journal_notes_for,
     meetings_for,
 )
 from fasttrack.cases.states import Action, can
-from fasttrack.lib.rules import DeadlineKey, question_set, rule_set_by_version
+from fasttrack.formats.dates import as_weekday_date
+from fasttrack.lib.rules import (
+    DeadlineKey,
+    latest_certificate_day,
+    question_set,
+    rule_set_by_version,
+)
 from fasttrack.lib.rules.bankdays import next_banking_day_on_or_after
 from fasttrack.lib.rules.questions import Language
 from fasttrack.medical.models import Certificate, CertificateRequest
 from fasttrack.meetings.access import meetings_for_user
-from fasttrack.meetings.models import Meeting, MeetingKind, MeetingState
-from fasttrack.people.models import EMPLOYER_ROLES, Role, membership_of
+from fasttrack.meetings.models import Meeting, MeetingKind
+from fasttrack.people.models import EMPLOYER_ROLES, JOBCENTRE_ROLES, Role, membership_of
 from fasttrack.web.access import require_role
 from fasttrack.web.case_forms import (
+    AssignForm,
     BookMeetingForm,
     CertificateRequestForm,
     CloseForm,
@@ -98,11 +112,6 @@ _READS_CERTIFICATE = frozenset({Role.EMPLOYEE, Role.DOCTOR, Role.CASEWORKER})
 # minutes may hold what the employee told about their health, so the employer
 # side sees only that it took place.
 _EMPLOYER_SEES_MINUTES_OF = frozenset({MeetingKind.RETENTION_MEETING})
-
-_HELD_ACTION = {
-    MeetingKind.FIRST_CONVERSATION: Action.RECORD_FIRST_CONVERSATION_HELD,
-    MeetingKind.RETENTION_MEETING: Action.RECORD_RETENTION_MEETING_HELD,
-}
 
 # The meeting each kind of booking is due by.
 _DEADLINE_OF_KIND = {
@@ -239,8 +248,7 @@ def _late_consent_decision_due(case: FastTrackCase, today: date) -> bool:
 def _caseworker_actions(
     case: FastTrackCase, meetings: list[Meeting], today: date, user: Any
 ) -> dict[str, Any]:
-    """Which actions the case's state allows, for the buttons on the page."""
-    held_or_booked = {m.kind for m in meetings if m.state != MeetingState.CANCELLED}
+    """What the caseworker may do now: the buttons ask the same guards as the actions."""
     awaiting_answer = (
         can(case.state, Action.ACCEPT) and not Consent.objects.filter(case=case).exists()
     )
@@ -248,23 +256,43 @@ def _caseworker_actions(
         "record_consent": awaiting_answer,
         "decide_late_consent": _late_consent_decision_due(case, today),
         "withdraw": can(case.state, Action.WITHDRAW),
-        "request_certificate": can(case.state, Action.REQUEST_CERTIFICATE),
-        "has_clinic": case.absence.person.clinic_id is not None,
-        "book_first_conversation": can(case.state, Action.BOOK_MEETING)
-        and can(case.state, Action.RECORD_FIRST_CONVERSATION_HELD),
-        "first_conversation_booked": MeetingKind.FIRST_CONVERSATION in held_or_booked,
-        "book_retention_meeting": can(case.state, Action.BOOK_MEETING)
-        and can(case.state, Action.RECORD_RETENTION_MEETING_HELD),
+        "request_certificate": guards.can_request_certificate(case),
+        "no_clinic": isinstance(guards.refusal_to_request_certificate(case), ClinicMissing),
+        "book_first_conversation": guards.can_book_meeting(case, MeetingKind.FIRST_CONVERSATION),
+        "book_retention_meeting": guards.can_book_meeting(case, MeetingKind.RETENTION_MEETING),
         "record_plan": can(case.state, Action.RECORD_PLAN),
         "add_journal_note": can(case.state, Action.ADD_JOURNAL_NOTE),
-        "close": can(case.state, Action.CLOSE),
-        "assign_to_me": can(case.state, Action.ASSIGN_CASEWORKER) and case.caseworker_id != user.pk,
-        "held": {
-            m.pk
-            for m in meetings
-            if m.state == MeetingState.BOOKED and can(case.state, _HELD_ACTION[MeetingKind(m.kind)])
-        },
+        "close": guards.can_close(case),
+        # Why closing is not offered yet, when only a booked meeting stands in the way.
+        "close_blocked": None
+        if guards.can_close(case) or not can(case.state, Action.CLOSE)
+        else guards.refusal_to_close(case),
+        "take": guards.can_take(case, user),
+        "held": {m.pk for m in meetings if guards.can_record_held(m, today=today)},
     }
+
+
+def _manager_actions(case: FastTrackCase, user: Any) -> dict[str, Any]:
+    """The jobcentre manager assigns and reassigns the case."""
+    if not guards.can_assign(case):
+        return {}
+    return {"assign": AssignForm(user=user, initial={"caseworker": case.caseworker_id})}
+
+
+def _employer_actions(case: FastTrackCase) -> dict[str, Any]:
+    return {"record_conversation": guards.can_record_employer_conversation(case)}
+
+
+def _actions_for(
+    role: Role, case: FastTrackCase, meetings: list[Meeting], today: date, user: Any
+) -> dict[str, Any]:
+    if role == Role.CASEWORKER:
+        return _caseworker_actions(case, meetings, today, user)
+    if role == Role.JOBCENTRE_MANAGER:
+        return _manager_actions(case, user)
+    if role in EMPLOYER_ROLES:
+        return _employer_actions(case)
+    return {}
 
 
 @login_required
@@ -278,6 +306,10 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     today = timezone.localdate()
     meetings = _meetings(case, role, request.user)
     deadlines = _deadlines(case, role)
+    # What is new to the case's caseworker is shown once, then no longer new.
+    news = list(unseen_notices(case)) if role in JOBCENTRE_ROLES else []
+    if role == Role.CASEWORKER:
+        mark_seen(case, request.user)
     context = {
         "case": case,
         "role": role,
@@ -301,9 +333,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         # The doctor follows the certificate request, not the case's letters.
         "deliveries": [] if role == Role.DOCTOR else deliveries_for(case, role, request.user),
         "cpr_shown": _cpr_for(case, role),
-        "actions": _caseworker_actions(case, meetings, today, request.user)
-        if role == Role.CASEWORKER
-        else {},
+        "actions": _actions_for(role, case, meetings, today, request.user),
+        "news": news,
+        "employer_conversation": employer_conversation_for(role, case),
     }
     return render(request, "web/case/detail.html", context)
 
@@ -465,18 +497,36 @@ def case_withdraw(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
+def _refused(request: HttpRequest, case: FastTrackCase, refusal: RuleViolation) -> HttpResponse:
+    """Back to the case with why the action is not possible now (a stale page or link)."""
+    messages.error(request, localized_message(refusal))
+    return redirect("web:case_detail", case_id=case.pk)
+
+
 @require_role(Role.CASEWORKER)
 def case_request_certificate(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case_for_caseworker(request, case_id)
-    default_days = rule_set_by_version(case.rule_set_version).certificate_days
-    form = CertificateRequestForm(_bound(request), initial={"due_in_days": default_days})
+    if (refusal := guards.refusal_to_request_certificate(case)) is not None:
+        return _refused(request, case, refusal)
+    today = timezone.localdate()
+    # As long as R-16 allows: up to the first conversation, 8 to 14 days.
+    latest = latest_certificate_day(
+        rule_set_by_version(case.rule_set_version),
+        today,
+        actions.certificate_conversation_day(case),
+    )
+    form = CertificateRequestForm(_bound(request), initial={"due_in_days": (latest - today).days})
     if form.is_bound and form.is_valid():
         try:
             actions.request_certificate(
                 case=case, actor=request.user, due_in_days=form.cleaned_data["due_in_days"]
             )
         except RuleViolation as error:
-            add_rule_error(form, error, {CertificateDueTooSoon: "due_in_days"})
+            add_rule_error(
+                form,
+                error,
+                {CertificateDueTooSoon: "due_in_days", CertificateDueTooLate: "due_in_days"},
+            )
         else:
             return _to_case(request, case, _("The medical certificate is requested."))
     clinic = case.absence.person.clinic
@@ -489,9 +539,10 @@ def case_request_certificate(request: HttpRequest, case_id: int) -> HttpResponse
         submit=_("Send the request to the doctor"),
         intro=_(
             "The request goes to the employee's own doctor, %(clinic)s, with both parties' "
-            "answers to the three questions."
+            "answers to the three questions. The certificate must be in hand by the first "
+            "follow-up conversation: at the latest %(latest)s."
         )
-        % {"clinic": clinic.name if clinic else "–"},
+        % {"clinic": clinic.name if clinic else "–", "latest": as_weekday_date(latest)},
     )
 
 
@@ -565,7 +616,10 @@ def _optional_participants(
 
 
 def _proposed_start(case: FastTrackCase, kind: MeetingKind, today: date) -> date:
-    """The next banking day, but no later than the deadline while it can still be kept."""
+    """The next banking day, but no later than the deadline while it can still be kept.
+
+    Never today: the proposed time must be one to come (R-33).
+    """
     proposed = next_banking_day_on_or_after(today + timedelta(days=1))
     due = (
         deadlines_for(case)
@@ -573,7 +627,7 @@ def _proposed_start(case: FastTrackCase, kind: MeetingKind, today: date) -> date
         .values_list("due_on", flat=True)
         .first()
     )
-    if due is not None and today <= due < proposed:
+    if due is not None and today < due < proposed:
         return due
     return proposed
 
@@ -595,6 +649,8 @@ def case_book_meeting(request: HttpRequest, case_id: int) -> HttpResponse:
     if raw_kind not in MeetingKind.values:
         raise Http404
     kind = MeetingKind(raw_kind)
+    if (refusal := guards.refusal_to_book_meeting(case, kind)) is not None:
+        return _refused(request, case, refusal)
     candidates = _participant_candidates(case, request.user)
     # The first conversation is the jobcentre's talk with the employee (R-19);
     # the retention meeting is at the workplace with the manager too (R-21).
@@ -632,7 +688,11 @@ def case_book_meeting(request: HttpRequest, case_id: int) -> HttpResponse:
                 participants=participants,
             )
         except RuleViolation as error:
-            add_rule_error(form, error, {DoctorWithoutConsent: "doctor_consented"})
+            add_rule_error(
+                form,
+                error,
+                {DoctorWithoutConsent: "doctor_consented", MeetingTimeNotInFuture: "date"},
+            )
         else:
             return _to_case(request, case, _("%(kind)s is booked.") % {"kind": kind.label})
     return _action_page(
@@ -668,18 +728,28 @@ def case_record_plan(request: HttpRequest, case_id: int) -> HttpResponse:
     form = PlanForm(_bound(request), initial=initial)
     formset = MeasureFormSet(_bound(request), initial=measures_initial, prefix="measures")
     if form.is_bound and form.is_valid() and formset.is_valid():
-        measures = [m.cleaned_data for m in formset.forms if m.cleaned_data and not m.is_blank()]
+        filled = [m for m in formset.forms if m.cleaned_data and not m.is_blank()]
         try:
             actions.record_plan(
                 case=case,
                 actor=request.user,
                 summary=form.cleaned_data["summary"],
-                measures=measures,
+                measures=[m.cleaned_data for m in filled],
                 partial_leave_hours_per_week=form.cleaned_data["partial_leave_hours_per_week"],
                 evaluate_on=form.cleaned_data["evaluate_on"],
             )
+        except MeasureDueBeforeAbsence as error:
+            # The engine counts the measures it was given: the filled-in forms.
+            filled[error.params["index"]].add_error("due_on", localized_message(error))
         except RuleViolation as error:
-            add_rule_error(form, error, {PartialLeaveTooFewHours: "partial_leave_hours_per_week"})
+            add_rule_error(
+                form,
+                error,
+                {
+                    PartialLeaveTooFewHours: "partial_leave_hours_per_week",
+                    EvaluationBeforeAbsence: "evaluate_on",
+                },
+            )
         else:
             return _to_case(request, case, _("The plan is saved as a new version."))
     response = _action_page(
@@ -702,14 +772,34 @@ def case_record_plan(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_role(Role.CASEWORKER)
 @require_POST
 def case_assign_to_me(request: HttpRequest, case_id: int) -> HttpResponse:
-    """The caseworker takes the case: it is then hers in the worklist, and so are its letters."""
+    """The caseworker takes the case from the queue: it is then hers in the worklist, and so
+    are its letters. One click, from the worklist or the case page."""
     case = _case_for_caseworker(request, case_id)
     try:
         actions.assign_caseworker(case=case, actor=request.user)
     except RuleViolation as error:
         messages.error(request, localized_message(error))
         return redirect("web:case_detail", case_id=case.pk)
-    return _to_case(request, case, _("The case is assigned to you."))
+    return _to_case(request, case, _("You have taken the case."))
+
+
+@require_role(Role.JOBCENTRE_MANAGER)
+@require_POST
+def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The jobcentre manager assigns or reassigns the case to a caseworker, who is told."""
+    case, _role = get_case_for(request.user, case_id, purpose=Purpose.SUPERVISION, request=request)
+    form = AssignForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("caseworker", [])))
+        return redirect("web:case_detail", case_id=case.pk)
+    caseworker = form.cleaned_data["caseworker"]
+    try:
+        actions.assign_caseworker(case=case, actor=request.user, caseworker=caseworker)
+    except RuleViolation as error:
+        messages.error(request, localized_message(error))
+        return redirect("web:case_detail", case_id=case.pk)
+    name = caseworker.get_full_name() or caseworker.get_username()
+    return _to_case(request, case, _("The case is assigned to %(name)s.") % {"name": name})
 
 
 @require_role(Role.CASEWORKER)
@@ -737,6 +827,8 @@ def case_add_journal_note(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_role(Role.CASEWORKER)
 def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case_for_caseworker(request, case_id)
+    if (refusal := guards.refusal_to_close(case)) is not None:
+        return _refused(request, case, refusal)
     form = CloseForm(_bound(request))
     if form.is_bound and form.is_valid():
         try:

@@ -243,7 +243,9 @@ def citizen_request(request: HttpRequest) -> HttpResponse:
             return redirect("web:case_detail", case.pk)
     context = {
         "form": form,
-        "window": request_window(first_absence_day_of(form)) if form.is_bound else None,
+        "window": request_window(first_absence_day_of(form), requested_by=Requester.EMPLOYEE)
+        if form.is_bound
+        else None,
         "show_employer_reminder": False,
         "jobcentre": person.municipality,
     }

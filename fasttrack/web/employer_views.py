@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fasttrack.audit.access import AccessAction, Purpose, log_access
-from fasttrack.cases.actions import request_fast_track
-from fasttrack.cases.errors import NotPermitted, RuleViolation
+from fasttrack.cases.access import get_case_for
+from fasttrack.cases.actions import record_employer_conversation, request_fast_track
+from fasttrack.cases.errors import EmployerConversationOutOfRange, NotPermitted, RuleViolation
 from fasttrack.cases.models import Channel, DeadlineStatus, Requester
 from fasttrack.cases.queries import current_plan_version
 from fasttrack.lib.cpr import mask_cpr
@@ -28,14 +29,16 @@ from fasttrack.lib.rules import (
     NoRuleSetInForce,
     RuleSet,
     employer_sick_absence_conversation,
-    last_valid_request_day,
     question_set,
+    request_window_closes,
     rule_set_for,
 )
 from fasttrack.meetings.access import meetings_for_user
 from fasttrack.meetings.models import MeetingState
 from fasttrack.people.models import Role
 from fasttrack.web.access import require_membership, require_role
+from fasttrack.web.case_forms import EmployerConversationForm
+from fasttrack.web.case_forms import add_rule_error as add_case_rule_error
 from fasttrack.web.party_forms import (
     EmployerRequestForm,
     LastValidDayQuery,
@@ -61,7 +64,10 @@ class RequestWindow:
 
 
 def request_window(
-    first_absence_day: date | None, *, today: date | None = None
+    first_absence_day: date | None,
+    *,
+    requested_by: Requester = Requester.EMPLOYER,
+    today: date | None = None,
 ) -> RequestWindow | None:
     if first_absence_day is None:
         return None
@@ -70,12 +76,15 @@ def request_window(
         rule_set: RuleSet = rule_set_for(today)
     except NoRuleSetInForce:
         return None
-    last_day = last_valid_request_day(rule_set, first_absence_day)
+    window = request_window_closes(rule_set, first_absence_day, requested_by.value)  # type: ignore[arg-type]
+    assert window.due is not None
+    last_day = window.due
     conversation = employer_sick_absence_conversation(rule_set, first_absence_day)
     return RequestWindow(
         first_absence_day=first_absence_day,
         last_valid_day=last_day,
-        basis=rule_set.basis[DeadlineKey.REQUEST_WINDOW_CLOSES],
+        # § 7 c for the employer's request, § 7 e for the employee's own (R-03).
+        basis=window.basis,
         in_future=first_absence_day > today,
         closed=today > last_day,
         employer_conversation_due=conversation.due,
@@ -193,7 +202,12 @@ def request_window_partial(request: HttpRequest) -> HttpResponse:
     """The htmx answer to a typed first absence day: the last valid request day (R-03)."""
     membership = require_membership(request, Role.EMPLOYER, Role.EMPLOYEE)
     query = LastValidDayQuery(request.GET)
-    window = request_window(query.cleaned_data["first_absence_day"]) if query.is_valid() else None
+    requested_by = Requester.EMPLOYER if membership.role == Role.EMPLOYER else Requester.EMPLOYEE
+    window = (
+        request_window(query.cleaned_data["first_absence_day"], requested_by=requested_by)
+        if query.is_valid()
+        else None
+    )
     context = {"window": window, "show_employer_reminder": membership.role == Role.EMPLOYER}
     return render(request, "web/employer/_request_window.html", context)
 
@@ -222,3 +236,39 @@ def manager_start(request: HttpRequest) -> HttpResponse:
         "reminders": _employer_conversation_reminders(cases),
     }
     return render(request, "web/start/manager.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@require_role(Role.EMPLOYER, Role.MANAGER)
+def case_record_employer_conversation(request: HttpRequest, case_id: int) -> HttpResponse:
+    """HR (or the nearest manager) records its own sick-absence conversation as held (R-23)."""
+    case, _role = get_case_for(
+        request.user, case_id, purpose=Purpose.EMPLOYER_FOLLOWUP, request=request
+    )
+    form = EmployerConversationForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            record_employer_conversation(
+                case=case,
+                actor=request.user,
+                held_on=form.cleaned_data["held_on"],
+                note=form.cleaned_data["note"],
+            )
+        except RuleViolation as error:
+            add_case_rule_error(form, error, {EmployerConversationOutOfRange: "held_on"})
+        else:
+            messages.success(request, _("Your sick-absence conversation is recorded as held."))
+            return redirect("web:case_detail", case_id=case.pk)
+    context = {
+        "case": case,
+        "form": form,
+        "title": _("Your sick-absence conversation"),
+        "submit": _("Record the conversation as held"),
+        "intro": _(
+            "As the employer you hold your own sick-absence conversation with the employee "
+            "within 4 weeks of the first day of absence (sygedagpengeloven § 7 a). Record it "
+            "here when it is held."
+        ),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "web/case/action.html", context, status=status)

@@ -8,9 +8,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from fasttrack.cases.notices import queue_notices_for
 from fasttrack.notifications.models import InboxItem
 from fasttrack.notifications.outbox import mark_inbox_item_read
-from fasttrack.people.models import Role
+from fasttrack.people.models import JOBCENTRE_ROLES, Role, membership_of
 from fasttrack.web.access import require_role
 
 if TYPE_CHECKING:
@@ -25,7 +26,14 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "subject", "created_at", "read_at", "case_id"
     )
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("side"))
-    return render(request, "web/inbox/list.html", {"page_obj": page})
+    membership = membership_of(request.user)
+    # The queue's news reaches everyone at the jobcentre until someone takes the case.
+    queue = (
+        list(queue_notices_for(request.user)[:PAGE_SIZE])
+        if membership is not None and membership.role in JOBCENTRE_ROLES
+        else []
+    )
+    return render(request, "web/inbox/list.html", {"page_obj": page, "queue": queue})
 
 
 @require_role(*Role)

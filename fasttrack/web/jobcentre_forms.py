@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fasttrack.cases.models import DEADLINE_KEY_CHOICES, Channel
+from fasttrack.cases.queries import NO_DEADLINE, Assignee, WorkFilter, WorkView, caseworkers_of
 from fasttrack.cases.states import State
 from fasttrack.lib.cpr import normalise_cpr
 from fasttrack.people.models import Employer, Person
@@ -17,26 +18,59 @@ from fasttrack.people.validators import clean_cpr, clean_cvr
 from fasttrack.web.case_forms import OFFLINE_CHANNELS, AnswerFieldsMixin
 
 ALL = ""
-MINE = "mine"
 
 
 class WorklistFilterForm(forms.Form):
-    """Filters carry no personal data, so they travel in the address (GET)."""
+    """The worklist's view, carried in its address: ``?assignee=queue&filter=overdue``.
 
+    Filters carry no personal data, so they travel by GET and can be linked
+    to from the jobcentre manager's figures (``cases.queries.WorkView``).
+    """
+
+    assignee = forms.ChoiceField(label=_("Cases"), required=False)
+    filter = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[(ALL, _("All cases")), *WorkFilter.choices],
+    )
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[(ALL, _("All states")), *State.choices]
     )
     deadline = forms.ChoiceField(
         label=_("Next deadline"),
         required=False,
-        choices=[(ALL, _("All deadlines")), *DEADLINE_KEY_CHOICES],
+        choices=[
+            (ALL, _("All deadlines")),
+            *DEADLINE_KEY_CHOICES,
+            (NO_DEADLINE, _("No deadline")),
+        ],
     )
-    assigned = forms.ChoiceField(
-        label=_("Assigned to"),
-        required=False,
-        choices=[(ALL, _("Everyone")), (MINE, _("Me"))],
-    )
-    overdue = forms.BooleanField(label=_("Only overdue cases"), required=False)
+
+    def __init__(
+        self, *args: Any, user: Any, default_assignee: str, has_own_cases: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.default_assignee = default_assignee
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, forms.ChoiceField)
+        mine = [(Assignee.MINE, _("My cases"))] if has_own_cases else []
+        assignee.choices = [
+            *mine,
+            # Translators: the municipality's cases nobody has taken, Danish "Køen".
+            (Assignee.QUEUE, _("The queue")),
+            (Assignee.ALL, _("All cases")),
+            *((str(u.pk), u.get_full_name() or u.get_username()) for u in caseworkers_of(user)),
+        ]
+
+    def view(self) -> WorkView:
+        """The view asked for; an unknown value falls back to the default one."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return WorkView(
+            assignee=data.get("assignee") or self.default_assignee,
+            filter=data.get("filter", ""),
+            state=data.get("state", ""),
+            deadline=data.get("deadline", ""),
+        )
 
 
 class WorklistSearchForm(forms.Form):

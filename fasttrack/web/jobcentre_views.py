@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,21 +17,28 @@ from django.utils.translation import gettext_lazy as _
 from fasttrack.audit.access import log_access
 from fasttrack.audit.models import AccessAction, Purpose
 from fasttrack.cases import actions
-from fasttrack.cases.access import cases_for
 from fasttrack.cases.batch import RULE_ERROR_FIELDS
-from fasttrack.cases.clock import INFORMATIONAL_KEYS
 from fasttrack.cases.errors import (
     AnswersRequired,
     NotPermitted,
     RuleViolation,
 )
-from fasttrack.cases.models import CaseDeadline, DeadlineStatus, FastTrackCase, Requester
-from fasttrack.cases.states import OPEN_STATES
+from fasttrack.cases.guards import can_take
+from fasttrack.cases.models import FastTrackCase, Requester
+from fasttrack.cases.queries import (
+    NO_DEADLINE,
+    Assignee,
+    WorkView,
+    apply_view,
+    caseworker_loads,
+    count_view,
+    work_cases,
+    work_figures,
+)
 from fasttrack.people.models import Person, Role
 from fasttrack.web.access import require_membership, require_role
 from fasttrack.web.case_forms import add_rule_error
 from fasttrack.web.jobcentre_forms import (
-    MINE,
     RegisterRequestForm,
     WorklistFilterForm,
     WorklistSearchForm,
@@ -40,53 +47,11 @@ from fasttrack.web.start_pages import START_PAGES
 from fasttrack.web.templatetags.fasttrack_case import UrgencyMark, urgency_of
 
 
-def _overdue(today: date) -> Exists:
-    """A milestone that is past its date and not reached: pending past due (the
-    sweep has not run yet) or missed and still not done."""
-    late = CaseDeadline.objects.filter(case=OuterRef("pk")).exclude(key__in=INFORMATIONAL_KEYS)
-    return Exists(
-        late.filter(
-            Q(status=DeadlineStatus.PENDING, due_on__lt=today)
-            | Q(status=DeadlineStatus.MISSED, met_on__isnull=True)
-        )
-    )
-
-
-def work_cases(user: Any, today: date) -> QuerySet[FastTrackCase]:
-    """The municipality's cases with work left, most urgent first.
-
-    Open cases, and declined ones while the normal track's first conversation
-    is still pending (R-13): the jobcentre holds that one too.
-    """
-    return (
-        cases_for(user)
-        .filter(Q(state__in=OPEN_STATES) | Q(next_deadline_on__isnull=False))
-        .select_related("absence__person", "absence__employer", "caseworker")
-        .annotate(is_overdue=_overdue(today))
-    )
-
-
 @dataclass(frozen=True)
 class WorklistRow:
     case: FastTrackCase
     urgency: UrgencyMark
-
-
-def _filtered(
-    cases: QuerySet[FastTrackCase], form: WorklistFilterForm, user: Any, today: date
-) -> QuerySet[FastTrackCase]:
-    if not form.is_valid():
-        return cases
-    data = form.cleaned_data
-    if data["state"]:
-        cases = cases.filter(state=data["state"])
-    if data["deadline"]:
-        cases = cases.filter(next_deadline_key=data["deadline"])
-    if data["assigned"] == MINE:
-        cases = cases.filter(caseworker=user)
-    if data["overdue"]:
-        cases = cases.filter(_overdue(today))
-    return cases
+    can_take: bool
 
 
 def _searched(
@@ -110,39 +75,58 @@ def _searched(
     return cases.filter(absence__person__name__icontains=criterion)
 
 
-@require_role(Role.CASEWORKER)
-def worklist(request: HttpRequest) -> HttpResponse:
-    """The municipality's cases by next deadline, with filters and a search.
+# A caseworker opens on her own cases; the manager, who takes none, on all of them.
+_DEFAULT_ASSIGNEE = {Role.CASEWORKER: Assignee.MINE, Role.JOBCENTRE_MANAGER: Assignee.ALL}
 
-    Filters come by GET (no personal data). The search comes by POST so that
-    a CPR number never appears in an address (R-29); the POST answers with the
-    result page directly instead of redirecting, because a redirect would have
-    to carry the criterion in the address or keep it in the session.
+
+@require_role(Role.CASEWORKER, Role.JOBCENTRE_MANAGER)
+def worklist(request: HttpRequest) -> HttpResponse:
+    """The municipality's cases by next deadline: the caseworker's own by default, the
+    queue one click away, with filters in the address and a search.
+
+    Filters come by GET (no personal data), so the manager's figures link to
+    the very view they count. The search comes by POST so that a CPR number
+    never appears in an address (R-29); the POST answers with the result page
+    directly instead of redirecting, because a redirect would have to carry the
+    criterion in the address or keep it in the session.
     """
-    membership = require_membership(request, Role.CASEWORKER)
+    membership = require_membership(request, Role.CASEWORKER, Role.JOBCENTRE_MANAGER)
+    role = Role(membership.role)
     today = timezone.localdate()
     params = request.POST if request.method == "POST" else request.GET
-    filters = WorklistFilterForm(params)
+    # A search looks through all the municipality's cases unless a view is chosen.
+    default = Assignee.ALL if request.method == "POST" else _DEFAULT_ASSIGNEE[role]
+    filters = WorklistFilterForm(
+        params,
+        user=request.user,
+        default_assignee=default,
+        has_own_cases=role == Role.CASEWORKER,
+    )
+    view = filters.view()
     search = WorklistSearchForm(request.POST if request.method == "POST" else None)
-    cases = _filtered(work_cases(request.user, today), filters, request.user, today)
+    cases = apply_view(work_cases(request.user, today), view, user=request.user, today=today)
     if request.method == "POST":
         cases = _searched(request, cases, search)
-    # ``is_overdue`` is the annotation of ``work_cases``.
     rows = [
         WorklistRow(
             case,
+            # ``is_overdue`` is the annotation of ``work_cases``.
             urgency_of(case.next_deadline_on, overdue=case.is_overdue, today=today),  # type: ignore[attr-defined]
+            role == Role.CASEWORKER and can_take(case, request.user),
         )
         for case in cases
     ]
     context = {
-        "page": START_PAGES[Role.CASEWORKER],
+        "page": START_PAGES[role],
         "organisation": membership.organisation,
         "filters": filters,
+        "view": view,
+        "tabs": _tabs(request.user, role, view, today),
         "search": search,
         "searched": request.method == "POST" and bool(search.data.get("q", "").strip()),
         "rows": rows,
         "today": today,
+        "is_caseworker": role == Role.CASEWORKER,
     }
     template = (
         "web/jobcentre/_worklist_results.html"
@@ -151,6 +135,33 @@ def worklist(request: HttpRequest) -> HttpResponse:
         else "web/jobcentre/worklist.html"
     )
     return render(request, template, context)
+
+
+@dataclass(frozen=True)
+class Tab:
+    label: str
+    view: WorkView
+    count: int
+    current: bool
+
+
+def _tabs(user: Any, role: Role, view: WorkView, today: date) -> list[Tab]:
+    """My cases, the queue and all cases, each with its count, one click apart."""
+    choices = [(Assignee.QUEUE, _("The queue")), (Assignee.ALL, _("All cases"))]
+    if role == Role.CASEWORKER:
+        choices.insert(0, (Assignee.MINE, _("My cases")))
+    tabs = []
+    for assignee, label in choices:
+        tab_view = WorkView(assignee=assignee)
+        tabs.append(
+            Tab(
+                str(label),
+                tab_view,
+                count_view(user, tab_view, today),
+                current=view.assignee == assignee,
+            )
+        )
+    return tabs
 
 
 _REQUEST_ERROR_FIELDS: dict[type[RuleViolation], str | list[str]] = {
@@ -191,39 +202,34 @@ class StageRow:
     state: str
     milestone: str
     count: int
+    view: WorkView
 
 
 @require_role(Role.JOBCENTRE_MANAGER)
 def jobcentre_overview(request: HttpRequest) -> HttpResponse:
-    """Open cases by stage and the deadlines missed this month (statistics come later)."""
+    """The jobcentre's figures, each counted as the worklist counts it and linked to it."""
     membership = require_membership(request, Role.JOBCENTRE_MANAGER)
     today = timezone.localdate()
     stages = [
-        StageRow(row["state"], row["next_deadline_key"], row["count"])
+        StageRow(
+            row["state"],
+            row["next_deadline_key"],
+            row["count"],
+            WorkView(state=row["state"], deadline=row["next_deadline_key"] or NO_DEADLINE),
+        )
         for row in work_cases(request.user, today)
         .order_by()
         .values("state", "next_deadline_key")
         .annotate(count=Count("pk"))
         .order_by("state", "next_deadline_key")
     ]
-    month_start = today.replace(day=1)
-    missed = list(
-        CaseDeadline.objects.filter(
-            case__in=cases_for(request.user).order_by(),
-            status=DeadlineStatus.MISSED,
-            due_on__gte=month_start,
-            due_on__lte=today,
-        )
-        .select_related("case__absence__person")
-        .order_by("due_on", "case_id")
-    )
     context = {
         "page": START_PAGES[Role.JOBCENTRE_MANAGER],
         "organisation": membership.organisation,
+        "figures": work_figures(request.user, today),
+        "loads": caseworker_loads(request.user, today),
         "stages": stages,
         "open_total": sum(row.count for row in stages),
-        "missed": missed,
-        "month_start": month_start,
         "today": today,
     }
     return render(request, "web/jobcentre/overview.html", context)

@@ -21,9 +21,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fasttrack.audit.models import Purpose
-from fasttrack.cases import actions
-from fasttrack.cases.errors import ReasonRequired, RuleViolation
-from fasttrack.cases.states import Action, can
+from fasttrack.cases import actions, guards
+from fasttrack.cases.errors import (
+    HeldOnOutOfRange,
+    MeetingTimeNotInFuture,
+    ReasonRequired,
+    RuleViolation,
+    localized_message,
+)
 from fasttrack.meetings.access import get_meeting_for
 from fasttrack.meetings.calendar import invitation_ics
 from fasttrack.meetings.models import Meeting, MeetingKind, MeetingParticipant, MeetingState
@@ -32,7 +37,6 @@ from fasttrack.people.models import EMPLOYER_ROLES, JOBCENTRE_ROLES, Role, membe
 from fasttrack.web.access import require_role
 from fasttrack.web.case_forms import add_rule_error
 from fasttrack.web.case_views import (
-    _HELD_ACTION,
     _PURPOSE,
     _action_page,
     _bound,
@@ -63,22 +67,17 @@ def _shows_minutes(meeting: Meeting, role: Role) -> bool:
 
 
 def _can_answer(meeting: Meeting, own: MeetingParticipant | None) -> bool:
-    return (
-        own is not None
-        and meeting.state == MeetingState.BOOKED
-        and timezone.now() < meeting.starts_at
-        and can(meeting.case.state, Action.ANSWER_INVITATION)
-    )
+    return own is not None and guards.can_answer_invitation(meeting)
 
 
 def _caseworker_links(meeting: Meeting, role: Role) -> dict[str, bool]:
+    """What the caseworker may do with the meeting now: the guards the actions apply."""
     if role != Role.CASEWORKER or meeting.state != MeetingState.BOOKED:
         return {}
-    state = meeting.case.state
     return {
-        "rebook": can(state, Action.REBOOK_MEETING),
-        "cancel": can(state, Action.CANCEL_MEETING),
-        "held": can(state, _HELD_ACTION[MeetingKind(meeting.kind)]),
+        "rebook": guards.can_rebook_meeting(meeting),
+        "cancel": guards.can_cancel_meeting(meeting),
+        "held": guards.can_record_held(meeting),
     }
 
 
@@ -223,7 +222,7 @@ def meeting_rebook(request: HttpRequest, case_id: int, meeting_id: int) -> HttpR
                 video_url=data["video_url"],
             )
         except RuleViolation as error:
-            add_rule_error(form, error, {ReasonRequired: "reason"})
+            add_rule_error(form, error, {ReasonRequired: "reason", MeetingTimeNotInFuture: "date"})
         else:
             return _to_meeting(
                 request, meeting, _("The meeting is moved; the participants are told.")
@@ -273,8 +272,12 @@ def meeting_cancel(request: HttpRequest, case_id: int, meeting_id: int) -> HttpR
 def meeting_record_held(request: HttpRequest, case_id: int, meeting_id: int) -> HttpResponse:
     """The minutes and each party's tasks; the participants are told the minutes are ready."""
     meeting = _meeting_for_caseworker(request, case_id, meeting_id)
-    initial_day = min(timezone.localdate(), timezone.localdate(meeting.starts_at))
-    form = MeetingHeldForm(_bound(request), initial={"held_on": initial_day})
+    if (refusal := guards.refusal_to_record_held(meeting)) is not None:
+        messages.error(request, localized_message(refusal))
+        return redirect("web:meeting_detail", case_id=case_id, meeting_id=meeting_id)
+    form = MeetingHeldForm(
+        _bound(request), initial={"held_on": timezone.localdate(meeting.starts_at)}
+    )
     formset = TaskFormSet(_bound(request), prefix="tasks")
     if form.is_bound and form.is_valid() and formset.is_valid():
         tasks = [t.cleaned_data for t in formset.forms if t.cleaned_data and not t.is_blank()]
@@ -288,7 +291,7 @@ def meeting_record_held(request: HttpRequest, case_id: int, meeting_id: int) -> 
                 tasks=tasks,
             )
         except RuleViolation as error:
-            add_rule_error(form, error, {})
+            add_rule_error(form, error, {HeldOnOutOfRange: "held_on"})
         else:
             return _to_meeting(request, meeting, _("The meeting is recorded as held."))
     warning = (

@@ -27,7 +27,7 @@ from fasttrack.people.validators import clean_cpr, clean_cvr
 
 def add_rule_error(form: forms.Form, error: RuleViolation) -> None:
     """Show the case engine's refusal at its field (others on top), in the active language."""
-    field = RULE_ERROR_FIELDS.get(type(error))
+    field = RULE_ERROR_FIELDS.get(type(error)) or error.field_path()
     form.add_error(field if field in form.fields else None, localized_message(error))
 
 

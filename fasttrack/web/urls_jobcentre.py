@@ -46,6 +46,7 @@ urlpatterns = [
         case_views.case_assign_to_me,
         name="case_assign_to_me",
     ),
+    path("sager/<int:case_id>/tildel/", case_views.case_assign, name="case_assign"),
     path("sager/<int:case_id>/afslut/", case_views.case_close, name="case_close"),
     path(
         "sager/<int:case_id>/breve/<int:message_id>/send-igen/",

@@ -23,6 +23,11 @@ urlpatterns = [
     ),
     # Shared by the employer's and the employee's request forms (htmx, R-03).
     path("anmodninger/sidste-frist/", employer_views.request_window_partial, name="request_window"),
+    path(
+        "sager/<int:case_id>/sygefravaerssamtale/",
+        employer_views.case_record_employer_conversation,
+        name="case_record_employer_conversation",
+    ),
     path("leder/", employer_views.manager_start, name="manager_start"),
     path("borger/", citizen_views.employee_start, name="employee_start"),
     path("borger/anmodning/ny/", citizen_views.citizen_request, name="citizen_request"),

@@ -12,13 +12,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from fasttrack.db import RETRY_AFTER_SECONDS
 from fasttrack.login.demo import DEMO_OPERATOR, DEMO_TOTP_KEY_BASE32
 from fasttrack.login.policy import SECOND_FACTOR_ROLES, needs_second_factor
 from fasttrack.people.demo import DEMO_PASSWORD, DEMO_USERS
-from fasttrack.people.models import membership_of
+from fasttrack.people.models import membership_of, remember_language
 from fasttrack.web.forms import LoginForm
 from fasttrack.web.middleware import redirect_to_second_factor, start_staff_session_clock
 from fasttrack.web.start_pages import START_PAGES
@@ -105,6 +106,20 @@ def start(request: HttpRequest) -> HttpResponse:
     if membership is None:
         return render(request, "web/no_membership.html")
     return redirect(START_PAGES[membership.role].url)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switcher, which also remembers a logged-in user's choice.
+
+    The cookie decides the pages; the stored choice decides the letters and
+    inbox subjects written to the user later, when no cookie is at hand.
+    """
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        remember_language(request.user, language)
+    return response
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 import pytest
+from django.utils import timezone
 
 from fasttrack.cases import actions
 
@@ -30,6 +33,46 @@ def test_the_request_defaults_to_14_days(personas, api_as, active_case):
     )
     assert response.status_code == 200
     assert active_case.certificate_requests.get().due_in_days >= 14
+
+
+def test_a_time_past_the_first_conversation_is_422_naming_the_latest_day_r16(
+    personas, api_as, active_case
+):
+    caseworker = api_as(personas.sagsbehandler)
+    path = f"/api/v1/cases/{active_case.pk}/certificate-request"
+    # The first conversation is booked in 10 days: the certificate is due by then.
+    day = timezone.localdate() + timedelta(days=10)
+    actions.book_meeting(
+        case=active_case,
+        actor=personas.sagsbehandler,
+        kind="first_conversation",
+        starts_at=timezone.make_aware(datetime.combine(day, time(9))),
+        location="Jobcentret",
+    )
+
+    refused = caseworker.post(path, {"due_in_days": 14}, headers={"Accept-Language": "en"})
+
+    assert refused.status_code == 422
+    problem = refused.json()
+    assert problem["rule_id"] == "R-16"
+    assert list(problem["errors"]) == ["due_in_days"]
+    assert day.strftime("%B") in problem["detail"] and str(day.day) in problem["detail"]
+    accepted = caseworker.post(path, {})
+    assert accepted.status_code == 200
+    due = next(d for d in accepted.json()["deadlines"] if d["key"] == "medical_certificate")
+    assert due["due"] == day.isoformat()
+
+
+def test_a_second_request_while_one_is_open_is_409_r35(personas, api_as, active_case):
+    caseworker = api_as(personas.sagsbehandler)
+    path = f"/api/v1/cases/{active_case.pk}/certificate-request"
+    assert caseworker.post(path, {}).status_code == 200
+
+    again = caseworker.post(path, {})
+
+    assert again.status_code == 409
+    assert again.json()["rule_id"] == "R-35"
+    assert active_case.certificate_requests.count() == 1
 
 
 @pytest.mark.parametrize(("username", "status"), [("hr", 403), ("janni", 403), ("laege", 404)])

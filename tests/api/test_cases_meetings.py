@@ -216,7 +216,6 @@ def test_the_employer_side_does_not_see_a_doctor_among_the_participants(
     ("fields", "field"),
     [
         ({"starts_at": "2030-01-01T10:00:00"}, "starts_at"),  # no offset
-        ({"starts_at": "2020-01-01T10:00:00+01:00"}, "starts_at"),  # in the past
         ({"location": "", "video_url": ""}, "location"),
         ({"location": "", "video_url": "not a link"}, "video_url"),
         ({"location": "", "video_url": "ftp://example.com/meet"}, "video_url"),
@@ -231,6 +230,39 @@ def test_bad_input_is_422_on_its_field(fields, field, caseworker, active_case):
     assert response.json()["type"] == "urn:fasttrack:problem:validation"
     assert field in response.json()["errors"]
     assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "starts_at", ["2020-01-01T10:00:00+01:00", "now"], ids=["in-the-past", "this-minute"]
+)
+def test_a_time_not_to_come_is_422_on_starts_at_naming_the_allowed_range_r33(
+    starts_at, caseworker, active_case
+):
+    when = timezone.localtime().isoformat() if starts_at == "now" else starts_at
+
+    response = book(caseworker, active_case, starts_at=when)
+
+    assert response.status_code == 422, response.json()
+    problem = response.json()
+    assert problem["type"] == "urn:fasttrack:problem:rule-violation"
+    assert problem["rule_id"] == "R-33"
+    assert list(problem["errors"]) == ["starts_at"]
+    # The allowed range: any time after now, in Danish time.
+    assert timezone.localtime().strftime("%H:%M") in problem["errors"]["starts_at"][0]
+    assert not Meeting.objects.exists()
+
+
+def test_a_second_booked_meeting_of_a_kind_is_409_naming_the_first_r35(caseworker, active_case):
+    first = book(caseworker, active_case)
+    assert first.status_code == 201
+
+    second = book(caseworker, active_case)
+
+    assert second.status_code == 409
+    assert second.json()["rule_id"] == "R-35"
+    assert Meeting.objects.count() == 1
+    # A retention meeting beside it is another kind.
+    assert book(caseworker, active_case, kind="retention_meeting").status_code == 201
 
 
 def test_a_video_meeting_needs_no_place(caseworker, active_case):
@@ -272,11 +304,18 @@ def booked(caseworker, active_case):
     return Meeting.objects.get(pk=book(caseworker, active_case).json()["id"])
 
 
+@pytest.fixture
+def held_day(booked, time_machine):
+    """An hour after the booked meeting began: it can be recorded as held (R-33)."""
+    time_machine.move_to(booked.starts_at + timedelta(hours=1), tick=False)
+    return timezone.localdate()
+
+
 def held_path(case, meeting):
     return f"/api/v1/cases/{case.pk}/meetings/{meeting.pk}/held"
 
 
-def test_recording_it_held_meets_the_deadline(caseworker, active_case, booked):
+def test_recording_it_held_meets_the_deadline(caseworker, active_case, booked, held_day):
     response = caseworker.post(held_path(active_case, booked), {"minutes": "We agreed on a plan."})
 
     assert response.status_code == 200
@@ -291,30 +330,43 @@ def test_recording_it_held_meets_the_deadline(caseworker, active_case, booked):
     assert case["meetings"][0]["held_on"] == timezone.localdate().isoformat()
 
 
-def test_it_takes_an_earlier_day_but_not_a_future_one(caseworker, active_case, booked):
+def test_it_is_409_before_the_meetings_day_has_come_r33(caseworker, active_case, booked):
+    response = caseworker.post(held_path(active_case, booked), {"minutes": "x"})
+
+    assert response.status_code == 409
+    assert response.json()["rule_id"] == "R-33"
+    booked.refresh_from_db()
+    assert booked.state == MeetingState.BOOKED
+
+
+def test_it_takes_a_day_from_the_booked_day_to_today_only_r33(
+    caseworker, active_case, booked, time_machine
+):
     path = held_path(active_case, booked)
-    tomorrow = timezone.localdate() + timedelta(days=1)
+    booked_on = timezone.localdate(booked.starts_at)
+    time_machine.move_to(booked.starts_at + timedelta(days=2), tick=False)
 
-    future = caseworker.post(path, {"minutes": "x", "held_on": tomorrow.isoformat()})
-    assert future.status_code == 422
-    assert list(future.json()["errors"]) == ["held_on"]
+    for day in (booked_on - timedelta(days=1), timezone.localdate() + timedelta(days=1)):
+        refused = caseworker.post(path, {"minutes": "x", "held_on": day.isoformat()})
+        assert refused.status_code == 422
+        assert refused.json()["rule_id"] == "R-33"
+        assert list(refused.json()["errors"]) == ["held_on"]
 
-    yesterday = timezone.localdate() - timedelta(days=1)
     assert (
-        caseworker.post(path, {"minutes": "x", "held_on": yesterday.isoformat()}).status_code == 200
+        caseworker.post(path, {"minutes": "x", "held_on": booked_on.isoformat()}).status_code == 200
     )
     booked.refresh_from_db()
-    assert booked.held_on == yesterday
+    assert booked.held_on == booked_on
 
 
-def test_it_needs_minutes(caseworker, active_case, booked):
+def test_it_needs_minutes(caseworker, active_case, booked, held_day):
     response = caseworker.post(held_path(active_case, booked), {"minutes": ""})
 
     assert response.status_code == 422
     assert list(response.json()["errors"]) == ["minutes"]
 
 
-def test_recording_it_twice_is_409(caseworker, active_case, booked):
+def test_recording_it_twice_is_409(caseworker, active_case, booked, held_day):
     path = held_path(active_case, booked)
     assert caseworker.post(path, {"minutes": "x"}).status_code == 200
 

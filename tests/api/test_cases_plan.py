@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from fasttrack.cases import actions
 from fasttrack.plans.models import PlanVersion
 
+# The plan's dates come after the case's first absence day, whatever today is.
+DUE = (timezone.localdate() + timedelta(days=9)).isoformat()
+EVALUATE = (timezone.localdate() + timedelta(days=40)).isoformat()
 PLAN: dict[str, Any] = {
     "summary": "Back on 20 hours a week with lighter tasks.",
     "measures": [
@@ -17,12 +22,12 @@ PLAN: dict[str, Any] = {
             "kind": "adjusted_functions",
             "description": "No lifting above 10 kg",
             "owner": "Employer",
-            "due_on": "2026-12-15",
+            "due_on": DUE,
         },
         {"kind": "treatment", "description": "Physiotherapy", "owner": "Employee"},
     ],
     "partial_leave_hours_per_week": 17.5,
-    "evaluate_on": "2027-01-15",
+    "evaluate_on": EVALUATE,
 }
 
 
@@ -47,7 +52,7 @@ def test_the_caseworker_writes_the_plan(caseworker, active_case):
         {**PLAN["measures"][1], "due_on": None},
     ]
     assert plan["partial_leave_hours_per_week"] == 17.5
-    assert plan["evaluate_on"] == "2027-01-15"
+    assert plan["evaluate_on"] == EVALUATE
     assert plan["employer_confirmed_at"] is None
     assert plan["employee_confirmed_at"] is None
     stored = PlanVersion.objects.get(plan__case=active_case)
@@ -104,6 +109,26 @@ def test_bad_input_is_422_on_its_field(change, field, caseworker, active_case):
 
     assert response.status_code == 422, response.json()
     assert field in response.json()["errors"]
+    assert not PlanVersion.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"evaluate_on": "2020-01-15"}, "evaluate_on"),
+        (
+            {"measures": [PLAN["measures"][1], {**PLAN["measures"][0], "due_on": "2020-01-15"}]},
+            "measures.1.due_on",
+        ),
+    ],
+)
+def test_a_date_before_the_absence_is_422_on_its_field_r33(change, field, caseworker, active_case):
+    response = caseworker.put(plan_path(active_case), {**PLAN, **change})
+
+    assert response.status_code == 422, response.json()
+    problem = response.json()
+    assert (problem["type"], problem["rule_id"]) == ("urn:fasttrack:problem:rule-violation", "R-33")
+    assert list(problem["errors"]) == [field]
     assert not PlanVersion.objects.exists()
 
 

@@ -37,8 +37,11 @@ def test_it_answers_a_rule_violation_with_422_and_the_rule(api):
 
     assert body["type"] == "urn:fasttrack:problem:rule-violation"
     assert body["rule_id"] == "R-03"
-    assert "R-03" in body["detail"]
+    # The rule id is the client's, in rule_id; the detail is for people to read.
+    assert "R-03" not in body["detail"]
     assert "2026" in body["detail"]
+    # A breach of one input names it, as a validation error does.
+    assert body["errors"] == {"first_absence_day": [body["detail"]]}
 
 
 def test_it_answers_the_conflict_base_class_with_409(api):

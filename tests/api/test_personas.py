@@ -3,9 +3,11 @@ for each (DESIGN.md §6, R-28).
 
 The world: Janni has two cases at Nordisk Fabrik with Lars (leder) as nearest
 manager. ``waiting`` awaits her consent. ``running`` runs: Karen (laege) sent
-a certificate and has been asked again, a retention meeting with Janni, Lars
-and Sofie (sagsbehandler) is booked, and there is a plan. The other employer
-and the Frederiksberg caseworker are parties to neither.
+a certificate and has been asked again (so a further request is 409 for the
+caseworker: one open request at a time, R-35), a retention meeting with Janni,
+Lars and Sofie (sagsbehandler) booked two days ago began an hour ago, and there
+is a plan. The other employer and the Frederiksberg caseworker are parties to
+neither.
 
 To extend: add a line to ``CONTRACT`` (and a body to ``BODIES`` for a write).
 """
@@ -62,7 +64,7 @@ POST   /cases/batch/csv                               200   403   403   403   40
 GET    /cases/{case}                                  200   200   200   200   200   200   404   404
 POST   /cases/{waiting}/consent                       403   403   200   404   403   403   404   404
 POST   /cases/{waiting}/decision                      403   403   403   404   409   403   404   404
-POST   /cases/{case}/certificate-request              403   403   403   403   200   403   404   404
+POST   /cases/{case}/certificate-request              403   403   403   403   409   403   404   404
 PUT    /cases/{case}/certificate                      403   403   403   200   403   403   404   404
 GET    /cases/{case}/certificate                      404   404   200   200   200   404   404   404
 POST   /cases/{case}/meetings                         403   403   403   403   201   403   404   404
@@ -177,7 +179,9 @@ def _build_world() -> World:
         case=running,
         actor=caseworker,
         kind=MeetingKind.RETENTION_MEETING,
-        starts_at=timezone.now() + timedelta(days=2),
+        # Its day has come, so it can be recorded as held (R-33).
+        starts_at=timezone.now() - timedelta(hours=1),
+        now=timezone.now() - timedelta(days=2),
         location="Nordisk Fabrik A/S",
         participants=[
             {"user": personas.janni, "name": "Janni Mikkelsen", "role": "employee"},

@@ -10,14 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import Locator, Page, expect
 
 from fasttrack.cases.actions import request_fast_track
-from fasttrack.cases.models import Channel, FastTrackCase, Requester
+from fasttrack.cases.models import Channel, FastTrackCase, NoticeKind, Requester
 from fasttrack.lib.rules import QUESTION_KEYS, question_set, rule_set_for
-from fasttrack.meetings.models import MeetingKind
+from fasttrack.meetings.models import Meeting, MeetingKind
 from fasttrack.people.models import Employer, Person
 from fasttrack.plans.models import MeasureKind
 from tests.browser.conftest import axe_violations, da, login, screenshot
@@ -79,6 +80,8 @@ class Walk:
     employer_views: list[tuple[str, str, str]] = field(default_factory=list)
     steps: int = 0
     axe_findings: list[str] = field(default_factory=list)
+    # time-machine's fixture, for walks that wait for a meeting's day (R-33).
+    clock: Any = None
 
     # --- moving around -----------------------------------------------------------
 
@@ -108,6 +111,26 @@ class Walk:
 
     def goto_case(self) -> None:
         self.page.goto(f"/sager/{self.case_id}/")
+
+    def after_the_meeting(self, kind: MeetingKind, username: str = "sagsbehandler") -> None:
+        """An hour after the meeting began; a login lasts 8 hours, so log in again."""
+        meeting = Meeting.objects.filter(case_id=self.case_id, kind=kind).latest("pk")
+        assert self.clock is not None, "the walk needs Walk(clock=time_machine)"
+        self.clock.move_to(meeting.starts_at + timedelta(hours=1), tick=True)
+        self.log_in(username)
+        self.goto_case()
+
+    def manager_overdue_matches_worklist(self) -> int:
+        """The manager's overdue figure counts exactly what its worklist link shows."""
+        page = self.page
+        self.log_in("jobcenterchef", "60-jobcentre-overview")
+        figure = page.locator('[data-figure="overdue"]')
+        count = int(figure.locator("[data-count]").get_attribute("data-count") or "-1")
+        self.click(figure.get_by_role("link"))
+        expect(page).to_have_url(re.compile(r"/jobcenter/\?.*filter=overdue"))
+        expect(page.locator("#worklist tbody tr")).to_have_count(count)
+        self.look("61-jobcentre-overdue")
+        return count
 
     # --- the parties' steps ----------------------------------------------------
 
@@ -157,12 +180,42 @@ class Walk:
         self.look("22-employee-case")
 
     def caseworker_opens_case_from_worklist(self) -> None:
+        """From the worklist's queue to the case, taken with one click."""
         page = self.page
         self.log_in("sagsbehandler", "30-caseworker-worklist")
         self.steps = 0
-        self.click(page.get_by_role("link", name=JANNI_NAME).first)
+        self.click(page.locator('#worklist-tabs a[data-assignee="queue"]'))
+        expect(page.locator(f'tr[data-case="{self.case_id}"]')).to_be_visible()
+        self.look("30-caseworker-queue")
+        self.click(page.locator(f'button[data-take="{self.case_id}"]'))
         expect(page).to_have_url(f"/sager/{self.case_id}/")
+        expect(page.locator("#case-caseworker")).to_have_text("Sofie Bech")
         self.look("31-caseworker-case")
+
+    def caseworker_takes_case_from_queue(self) -> None:
+        """The new case waits in the queue; the caseworker takes it; it is hers now."""
+        page = self.page
+        self.caseworker_opens_case_from_worklist()
+        page.goto("/jobcenter/")
+        row = page.locator(f'tr[data-case="{self.case_id}"]')
+        expect(row).to_be_visible()
+        expect(row.locator("[data-caseworker]")).to_contain_text("Sofie Bech")
+
+    def caseworker_sees_news(self, kind: NoticeKind, shot: str | None = None) -> None:
+        """What happened reached her: the case is "Nyt" until she opens it."""
+        page = self.page
+        self.log_in("sagsbehandler")
+        row = page.locator(f'tr[data-case="{self.case_id}"]')
+        expect(row.locator("[data-news]")).to_have_text(da("New"))
+        self.look(shot)
+        self.click(row.get_by_role("link", name=JANNI_NAME))
+        with translation.override("da"):
+            label = str(kind.label)
+        expect(page.locator("#case-news")).to_contain_text(label)
+        self.look()
+        page.goto("/jobcenter/")
+        expect(page.locator(f'tr[data-case="{self.case_id}"] [data-news]')).to_have_count(0)
+        self.goto_case()
 
     def caseworker_requests_certificate(self) -> None:
         page = self.page

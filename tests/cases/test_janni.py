@@ -49,9 +49,11 @@ def test_it_runs_jannis_case_from_request_to_close(employer_request, personas, t
         certificate_request.answers["employee"]["affected_functions"]
         == (EMPLOYEE_ANSWERS["affected_functions"])
     )
-    assert statuses(case)["medical_certificate"] == (P, date(2026, 3, 17))
+    # Due by the first conversation's deadline, a day before 14 days are up.
+    assert statuses(case)["medical_certificate"] == (P, date(2026, 3, 16))
 
-    # The first conversation is booked (not yet met, R-19) ...
+    # The first conversation is booked (not yet met, R-19), and the doctor's
+    # deadline comes forward to it ...
     travel(date(2026, 3, 5))
     conversation = actions.book_meeting(
         case=case,
@@ -62,6 +64,7 @@ def test_it_runs_jannis_case_from_request_to_close(employer_request, personas, t
         participants=[{"user": personas.janni, "role": "employee"}],
     )
     assert statuses(case)["first_followup_conversation"][0] == P
+    assert statuses(case)["medical_certificate"] == (P, date(2026, 3, 12))
 
     # ... the doctor answers in time ...
     travel(date(2026, 3, 10))

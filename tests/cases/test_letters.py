@@ -52,7 +52,7 @@ def jannis_course(employer_request, personas, travel):
         actions.accept(case=case, actor=personas.janni, answers=EMPLOYEE_ANSWERS)
         actions.request_certificate(case=case, actor=personas.sagsbehandler)
         travel(date(2026, 3, 5))
-        actions.book_meeting(
+        meeting = actions.book_meeting(
             case=case,
             actor=personas.sagsbehandler,
             kind="retention_meeting",
@@ -75,6 +75,15 @@ def jannis_course(employer_request, personas, travel):
         )
         actions.confirm_plan(case=case, actor=personas.janni, version=version)
         actions.confirm_plan(case=case, actor=personas.leder, version=version)
+        # Held before the case closes: no meeting of a closed case stays booked.
+        travel(date(2026, 3, 19))
+        actions.record_meeting_held(
+            case=case,
+            actor=personas.sagsbehandler,
+            meeting=meeting,
+            held_on=date(2026, 3, 19),
+            minutes="Planen er aftalt.",
+        )
         actions.close(case=case, actor=personas.sagsbehandler, outcome="other")
         return case
 
@@ -92,7 +101,7 @@ def test_it_sends_the_consent_request_to_the_employee_with_the_employers_answers
     assert letter.recipient_user == personas.janni
     assert not letter.to_employer
     # The deadline, counted in banking days, and its basis.
-    assert "04.03.2026" in letter.body_text
+    assert "4. marts 2026" in letter.body_text
     assert "2 bankdage" in letter.body_text
     for answer in EMPLOYER_ANSWERS.values():
         assert answer in letter.body_text
@@ -111,6 +120,7 @@ def test_it_sends_each_letter_of_jannis_course(jannis_course):
         "certificate_received",
         "plan_recorded",
         "plan_confirmed",
+        "meeting_minutes_ready",
         "case_closed",
     }
     assert ("certificate_request", "inbox", "laege") in _kinds(case)
@@ -187,6 +197,8 @@ def test_it_gives_a_new_certificate_request_its_own_letters(employer_request, pe
     travel(date(2026, 3, 3))
     actions.accept(case=case, actor=personas.janni, answers=EMPLOYEE_ANSWERS)
     actions.request_certificate(case=case, actor=personas.sagsbehandler)
+    # One open request at a time: the next comes after the certificate.
+    actions.record_certificate(case=case, actor=personas.laege, **CERTIFICATE)
     actions.request_certificate(case=case, actor=personas.sagsbehandler)
 
     assert Message.objects.filter(case_id=case.pk, kind="certificate_request").count() == 2
@@ -296,7 +308,7 @@ def test_it_reminds_the_employer_of_its_own_conversation_without_health_data(
 
     sent = Message.objects.filter(case_id=case.pk, kind="deadline_reminder", to_employer=True)
     assert [m.recipient_user for m in sent] == [personas.hr]
-    assert "23.03.2026" in sent[0].body_text
+    assert "23. marts 2026" in sent[0].body_text
 
 
 def test_it_leaves_the_reminders_of_a_closed_case_unsent(jannis_course):
@@ -326,4 +338,4 @@ def test_it_tells_the_caseworker_once_when_a_deadline_is_missed(employer_request
 
     missed = Message.objects.filter(case_id=case.pk, kind="deadline_missed")
     assert [(m.recipient_user, m.channel) for m in missed] == [(personas.sagsbehandler, "inbox")]
-    assert "04.03.2026" in missed[0].subject
+    assert "4. marts 2026" in missed[0].subject

@@ -37,9 +37,15 @@ CERTIFICATE: dict[str, Any] = {
 
 
 @pytest.mark.parametrize(
-    ("due_in_days", "due"), [(None, date(2026, 3, 24)), (8, date(2026, 3, 18))]
+    ("due_in_days", "due"),
+    [
+        # 14 days would be 24 March, a day after the first conversation's deadline.
+        (None, date(2026, 3, 23)),
+        (8, date(2026, 3, 18)),
+        (13, date(2026, 3, 23)),
+    ],
 )
-def test_it_gives_the_doctor_14_days_or_the_chosen_days_r16(
+def test_it_gives_the_doctor_until_the_first_conversation_or_the_chosen_days_r16(
     active_case, personas, travel, due_in_days, due
 ):
     travel(date(2026, 3, 10))
@@ -68,10 +74,11 @@ def test_it_meets_the_certificate_deadline_on_time_and_misses_it_late_r16(
 
     row = deadline(active_case, "medical_certificate")
     assert (row.status, row.met_on) == ("missed", date(2026, 3, 25))
-    # A new request starts the milestone over.
+    # A new request starts the milestone over. The first conversation's
+    # deadline has passed with none booked, so the doctor gets the 8 days.
     actions.request_certificate(case=active_case, actor=personas.sagsbehandler)
     row = deadline(active_case, "medical_certificate")
-    assert (row.status, row.met_on, row.due_on) == ("pending", None, date(2026, 4, 8))
+    assert (row.status, row.met_on, row.due_on) == ("pending", None, date(2026, 4, 2))
 
 
 def test_it_needs_the_employees_clinic_r15(active_case, personas, demo_world):

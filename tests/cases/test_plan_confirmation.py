@@ -82,7 +82,7 @@ def test_it_asks_the_employee_hr_and_the_nearest_manager_to_confirm_a_new_versio
     )
     assert "version 1" in to_janni.subject
     assert "Bekræft planen" in to_janni.body_text
-    assert "15.04.2026" in to_janni.body_text
+    assert "15. april 2026" in to_janni.body_text
 
 
 def test_it_puts_nothing_of_the_plans_text_in_any_letter(active, personas):

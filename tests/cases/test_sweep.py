@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 from django.core.management import call_command
@@ -55,7 +55,7 @@ def test_it_keeps_missed_when_the_milestone_comes_late(employer_request, persona
         case=case,
         actor=personas.sagsbehandler,
         kind="first_conversation",
-        starts_at=actions.timezone.now(),
+        starts_at=actions.timezone.now() + timedelta(hours=1),
     )
     actions.record_meeting_held(
         case=case,

@@ -166,6 +166,9 @@ def _calls(case, personas, world):
         Action.CONFIRM_PLAN: lambda: actions.confirm_plan(
             case=case, actor=personas.janni, version=version
         ),
+        Action.RECORD_EMPLOYER_CONVERSATION: lambda: actions.record_employer_conversation(
+            case=case, actor=personas.hr, held_on=REQUESTED
+        ),
     }
 
 
@@ -220,7 +223,9 @@ def test_it_books_no_retention_meeting_on_the_normal_track(employer_request, per
         )
 
 
-def test_it_still_holds_the_first_conversation_on_the_normal_track_r13(employer_request, personas):
+def test_it_still_holds_the_first_conversation_on_the_normal_track_r13(
+    employer_request, personas, travel
+):
     case = _make(State.DECLINED, employer_request=employer_request, personas=personas)
     meeting = actions.book_meeting(
         case=case,
@@ -228,6 +233,7 @@ def test_it_still_holds_the_first_conversation_on_the_normal_track_r13(employer_
         kind="first_conversation",
         starts_at=at(date(2026, 4, 20)),
     )
+    travel(date(2026, 4, 20))
     actions.record_meeting_held(
         case=case,
         actor=personas.sagsbehandler,

@@ -62,7 +62,7 @@ def test_it_tells_every_party_that_the_request_was_withdrawn(requested, personas
         case_id=requested.pk, kind="request_withdrawn", recipient_user=personas.hr
     )
     assert "§ 7 a" in employer.body_text
-    assert "02.03.2026" in employer.body_text
+    assert "2. marts 2026" in employer.body_text
 
 
 def test_it_keeps_the_reason_for_a_withdrawal_out_of_every_letter(requested, personas):
@@ -137,7 +137,7 @@ def test_it_sends_the_employee_the_decision_with_its_reason(requested, personas,
         assert REASON in message.body_text
         assert "fortsætter som Fast track" in message.body_text
         # The first conversation is due 14 days after the request.
-        assert "16.03.2026" in message.body_text
+        assert "16. marts 2026" in message.body_text
 
 
 def test_it_never_tells_the_employer_the_reason_for_the_decision_r12(requested, personas, travel):
@@ -168,7 +168,7 @@ def test_it_gives_the_normal_tracks_first_conversation_after_a_fall_back(
     )
     assert "fortsætter ikke som Fast track" in to_janni.subject
     # the end of week 8, D0 + 55.
-    assert "19.04.2026" in to_janni.body_text
+    assert "19. april 2026" in to_janni.body_text
     to_hr = Message.objects.get(
         case_id=requested.pk, kind="consent_decision", recipient_user=personas.hr
     )

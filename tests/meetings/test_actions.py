@@ -15,6 +15,7 @@ from fasttrack.cases.errors import (
     MeetingCancelled,
     MeetingHeldNoChange,
     MeetingStarted,
+    MeetingStillBooked,
     NothingToRebook,
     NotInvited,
     NotPermitted,
@@ -357,8 +358,11 @@ def test_it_refuses_to_change_a_cancelled_meeting_as_a_conflict(
     assert meeting.sequence == 1
 
 
-def test_it_refuses_to_rebook_or_cancel_a_held_meeting_as_a_conflict(book, case, personas, rebook):
+def test_it_refuses_to_rebook_or_cancel_a_held_meeting_as_a_conflict(
+    book, case, personas, rebook, travel
+):
     meeting = book()
+    travel(WINTER)
     actions.record_meeting_held(
         case=case, actor=personas.sagsbehandler, meeting=meeting, held_on=WINTER, minutes="OK"
     )
@@ -373,16 +377,22 @@ def test_it_refuses_to_rebook_or_cancel_a_held_meeting_as_a_conflict(book, case,
         )
 
 
-def test_it_still_cancels_a_booked_meeting_after_the_case_closed(book, case, personas, rebook):
+def test_it_closes_a_case_only_when_no_meeting_is_booked_r35(book, case, personas, rebook):
     meeting = book()
-    actions.close(case=case, actor=personas.sagsbehandler, outcome="back_full_time")
+    with pytest.raises(MeetingStillBooked) as refused:
+        actions.close(case=case, actor=personas.sagsbehandler, outcome="back_full_time")
+    assert isinstance(refused.value, InvalidTransition)  # 409 in the API
+    assert refused.value.params == {"kind": "retention_meeting", "starts_at": at(WINTER, 13)}
+    case.refresh_from_db()
+    assert case.state == "active"
 
     actions.cancel_meeting(
-        case=case, actor=personas.sagsbehandler, meeting=meeting, reason="Sagen er afsluttet."
+        case=case, actor=personas.sagsbehandler, meeting=meeting, reason="Janni er raskmeldt."
     )
+    actions.close(case=case, actor=personas.sagsbehandler, outcome="back_full_time")
 
-    meeting.refresh_from_db()
-    assert meeting.state == MeetingState.CANCELLED
+    case.refresh_from_db()
+    assert case.state == "closed"
     with pytest.raises(InvalidTransition):
         rebook(
             meeting,
@@ -394,8 +404,9 @@ def test_it_still_cancels_a_booked_meeting_after_the_case_closed(book, case, per
 # --- minutes with tasks ----------------------------------------------------------------
 
 
-def test_it_stores_the_tasks_per_party_with_the_minutes(book, case, personas):
+def test_it_stores_the_tasks_per_party_with_the_minutes(book, case, personas, travel):
     meeting = book()
+    travel(WINTER)
 
     actions.record_meeting_held(
         case=case,
@@ -416,8 +427,9 @@ def test_it_stores_the_tasks_per_party_with_the_minutes(book, case, personas):
     assert CaseEvent.objects.get(case=case, verb="meeting_held").new["tasks"] == 2
 
 
-def test_it_refuses_a_task_without_a_description_and_records_nothing(book, case, personas):
+def test_it_refuses_a_task_without_a_description_and_records_nothing(book, case, personas, travel):
     meeting = book()
+    travel(WINTER)
 
     with pytest.raises(TaskDescriptionRequired):
         actions.record_meeting_held(

@@ -69,7 +69,9 @@ def test_it_keeps_the_reason_out_of_the_employer_sides_letters(book, case, perso
     assert Message.objects.filter(to_employer=True, kind="meeting_cancelled").exists()
 
 
-def _held(case, personas, meeting):
+def _held(case, personas, meeting, travel):
+    # Recorded on the meeting's day: not before it has come.
+    travel(WINTER)
     actions.record_meeting_held(
         case=case,
         actor=personas.sagsbehandler,
@@ -84,10 +86,10 @@ def _held(case, personas, meeting):
 
 
 def test_it_tells_each_participant_the_minutes_are_ready_with_only_their_own_tasks(
-    book, case, personas
+    book, case, personas, travel
 ):
     meeting = book()
-    _held(case, personas, meeting)
+    _held(case, personas, meeting, travel)
 
     sent = {
         m.recipient_user_id: m
@@ -97,16 +99,16 @@ def test_it_tells_each_participant_the_minutes_are_ready_with_only_their_own_tas
     # The caseworker wrote the minutes and gets no letter about them.
     assert set(sent) == {janni, leder}
     assert EMPLOYEE_TASK in sent[janni].body_text
-    assert "31.03.2026" in sent[janni].body_text
+    assert "31. marts 2026" in sent[janni].body_text
     assert MANAGER_TASK not in sent[janni].body_text
     assert MANAGER_TASK in sent[leder].body_text
     assert EMPLOYEE_TASK not in sent[leder].body_text
     assert sent[leder].to_employer
 
 
-def test_it_never_puts_the_minutes_in_a_letter(book, case, personas):
+def test_it_never_puts_the_minutes_in_a_letter(book, case, personas, travel):
     meeting = book()
-    _held(case, personas, meeting)
+    _held(case, personas, meeting, travel)
 
     for message in Message.objects.filter(case_id=case.pk):
         assert MINUTES not in message.body_text, message.dedupe_key
@@ -127,6 +129,6 @@ def test_it_renders_the_new_meeting_letters_in_danish_and_english(book, case, pe
         kind="meeting_rebooked", channel="inbox", recipient_user=personas.leder
     )
     assert to_janni.language == "en"
-    assert "New time: 31.03.2026 at 10:00 (was 20.03.2026 at 13:00)" in to_janni.body_text
-    assert "Ny tid: 31.03.2026 kl. 10:00 (før 20.03.2026 kl. 13:00)" in to_leder.body_text
+    assert "New time: 31 March 2026 at 10:00 (was 20 March 2026 at 13:00)" in to_janni.body_text
+    assert "Ny tid: 31. marts 2026 kl. 10:00 (før 20. marts 2026 kl. 13:00)" in to_leder.body_text
     assert f"/sager/{case.pk}/moeder/{meeting.pk}/" in to_leder.body_text

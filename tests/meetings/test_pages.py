@@ -78,7 +78,7 @@ def test_it_shows_each_meeting_only_to_those_who_may_see_it(
 
 
 def test_it_shows_the_doctor_only_the_meeting_they_take_part_in(retention, book, login, personas):
-    other = book("retention_meeting", day=SUMMER)
+    other = book("first_conversation", day=SUMMER)
     client = login(personas.laege)
 
     assert client.get(_url(retention)).status_code == 200
@@ -190,9 +190,10 @@ def test_it_records_the_first_visit_of_each_participant_for_the_caseworker(
 
 
 def test_it_keeps_the_minutes_of_the_first_conversation_from_the_employer_side(
-    book, case, on_day, login, personas
+    book, case, on_day, login, personas, travel
 ):
     meeting = book("first_conversation")
+    travel(WINTER)
     actions.record_meeting_held(
         case=case, actor=personas.sagsbehandler, meeting=meeting, held_on=WINTER, minutes=MINUTES
     )
@@ -267,7 +268,8 @@ def test_it_keeps_the_meeting_forms_from_everyone_but_the_caseworker(retention, 
             assert client.get(_url(retention, name)).status_code == 404, (user, name)
 
 
-def test_it_warns_that_retention_minutes_reach_the_employer(retention, login, personas):
+def test_it_warns_that_retention_minutes_reach_the_employer(retention, login, personas, travel):
+    travel(WINTER)  # the meeting's day has come
     page = login(personas.sagsbehandler).get(_url(retention, "case_record_meeting_held"))
 
     with translation.override("da"):

@@ -220,6 +220,7 @@ def test_it_serves_static_files_ahead_of_the_no_store_default_in_production() ->
         "SECRET_KEY": "x" * 50,
         "CPR_ENCRYPTION_KEYS": "m6Kb3K3tD1yT0kq2W8k8yq7l3Qm0N6bXv4p5s6t7u8w=",
         "CPR_HASH_KEY": "y" * 64,
+        "SITE_URL": "https://fasttrack.example.dk",
     }
     result = subprocess.run(
         [sys.executable, "-c", "from fasttrack import settings; print(settings.MIDDLEWARE)"],

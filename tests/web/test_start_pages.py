@@ -27,7 +27,10 @@ def test_it_answers_404_on_another_roles_start_page(
     client = login(personas.all()[username])
 
     for other, path in START_PATHS.items():
-        if other != username:
+        # The jobcentre manager also opens the caseworkers' worklist, which
+        # every figure of the overview links to.
+        shared = username == "jobcenterchef" and other == "sagsbehandler"
+        if other != username and not shared:
             assert client.get(path).status_code == 404, path
     assert client.get(START_PATHS[username]).status_code == 200
 

@@ -58,6 +58,18 @@ def next_banking_day_on_or_after(day: date) -> date:
     return day
 
 
+def last_banking_day_before(day: date) -> date:
+    """The latest banking day strictly before ``day``.
+
+    A calendar-day deadline on a weekend or a closing day is not moved (R-32);
+    this is the day by which the work is safely done on a working day.
+    """
+    day -= _ONE_DAY
+    while not is_banking_day(day):
+        day -= _ONE_DAY
+    return day
+
+
 def add_banking_days(start: date, n: int) -> date:
     """The ``n``-th banking day strictly after ``start`` ("n banking days after")."""
     if n < 1:

@@ -15,8 +15,12 @@ from dateutil.relativedelta import relativedelta
 
 from fasttrack.lib.rules.bankdays import add_banking_days
 from fasttrack.lib.rules.eligibility import last_valid_request_day
-from fasttrack.lib.rules.errors import CertificateDueTooSoon
-from fasttrack.lib.rules.keys import NORMAL_TRACK_FIRST_CONVERSATION, DeadlineKey
+from fasttrack.lib.rules.errors import CertificateDueTooLate, CertificateDueTooSoon
+from fasttrack.lib.rules.keys import (
+    EMPLOYEE_REQUEST_WINDOW_CLOSES,
+    NORMAL_TRACK_FIRST_CONVERSATION,
+    DeadlineKey,
+)
 from fasttrack.lib.rules.ruleset import RuleSet
 
 Requester = Literal["employer", "employee", "caseworker"]
@@ -39,12 +43,24 @@ def _days(n: int) -> timedelta:
     return timedelta(days=n)
 
 
-def request_window_closes(rs: RuleSet, first_absence_day: date) -> Deadline:
-    """R-03: the last valid request day."""
+def request_window_closes(
+    rs: RuleSet, first_absence_day: date, requested_by: Requester = "employer"
+) -> Deadline:
+    """R-03: the last valid request day.
+
+    The same day for everyone, cited as § 7 c for the employer's request and
+    as § 7 e (and the jobcentres' practice) for the employee's own request,
+    also when a caseworker registers it for the employee.
+    """
+    basis_key = (
+        DeadlineKey.REQUEST_WINDOW_CLOSES
+        if requested_by == "employer"
+        else EMPLOYEE_REQUEST_WINDOW_CLOSES
+    )
     return Deadline(
         key=DeadlineKey.REQUEST_WINDOW_CLOSES,
         due=last_valid_request_day(rs, first_absence_day),
-        basis=rs.basis[DeadlineKey.REQUEST_WINDOW_CLOSES],
+        basis=rs.basis[basis_key],
         rule_id="R-03",
         counts_from=first_absence_day,
         legal=True,
@@ -63,16 +79,59 @@ def employee_consent(rs: RuleSet, letter_sent_on: date) -> Deadline:
     )
 
 
+def latest_certificate_day(rs: RuleSet, requested_on: date, conversation_on: date) -> date:
+    """R-16: the latest day the certificate may be due.
+
+    The certificate must be in hand by the first follow-up conversation
+    (``conversation_on``: the day it is booked or was held, else its
+    deadline), and never later than the rule set's 14 days after the request
+    was sent; but the doctor always gets at least 8 days, also when the
+    conversation comes sooner.
+    """
+    latest = min(requested_on + _days(rs.certificate_days), conversation_on)
+    return max(latest, requested_on + _days(rs.certificate_min_days))
+
+
+def check_certificate_days(
+    rs: RuleSet, requested_on: date, due_in_days: int, conversation_on: date
+) -> None:
+    """R-16: refuse a time for the doctor below 8 days or past the latest allowed day."""
+    if due_in_days < rs.certificate_min_days:
+        raise CertificateDueTooSoon(due_in_days=due_in_days, min_days=rs.certificate_min_days)
+    latest = latest_certificate_day(rs, requested_on, conversation_on)
+    if requested_on + _days(due_in_days) > latest:
+        raise CertificateDueTooLate(
+            due_in_days=due_in_days,
+            latest_day=latest,
+            max_days=(latest - requested_on).days,
+        )
+
+
 def medical_certificate(
-    rs: RuleSet, requested_on: date, due_in_days: int | None = None
+    rs: RuleSet,
+    requested_on: date,
+    due_in_days: int | None = None,
+    *,
+    conversation_on: date | None = None,
 ) -> Deadline:
-    """R-16: the doctor's deadline, counted from the day the request is sent."""
+    """R-16: the doctor's deadline, counted from the day the request is sent.
+
+    ``due_in_days`` is the time the caseworker gave the doctor (the rule set's
+    14 days by default). The first conversation caps it, so booking or
+    moving that conversation moves the deadline with it, but never below
+    the 8-day floor. ``conversation_on`` is None only where no conversation
+    is known at all, as in a rule test of the doctor's time alone.
+    """
     days = rs.certificate_days if due_in_days is None else due_in_days
     if days < rs.certificate_min_days:
         raise CertificateDueTooSoon(due_in_days=days, min_days=rs.certificate_min_days)
+    due = requested_on + _days(days)
+    if conversation_on is not None:
+        floor = requested_on + _days(rs.certificate_min_days)
+        due = max(min(due, conversation_on), floor)
     return Deadline(
         key=DeadlineKey.MEDICAL_CERTIFICATE,
-        due=requested_on + _days(days),
+        due=due,
         basis=rs.basis[DeadlineKey.MEDICAL_CERTIFICATE],
         rule_id="R-16",
         counts_from=requested_on,
@@ -160,6 +219,9 @@ class CaseFacts:
     declined: bool = False
     certificate_requested_on: date | None = None
     certificate_due_in_days: int | None = None
+    # The day the first conversation is booked for, or was held on (R-16);
+    # None while there is none, and then its deadline caps the certificate.
+    first_conversation_on: date | None = None
     leaves_within_8_weeks: bool = False
 
     def __post_init__(self) -> None:
@@ -174,13 +236,14 @@ class CaseFacts:
 
 def schedule(rs: RuleSet, facts: CaseFacts) -> dict[DeadlineKey, Deadline]:
     """Every deadline that applies to the case, in the order of DeadlineKey."""
+    conversation = first_followup_conversation(
+        rs, facts.request_date, facts.first_absence_day, declined=facts.declined
+    )
     deadlines = [
-        request_window_closes(rs, facts.first_absence_day),
+        request_window_closes(rs, facts.first_absence_day, facts.requested_by),
         *_consent(rs, facts),
-        *_certificate(rs, facts),
-        first_followup_conversation(
-            rs, facts.request_date, facts.first_absence_day, declined=facts.declined
-        ),
+        *_certificate(rs, facts, conversation),
+        conversation,
         *_retention(rs, facts),
         *_employer_conversation(rs, facts),
     ]
@@ -193,10 +256,22 @@ def _consent(rs: RuleSet, facts: CaseFacts) -> list[Deadline]:
     return [employee_consent(rs, facts.consent_letter_sent_on)]
 
 
-def _certificate(rs: RuleSet, facts: CaseFacts) -> list[Deadline]:
+def _certificate(rs: RuleSet, facts: CaseFacts, conversation: Deadline) -> list[Deadline]:
     if facts.certificate_requested_on is None:
         return []
-    return [medical_certificate(rs, facts.certificate_requested_on, facts.certificate_due_in_days)]
+    return [
+        medical_certificate(
+            rs,
+            facts.certificate_requested_on,
+            facts.certificate_due_in_days,
+            conversation_on=first_conversation_day(facts, conversation),
+        )
+    ]
+
+
+def first_conversation_day(facts: CaseFacts, conversation: Deadline) -> date | None:
+    """The first conversation's booked (or held) day, else its deadline (R-16)."""
+    return facts.first_conversation_on or conversation.due
 
 
 def _retention(rs: RuleSet, facts: CaseFacts) -> list[Deadline]:

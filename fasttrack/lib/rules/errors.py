@@ -16,10 +16,17 @@ from fasttrack.lib.i18n import gettext_noop
 class RuleViolation(Exception):
     rule_id: ClassVar[str]
     message: ClassVar[str]
+    # The input the breach concerns, as the API names it ("held_on",
+    # "measures.%(index)s.due_on"), so that every face puts the message at the
+    # same field; None for a breach of the request as a whole.
+    field: ClassVar[str | None] = None
 
     def __init__(self, **params: Any) -> None:
         self.params: dict[str, Any] = params
         super().__init__(self.message % params)
+
+    def field_path(self) -> str | None:
+        return self.field % self.params if self.field else None
 
     def __str__(self) -> str:
         return self.message % self.params
@@ -36,40 +43,54 @@ def _rebuild(cls: type[RuleViolation], params: dict[str, Any]) -> RuleViolation:
 
 class ExpectationNotAffirmed(RuleViolation):
     rule_id = "R-04"
+    field = "expects_over_8_weeks"
     message = gettext_noop(
         "Fast track needs the expectation that the employee will not be fully back at work "
-        "within %(weeks)s weeks of the first absence day (R-01, R-04)."
+        "within %(weeks)s weeks of the first absence day."
     )
 
 
 class FirstAbsenceDayInFuture(RuleViolation):
     rule_id = "R-04"
+    field = "first_absence_day"
     message = gettext_noop(
-        "The first absence day %(first_absence_day)s lies in the future; today is %(today)s (R-04)."
+        "The first absence day %(first_absence_day)s lies in the future; today is %(today)s."
     )
 
 
 class RequestBeforeFirstAbsenceDay(RuleViolation):
     rule_id = "R-04"
+    field = "first_absence_day"
     message = gettext_noop(
-        "The request date %(request_date)s lies before the first absence day "
-        "%(first_absence_day)s (R-04)."
+        "The request date %(request_date)s lies before the first absence day %(first_absence_day)s."
     )
 
 
 class RequestTooLate(RuleViolation):
     rule_id = "R-03"
+    field = "first_absence_day"
     message = gettext_noop(
         "The request came too late: the last valid request day was %(last_valid_day)s, "
-        "%(window_days)s days after the first absence day %(first_absence_day)s (R-03)."
+        "%(window_days)s days after the first absence day %(first_absence_day)s."
     )
 
 
 class CertificateDueTooSoon(RuleViolation):
     rule_id = "R-16"
+    field = "due_in_days"
     message = gettext_noop(
         "The doctor must have at least %(min_days)s days to issue the medical certificate; "
-        "%(due_in_days)s days is too short (R-16)."
+        "%(due_in_days)s days is too short."
+    )
+
+
+class CertificateDueTooLate(RuleViolation):
+    rule_id = "R-16"
+    field = "due_in_days"
+    message = gettext_noop(
+        "The medical certificate must be in hand by the first follow-up conversation: the "
+        "latest allowed day is %(latest_day)s, %(max_days)s days after the request; "
+        "%(due_in_days)s days is too long."
     )
 
 

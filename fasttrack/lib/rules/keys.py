@@ -17,7 +17,14 @@ class DeadlineKey(StrEnum):
 # A declined Fast track keeps the key first_followup_conversation but falls
 # back to the normal track's deadline, which has its own legal basis.
 NORMAL_TRACK_FIRST_CONVERSATION = "normal_track_first_conversation"
+# The request window is the same for every request, but its basis is § 7 c for
+# the employer's request and § 7 e for the employee's own.
+EMPLOYEE_REQUEST_WINDOW_CLOSES = "employee_request_window_closes"
 
 BASIS_KEYS: frozenset[str] = frozenset(
-    [*(key.value for key in DeadlineKey), NORMAL_TRACK_FIRST_CONVERSATION]
+    [
+        *(key.value for key in DeadlineKey),
+        NORMAL_TRACK_FIRST_CONVERSATION,
+        EMPLOYEE_REQUEST_WINDOW_CLOSES,
+    ]
 )

@@ -13,16 +13,21 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
 from fasttrack.audit.models import CaseEvent
 from fasttrack.audit.verbs import EventVerb
+from fasttrack.cases.clock import INFORMATIONAL_KEYS
 from fasttrack.cases.models import DEADLINE_KEY_CHOICES, DeadlineStatus, Outcome
 from fasttrack.cases.states import Action, State, can
-from fasttrack.lib.rules.bankdays import banking_days_between
+from fasttrack.formats.dates import as_date, as_datetime, as_weekday_date
+from fasttrack.lib.rules.bankdays import (
+    banking_days_between,
+    is_banking_day,
+    last_banking_day_before,
+)
 from fasttrack.meetings.models import MeetingKind
 from fasttrack.people.models import EMPLOYER_ROLES, Role
 from fasttrack.plans.models import MeasureKind, PlanVersion
@@ -81,18 +86,45 @@ def deadline_label(key: str) -> str:
 
 
 @register.simple_tag
-def deadline_status_badge(status: str, met_on: date | None = None) -> SafeString:
+def deadline_status_badge(status: str, met_on: date | None = None, key: str = "") -> SafeString:
     """A DKFDS badge saying the status in words (never colour only)."""
     label = str(DeadlineStatus(status).label)
-    if status == DeadlineStatus.MET and met_on is not None:
-        label = gettext("Met on %(date)s") % {"date": date_format(met_on, "DATE_FORMAT")}
+    if status == DeadlineStatus.MET and met_on is not None and key in INFORMATIONAL_KEYS:
+        # Translators: the employer's own conversation, Danish "Afholdt den %(date)s".
+        label = gettext("Held on %(date)s") % {"date": as_date(met_on)}
+    elif status == DeadlineStatus.MET and met_on is not None:
+        label = gettext("Met on %(date)s") % {"date": as_date(met_on)}
     elif status == DeadlineStatus.MISSED and met_on is not None:
         # Reached, but after the due date: still a missed deadline (clock.py).
-        label = gettext("Missed; reached on %(date)s") % {
-            "date": date_format(met_on, "DATE_FORMAT")
-        }
+        label = gettext("Missed; reached on %(date)s") % {"date": as_date(met_on)}
     css = " ".join(filter(None, ["badge", _STATUS_BADGE.get(DeadlineStatus(status), "")]))
     return format_html('<span class="{}">{}</span>', css, label)
+
+
+@register.simple_tag
+def due_date(due: date | None, inline: bool = False) -> SafeString:
+    """A deadline's day with its weekday, and the last banking day before it when the
+    day itself is none (R-32): a calendar-day deadline is not moved, but the
+    jobcentre can plan for the day before. ``inline`` for use inside a sentence."""
+    if due is None:
+        return format_html("–")
+    day = as_weekday_date(due)
+    if is_banking_day(due):
+        return format_html('<span class="nowrap">{}</span>', day)
+    before = as_weekday_date(last_banking_day_before(due))
+    if inline:
+        # Translators: R-32, inside a sentence; Danish "sidste bankdag før: %(day)s".
+        hint = gettext("last banking day before: %(day)s") % {"day": before}
+        return format_html(
+            '<span class="nowrap">{}</span> <span data-banking-hint>({})</span>', day, hint
+        )
+    # Translators: R-32, Danish "Sidste bankdag før: %(day)s".
+    hint = gettext("Last banking day before: %(day)s") % {"day": before}
+    return format_html(
+        '<span class="nowrap">{}</span><br><span class="small-text" data-banking-hint>{}</span>',
+        day,
+        hint,
+    )
 
 
 @register.simple_tag
@@ -170,10 +202,9 @@ def event_summary(event: CaseEvent) -> str:
         kind = new.get("kind")
         starts = new.get("starts_at")
         if kind and starts:
-            when = timezone.localtime(_parse_datetime(starts))
             return gettext("%(kind)s on %(when)s") % {
                 "kind": _kind_label(kind),
-                "when": date_format(when, "DATETIME_FORMAT"),
+                "when": as_datetime(_parse_datetime(starts)),
             }
         if new.get("held_on"):
             return gettext("Held on %(date)s") % {"date": _date_text(new["held_on"])}
@@ -200,10 +231,7 @@ def _outcome_label(value: str) -> str:
 
 
 def _date_text(value: str) -> str:
-    try:
-        return date_format(date.fromisoformat(value), "DATE_FORMAT")
-    except ValueError:
-        return value
+    return as_date(value) or value
 
 
 def _parse_datetime(value: str) -> datetime:

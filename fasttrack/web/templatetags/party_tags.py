@@ -18,13 +18,13 @@ from typing import Any
 from django import template
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from fasttrack.cases.access import cases_for
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
 from fasttrack.cases.models import CaseDeadline, DeadlineStatus, FastTrackCase
 from fasttrack.cases.states import State
+from fasttrack.formats.dates import as_date, as_weekday_datetime
 from fasttrack.lib.rules import DeadlineKey
 from fasttrack.meetings.models import Meeting, MeetingKind, MeetingState
 from fasttrack.people.models import EMPLOYER_ROLES, Role
@@ -77,12 +77,11 @@ def _booked(case: FastTrackCase, kind: MeetingKind) -> Meeting | None:
 
 
 def _day(value: date | None) -> str:
-    return date_format(value, "DATE_FORMAT") if value else ""
+    return as_date(value)
 
 
 def _moment(meeting: Meeting) -> str:
-    local = timezone.localtime(meeting.starts_at)
-    return f"{date_format(local, 'DATE_FORMAT')} {date_format(local, 'TIME_FORMAT')}"
+    return as_weekday_datetime(meeting.starts_at)
 
 
 @dataclass(frozen=True)
@@ -245,14 +244,3 @@ def case_status(role: Role | str, case: FastTrackCase) -> Status:
 @register.simple_tag
 def visible_deadlines(role: Role | str, case: FastTrackCase) -> list[CaseDeadline]:
     return deadlines_shown_to(role, case)
-
-
-@register.filter
-def iso_date(value: Any) -> date | None:
-    """A plan measure's ISO date string as a date, for the ``date`` filter."""
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None

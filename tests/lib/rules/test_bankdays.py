@@ -14,6 +14,7 @@ from fasttrack.lib.rules import (
     banking_days_between,
     closing_days,
     is_banking_day,
+    last_banking_day_before,
     next_banking_day_on_or_after,
 )
 
@@ -175,3 +176,31 @@ def test_it_counts_banking_days_like_walking_the_calendar(start: date, span: int
     end = start + timedelta(days=span)
     walked = sum(is_banking_day(start + timedelta(days=i)) for i in range(1, span + 1))
     assert banking_days_between(start, end) == walked
+
+
+@pytest.mark.parametrize(
+    ("day", "before"),
+    [
+        pytest.param("2026-12-20", "2026-12-18", id="sunday"),
+        # 25 December is a Friday and 24 December a closing day.
+        pytest.param("2026-12-25", "2026-12-23", id="juledag"),
+        pytest.param("2026-04-06", "2026-04-01", id="2-paaskedag"),
+        pytest.param("2026-12-09", "2026-12-08", id="a-wednesday"),
+    ],
+)
+def test_it_finds_the_last_banking_day_before_a_deadline_R32(day: str, before: str) -> None:
+    """What the pages show beside a calendar-day deadline, which itself never moves."""
+    assert last_banking_day_before(d(day)) == d(before)
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=days)
+def test_it_always_gives_a_banking_day_before_the_day_R32(day: date) -> None:
+    before = last_banking_day_before(day)
+    assert is_banking_day(before)
+    assert before < day
+    assert all(not is_banking_day(between) for between in _days_between(before, day))
+
+
+def _days_between(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=n) for n in range(1, (end - start).days)]

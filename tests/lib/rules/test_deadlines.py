@@ -11,12 +11,15 @@ from hypothesis import strategies as st
 from fasttrack.lib.rules import (
     REQUESTERS,
     CaseFacts,
+    CertificateDueTooLate,
     CertificateDueTooSoon,
     DeadlineKey,
+    check_certificate_days,
     closing_days,
     employee_consent,
     employer_sick_absence_conversation,
     first_followup_conversation,
+    latest_certificate_day,
     medical_certificate,
     request_window_closes,
     retention_meeting,
@@ -42,6 +45,27 @@ def test_it_closes_the_request_window_on_d0_plus_34_R03() -> None:
     )
     assert deadline.basis == "sygedagpengeloven § 7 c"
     assert deadline.counts_from == D0
+
+
+@pytest.mark.parametrize("requested_by", ["employee", "caseworker"])
+def test_it_cites_7_e_for_the_employees_own_request_R03(requested_by: str) -> None:
+    """The same last day, but the employee's own request rests on § 7 e, also when a
+    caseworker registers it for the employee."""
+    deadline = request_window_closes(RS, D0, requested_by)  # type: ignore[arg-type]
+    assert deadline.due == d("2026-02-08")
+    assert (deadline.rule_id, deadline.basis) == (
+        "R-03",
+        "sygedagpengeloven § 7 e; jobcentrets praksis",
+    )
+
+
+def test_it_cites_7_e_in_the_schedule_of_an_employees_request_R03() -> None:
+    facts = employer_case(requested_by="employee", consent_letter_sent_on=None)
+    window = schedule(RS, facts)[DeadlineKey.REQUEST_WINDOW_CLOSES]
+    assert window.basis == "sygedagpengeloven § 7 e; jobcentrets praksis"
+    assert schedule(RS, employer_case())[DeadlineKey.REQUEST_WINDOW_CLOSES].basis == (
+        "sygedagpengeloven § 7 c"
+    )
 
 
 @pytest.mark.parametrize(
@@ -86,6 +110,47 @@ def test_it_refuses_a_certificate_deadline_under_8_days_R16() -> None:
         medical_certificate(RS, d("2026-02-02"), due_in_days=7)
     assert raised.value.rule_id == "R-16"
     assert raised.value.params == {"due_in_days": 7, "min_days": 8}
+
+
+@pytest.mark.parametrize(
+    ("conversation_on", "due"),
+    [
+        pytest.param("2026-02-20", "2026-02-16", id="later-conversation-14-days"),
+        pytest.param("2026-02-12", "2026-02-12", id="earlier-conversation-caps"),
+        pytest.param("2026-02-05", "2026-02-10", id="never-under-8-days"),
+        pytest.param("2026-02-10", "2026-02-10", id="conversation-on-day-8"),
+    ],
+)
+def test_it_wants_the_certificate_by_the_first_conversation_R16(
+    conversation_on: str, due: str
+) -> None:
+    """The earlier of sent + 14 days and the conversation, never before sent + 8 days."""
+    deadline = medical_certificate(RS, d("2026-02-02"), conversation_on=d(conversation_on))
+    assert deadline.due == d(due)
+    assert latest_certificate_day(RS, d("2026-02-02"), d(conversation_on)) == d(due)
+
+
+def test_it_keeps_a_shorter_chosen_time_under_a_later_conversation_R16() -> None:
+    deadline = medical_certificate(RS, d("2026-02-02"), 9, conversation_on=d("2026-02-20"))
+    assert deadline.due == d("2026-02-11")
+
+
+def test_it_refuses_a_time_past_the_first_conversation_and_names_the_latest_day_R16() -> None:
+    with pytest.raises(CertificateDueTooLate) as raised:
+        check_certificate_days(RS, d("2026-02-02"), 12, d("2026-02-12"))
+    assert raised.value.rule_id == "R-16"
+    assert raised.value.params == {
+        "due_in_days": 12,
+        "latest_day": d("2026-02-12"),
+        "max_days": 10,
+    }
+    check_certificate_days(RS, d("2026-02-02"), 10, d("2026-02-12"))
+
+
+def test_it_refuses_more_than_14_days_whatever_the_conversation_R16() -> None:
+    with pytest.raises(CertificateDueTooLate) as raised:
+        check_certificate_days(RS, d("2026-02-02"), 15, d("2026-03-30"))
+    assert raised.value.params["latest_day"] == d("2026-02-16")
 
 
 def test_it_holds_the_first_conversation_within_14_days_of_the_request_R19() -> None:
@@ -157,12 +222,24 @@ def test_it_schedules_every_deadline_of_an_employer_request() -> None:
     assert {key: deadline.due for key, deadline in deadlines.items()} == {
         DeadlineKey.REQUEST_WINDOW_CLOSES: d("2026-02-08"),
         DeadlineKey.EMPLOYEE_CONSENT: d("2026-01-14"),
-        DeadlineKey.MEDICAL_CERTIFICATE: d("2026-01-28"),
+        # By the first conversation's deadline, before 14 days are up (R-16).
+        DeadlineKey.MEDICAL_CERTIFICATE: d("2026-01-26"),
         DeadlineKey.FIRST_FOLLOWUP_CONVERSATION: d("2026-01-26"),
         DeadlineKey.RETENTION_MEETING: d("2026-02-05"),
         DeadlineKey.EMPLOYER_SICK_ABSENCE_CONVERSATION: d("2026-02-02"),
     }
     assert list(deadlines) == list(DeadlineKey)
+
+
+def test_it_moves_the_certificate_with_the_booked_first_conversation_R16() -> None:
+    facts = employer_case(
+        certificate_requested_on=d("2026-01-14"), first_conversation_on=d("2026-01-23")
+    )
+    assert schedule(RS, facts)[DeadlineKey.MEDICAL_CERTIFICATE].due == d("2026-01-23")
+    later = employer_case(
+        certificate_requested_on=d("2026-01-14"), first_conversation_on=d("2026-02-06")
+    )
+    assert schedule(RS, later)[DeadlineKey.MEDICAL_CERTIFICATE].due == d("2026-01-28")
 
 
 def test_it_passes_the_chosen_certificate_deadline_through_the_schedule() -> None:

@@ -48,7 +48,7 @@ def test_it_refuses_a_request_on_d0_plus_35_R03() -> None:
     assert error.params["request_date"] == date(2026, 2, 9)
     assert str(error) == (
         "The request came too late: the last valid request day was 2026-02-08, "
-        "34 days after the first absence day 2026-01-05 (R-03)."
+        "34 days after the first absence day 2026-01-05."
     )
 
 

@@ -69,6 +69,8 @@ def test_it_ships_the_2025_rule_set_of_bek_1710() -> None:
         "question_set": "2025-01",
         "basis": {
             "request_window_closes": "sygedagpengeloven § 7 c",
+            # Added by the legal review of R-03: a citation the file lacked.
+            "employee_request_window_closes": "sygedagpengeloven § 7 e; jobcentrets praksis",
             "employee_consent": "bek. 1710 § 4, stk. 1",
             "medical_certificate": "bek. 1710 § 11, stk. 3",
             "first_followup_conversation": "sygedagpengeloven § 13 b, stk. 2",

@@ -18,7 +18,10 @@ from fasttrack.cases import actions
 from fasttrack.cases.demo import EMPLOYEE_ANSWERS
 from fasttrack.cases.errors import (
     AnswersRequired,
+    CertificateDueTooLate,
     CertificateDueTooSoon,
+    HeldOnOutOfRange,
+    MeetingTimeNotInFuture,
     PartialLeaveTooFewHours,
     ReasonRequired,
     RuleViolation,
@@ -78,17 +81,31 @@ def test_it_refuses_an_empty_journal_note_at_the_field(
 # --- certificate -------------------------------------------------------------------
 
 
-def test_it_requests_a_certificate_with_the_rule_sets_default(
+def test_it_offers_the_doctor_as_long_as_r16_allows_and_refuses_longer(
     caseworker: Client, demo_cases: dict[str, FastTrackCase]
 ) -> None:
+    # Lars' first conversation was due 7 November and is not booked: the
+    # certificate cannot come before it any more, so the doctor gets the 8 days.
     case = demo_cases["lars"]
     page = caseworker.get(_url("case_request_certificate", case)).content.decode()
-    assert 'value="14"' in page
+    assert 'value="8"' in page
 
-    response = caseworker.post(_url("case_request_certificate", case), {"due_in_days": "14"})
+    too_long = caseworker.post(_url("case_request_certificate", case), {"due_in_days": "14"})
+
+    assert too_long.status_code == 400
+    latest = TODAY + timedelta(days=8)
+    assert_field_error(
+        too_long.content.decode(),
+        "due_in_days",
+        danish(CertificateDueTooLate(due_in_days=14, latest_day=latest, max_days=8)),
+    )
+    assert "26. november 2026" in too_long.content.decode()
+    assert not CertificateRequest.objects.filter(case=case).exists()
+
+    response = caseworker.post(_url("case_request_certificate", case), {"due_in_days": "8"})
 
     assert response.status_code == 302
-    assert CertificateRequest.objects.get(case=case).due_on == TODAY + timedelta(days=14)
+    assert CertificateRequest.objects.get(case=case).due_on == latest
 
 
 def test_it_refuses_a_certificate_deadline_below_the_minimum_and_keeps_the_input(
@@ -149,7 +166,7 @@ def test_it_prefills_the_retention_meeting_at_the_employer(
 
 
 def test_it_books_and_records_a_meeting_as_held(
-    caseworker: Client, demo_cases: dict[str, FastTrackCase], personas: Personas
+    caseworker: Client, demo_cases: dict[str, FastTrackCase], personas: Personas, time_machine: Any
 ) -> None:
     case = demo_cases["lars"]
     response = caseworker.post(
@@ -173,10 +190,11 @@ def test_it_books_and_records_a_meeting_as_held(
         ("Sofie Bech", "caseworker"),
     ]
 
+    time_machine.move_to(at(date(2026, 11, 19), 11), tick=False)
     response = caseworker.post(
         _url("case_record_meeting_held", case, meeting.pk),
         {
-            "held_on": "2026-11-18",
+            "held_on": "2026-11-19",
             "minutes": "Vi aftalte en plan.",
             "tasks-TOTAL_FORMS": "2",
             "tasks-INITIAL_FORMS": "0",
@@ -191,6 +209,71 @@ def test_it_books_and_records_a_meeting_as_held(
     assert meeting.state == MeetingState.HELD
     assert meeting.minutes == "Vi aftalte en plan."
     assert [(t.party, t.due_on) for t in meeting.tasks.all()] == [("employee", date(2026, 11, 25))]
+
+
+def test_it_refuses_a_booking_for_a_time_gone_by_at_the_date_naming_now_r33(
+    caseworker: Client, demo_cases: dict[str, FastTrackCase]
+) -> None:
+    case = demo_cases["lars"]
+    response = caseworker.post(
+        _url("case_book_meeting", case),
+        {
+            "kind": "first_conversation",
+            # Today, but at 09:30: the clock says 10:00.
+            "date": "2026-11-18",
+            "time": "09:30",
+            "location": "Jobcenter København",
+            "participants": ["employee", "caseworker"],
+        },
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert_field_error(page, "date", danish(MeetingTimeNotInFuture(now=at(TODAY, 10))))
+    assert "18. november 2026, 10:00" in page
+    assert 'value="09:30"' in page
+    assert not Meeting.objects.filter(case=case).exists()
+
+
+def test_it_offers_to_record_a_meeting_as_held_only_from_its_day_r33(
+    caseworker: Client,
+    demo_cases: dict[str, FastTrackCase],
+    personas: Personas,
+    time_machine: Any,
+) -> None:
+    case = demo_cases["lars"]
+    meeting = actions.book_meeting(
+        case=case,
+        actor=personas.sagsbehandler,
+        kind="first_conversation",
+        starts_at=at(date(2026, 11, 20), 9),
+        location="Jobcenter København",
+    )
+    held_url = _url("case_record_meeting_held", case, meeting.pk)
+    assert held_url not in caseworker.get(_url("case_detail", case)).content.decode()
+    # A stale link answers with why, on the meeting's page.
+    assert caseworker.get(held_url).status_code == 302
+
+    time_machine.move_to(at(date(2026, 11, 23), 10), tick=False)
+    assert held_url in caseworker.get(_url("case_detail", case)).content.decode()
+    response = caseworker.post(
+        held_url,
+        {
+            "held_on": "2026-11-19",
+            "minutes": "Holdt.",
+            "tasks-TOTAL_FORMS": "0",
+            "tasks-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 400
+    assert_field_error(
+        response.content.decode(),
+        "held_on",
+        danish(HeldOnOutOfRange(earliest=date(2026, 11, 20), latest=date(2026, 11, 23))),
+    )
+    meeting.refresh_from_db()
+    assert meeting.state == MeetingState.BOOKED
 
 
 def test_it_keeps_the_booking_input_when_the_date_is_missing(

@@ -122,25 +122,61 @@ def test_it_refuses_a_citizen_of_another_municipality(
     assert 'id="id_cpr-error"' in response.content.decode()
 
 
-def test_it_shows_the_jobcentre_manager_cases_by_stage_and_missed_deadlines(
+def _worklist_ids(client: Client, href: str) -> set[int]:
+    page = client.get(href.replace("&amp;", "&")).content.decode()
+    return {int(i) for i in re.findall(r'<tr data-case="(\d+)"', page)}
+
+
+def test_it_counts_for_the_jobcentre_manager_what_each_linked_worklist_shows(
     login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
 ) -> None:
-    page = login(personas.jobcenterchef).get("/jobcenter/ledelse/").content.decode()
+    client = login(personas.jobcenterchef)
+    page = client.get("/jobcenter/ledelse/").content.decode()
 
-    stages = dict(
-        ((s, m), int(n))
-        for s, m, n in re.findall(
-            r'<tr data-state="(\w+)" data-milestone="(\w*)">'
-            r'.*?<td class="align-text-right">(\d+)</td>',
-            page,
-            flags=re.S,
-        )
+    figures = re.findall(
+        r'<li class="mb-3" data-figure="(\w+)"><a href="([^"]+)">'
+        r'<strong class="overview-count" data-count="(\d+)">',
+        page,
     )
-    assert sum(stages.values()) == 5
-    assert stages[("awaiting_consent", "employee_consent")] == 1
-    # Lars' first conversation (due 7 November 2026) was missed this month.
-    assert f'<tr data-case="{demo_cases["lars"].pk}">' in page
+    assert {key for key, _, _ in figures} == {"all", "queue", "overdue", "soon", "new"}
+    for key, href, count in figures:
+        assert len(_worklist_ids(client, href)) == int(count), key
+    counts = {key: int(count) for key, _, count in figures}
+    assert counts["all"] == 5
+    # Lars' first conversation (due 7 November 2026) was missed, and is still not held.
+    overdue_href = next(href for key, href, _ in figures if key == "overdue")
+    assert _worklist_ids(client, overdue_href) == {demo_cases["lars"].pk}
+    assert counts["queue"] == 2  # Janni's and Lars' cases nobody has taken
+
+    stages = re.findall(
+        r'<tr data-state="(\w+)" data-milestone="(\w*)">.*?<a href="([^"]+)">(\d+)</a>',
+        page,
+        flags=re.S,
+    )
+    assert sum(int(n) for *_, n in stages) == 5
+    for _state, _milestone, href, count in stages:
+        assert len(_worklist_ids(client, href)) == int(count)
     assert "Henrik Olsen" not in page
+    # Said as it is: no promise of statistics to come.
+    with translation.override("da"):
+        assert "Fuld statistik kommer senere" not in page
+
+
+def test_it_shows_each_caseworkers_cases_and_overdue_cases_linked_to_the_worklist(
+    login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
+) -> None:
+    client = login(personas.jobcenterchef)
+    page = client.get("/jobcenter/ledelse/").content.decode()
+
+    row = re.search(
+        rf'<tr data-caseworker="{personas.sagsbehandler.pk}">.*?</tr>', page, flags=re.S
+    )
+    assert row is not None
+    links = re.findall(r'<a href="([^"]+)">(\d+)</a>', row.group(0))
+    assert [int(n) for _, n in links] == [3, 0]
+    assert _worklist_ids(client, links[0][0]) == {
+        demo_cases[n].pk for n in ("ahmed", "mette", "hanne")
+    }
 
 
 def test_it_books_the_first_conversation_within_eight_steps_from_the_worklist(
@@ -152,6 +188,10 @@ def test_it_books_the_first_conversation_within_eight_steps_from_the_worklist(
     steps = 0
 
     worklist = client.get("/jobcenter/").content.decode()  # where the caseworker starts
+    # Lars' case waits in the queue, one click away.
+    assert 'href="/jobcenter/?assignee=queue"' in worklist
+    worklist = client.get("/jobcenter/?assignee=queue").content.decode()
+    steps += 1
     case_url = reverse("web:case_detail", args=[case.pk])
     assert f'href="{case_url}"' in worklist
     case_page = client.get(case_url).content.decode()

@@ -20,17 +20,18 @@ from fasttrack.people.models import Person
 from tests.conftest import Personas
 
 WORKLIST = "/jobcenter/"
+ALL = {"assignee": "all"}
 
 
 def _rows(page: str) -> list[tuple[str, str]]:
     """(case id, urgency) per worklist row, in page order."""
-    return re.findall(r'<tr data-case="(\d+)" data-urgency="(\w+)">', page)
+    return re.findall(r'<tr data-case="(\d+)" data-urgency="(\w+)"', page)
 
 
 def test_it_lists_the_municipalitys_cases_by_next_deadline_with_marks(
     login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
 ) -> None:
-    page = login(personas.sagsbehandler).get(WORKLIST).content.decode()
+    page = login(personas.sagsbehandler).get(WORKLIST, ALL).content.decode()
 
     rows = _rows(page)
     ids = {int(case_id) for case_id, _ in rows}
@@ -51,22 +52,41 @@ def test_it_lists_the_municipalitys_cases_by_next_deadline_with_marks(
     assert "120381-xxxx" in page and "1203814562" not in page
 
 
-def test_it_filters_by_state_deadline_and_overdue(
+def _ids(client: Client, params: dict[str, str]) -> set[int]:
+    return {int(i) for i, _ in _rows(client.get(WORKLIST, params).content.decode())}
+
+
+def test_it_filters_by_state_deadline_and_overdue_in_the_address(
     login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
 ) -> None:
     client = login(personas.sagsbehandler)
 
-    awaiting = _rows(client.get(WORKLIST, {"state": "awaiting_consent"}).content.decode())
-    assert [int(i) for i, _ in awaiting] == [demo_cases["janni"].pk]
+    assert _ids(client, {**ALL, "state": "awaiting_consent"}) == {demo_cases["janni"].pk}
+    assert _ids(client, {**ALL, "filter": "overdue"}) == {demo_cases["lars"].pk}
+    assert _ids(client, {**ALL, "deadline": "employee_consent"}) == {demo_cases["janni"].pk}
+    # Janni's consent is due within 2 banking days; Ahmed's certificate is due today.
+    assert _ids(client, {**ALL, "filter": "soon"}) == {
+        demo_cases["janni"].pk,
+        demo_cases["ahmed"].pk,
+    }
 
-    overdue = _rows(client.get(WORKLIST, {"overdue": "on"}).content.decode())
-    assert [int(i) for i, _ in overdue] == [demo_cases["lars"].pk]
 
-    by_deadline = _rows(client.get(WORKLIST, {"deadline": "employee_consent"}).content.decode())
-    assert [int(i) for i, _ in by_deadline] == [demo_cases["janni"].pk]
+def test_it_opens_on_my_cases_with_the_queue_one_click_away(
+    login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
+) -> None:
+    client = login(personas.sagsbehandler)
+    page = client.get(WORKLIST).content.decode()
 
-    mine = _rows(client.get(WORKLIST, {"assigned": "mine"}).content.decode())
-    assert mine == []  # no action assigns a caseworker yet
+    mine = {demo_cases[n].pk for n in ("ahmed", "mette", "hanne")}
+    assert {int(i) for i, _ in _rows(page)} == mine
+    queue = {demo_cases["janni"].pk, demo_cases["lars"].pk}
+    assert _ids(client, {"assignee": "queue"}) == queue
+    assert 'href="/jobcenter/?assignee=queue"' in page
+    assert _ids(client, {"assignee": str(personas.sagsbehandler.pk)}) == mine
+    # Each row names its caseworker; a queued case offers to take it.
+    assert "Sofie Bech" in page
+    queued = client.get(WORKLIST, {"assignee": "queue"}).content.decode()
+    assert queued.count("data-take=") == 2
 
 
 def test_it_swaps_only_the_results_for_htmx(
@@ -85,6 +105,7 @@ def test_it_swaps_only_the_results_for_htmx(
 def test_it_searches_by_cpr_by_post_and_logs_the_search_masked(
     login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
 ) -> None:
+    # A search looks through all the cases, also the queue's: Janni's is there.
     response = login(personas.sagsbehandler).post(WORKLIST, {"q": "120381-4562"})
 
     assert response.status_code == 200  # answered directly: no redirect carries the CPR
@@ -99,7 +120,7 @@ def test_it_searches_by_cpr_by_post_and_logs_the_search_masked(
 def test_it_ignores_a_search_in_the_address(
     login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
 ) -> None:
-    page = login(personas.sagsbehandler).get(WORKLIST, {"q": "1203814562"}).content.decode()
+    page = login(personas.sagsbehandler).get(WORKLIST, {**ALL, "q": "1203814562"}).content.decode()
 
     assert len(_rows(page)) == 5
     assert not AccessLogEntry.objects.filter(action=AccessAction.SEARCH).exists()
@@ -139,16 +160,17 @@ def test_it_keeps_the_query_count_flat_as_cases_grow(
 ) -> None:
     client = login(personas.sagsbehandler)
     client.get(WORKLIST)  # warm the session and the user's membership
-    with django_assert_max_num_queries(8) as before:
-        assert len(_rows(client.get(WORKLIST).content.decode())) == 5
+    # The rows, the count on each of the three tabs and the caseworkers to filter by.
+    with django_assert_max_num_queries(12) as before:
+        assert len(_rows(client.get(WORKLIST, ALL).content.decode())) == 5
 
     _more_cases(personas, frozen)
 
     with django_assert_max_num_queries(len(before.captured_queries)):
-        assert len(_rows(client.get(WORKLIST).content.decode())) == 9
+        assert len(_rows(client.get(WORKLIST, ALL).content.decode())) == 9
 
 
-@pytest.mark.parametrize("username", ["hr", "leder", "janni", "laege", "jobcenterchef"])
+@pytest.mark.parametrize("username", ["hr", "leder", "janni", "laege"])
 def test_it_answers_404_to_other_roles(
     login: Callable[[User], Client],
     personas: Personas,
@@ -165,7 +187,19 @@ def test_it_shows_the_other_municipality_only_its_own_cases(
     login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
 ) -> None:
     client = login(personas.anden_sagsbehandler)
-    page = client.get(WORKLIST).content.decode()
+    page = client.get(WORKLIST, ALL).content.decode()
 
     assert [int(i) for i, _ in _rows(page)] == [demo_cases["henrik"].pk]
     assert client.get(reverse("web:case_detail", args=[demo_cases["janni"].pk])).status_code == 404
+
+
+def test_it_shows_the_jobcentre_manager_all_cases_without_taking_any(
+    login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
+) -> None:
+    client = login(personas.jobcenterchef)
+    page = client.get(WORKLIST).content.decode()
+
+    assert len(_rows(page)) == 5
+    assert "data-take=" not in page
+    assert 'data-assignee="mine"' not in page
+    assert client.get(reverse("web:register_request")).status_code == 404

@@ -41,8 +41,9 @@ def test_it_lists_the_clinics_requests_with_their_due_dates(
     page = response.content.decode()
     assert "Janni Mikkelsen" in page
     assert request_url(certificate_request=certificate_requested) in page
-    # Requested 25 November, due 14 days later.
-    assert "9. december 2026" in page
+    # Requested 25 November: due by the first conversation's deadline, 8 December,
+    # a day before 14 days are up.
+    assert "tirsdag 8. december 2026" in page
     assert "badge-error" not in page
 
 

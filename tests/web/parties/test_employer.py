@@ -105,6 +105,20 @@ def test_it_fetches_the_last_valid_day_with_htmx_when_the_first_day_changes(hr: 
     assert "<html" not in text
 
 
+def test_it_cites_7_c_to_hr_and_7_e_to_the_employee_for_the_same_last_day_r03(
+    hr: Client, login: Callable[[User], Client], personas: Personas
+) -> None:
+    params = {"first_absence_day": D0.isoformat()}
+    employer = hr.get("/anmodninger/sidste-frist/", params).content.decode()
+    assert "sygedagpengeloven § 7 c" in employer and "§ 7 e" not in employer
+
+    employee = login(personas.janni).get("/anmodninger/sidste-frist/", params).content.decode()
+
+    assert "20. december 2026" in employee
+    assert "sygedagpengeloven § 7 e; jobcentrets praksis" in employee
+    assert "§ 7 c" not in employee
+
+
 def test_it_says_when_the_window_has_closed(hr: Client) -> None:
     partial = hr.get("/anmodninger/sidste-frist/", {"first_absence_day": "2026-10-01"})
 

@@ -1,0 +1,241 @@
+"""No page of the walk is wider than the screen, at 390 px as at 1280 px, even with a
+4,000-character word in every free-text field.
+
+A whole course is built through the actions with one long word in every text a
+person types (the answers, the certificate, the minutes and tasks, the plan,
+reasons, notes, places and names at their own limits), then every page of it is
+opened at 390 px as each party. On every form page each text field is filled
+with the word as well, and the answer to sending it is checked too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, ViewportSize
+
+from fasttrack.cases import actions
+from fasttrack.cases.models import FastTrackCase
+from fasttrack.medical.models import CertificateRequest
+from fasttrack.meetings.models import Meeting
+from fasttrack.notifications.delivery import deliver
+from fasttrack.notifications.models import InboxItem, Message
+from fasttrack.people.models import Employer, Person
+from tests.browser.conftest import DESKTOP, MOBILE, SCREENSHOT_DIR, login
+from tests.browser.walk import JANNI_CPR
+from tests.conftest import Personas
+
+
+def word(length: int) -> str:
+    """One word without a space to break at: ``length`` characters of it."""
+    return ("Sygefraværsopfølgning" * (length // 21 + 1))[:length]
+
+
+LONG = word(4000)
+# Fields with a shorter limit of their own get a word of exactly that length.
+PLACE = word(300)
+NAME = word(200)
+
+OVERFLOW = """() => {
+  const width = window.innerWidth;
+  // What sticks out: a box wider than the screen, or content wider than its box.
+  const wide = [...document.querySelectorAll('main *')]
+    .filter((el) => el.getBoundingClientRect().right > width + 1
+      || el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === 'visible')
+    .filter((el) => el.closest('.table--responsive-scroll') === null)
+    .slice(0, 5)
+    .map((el) => `${el.tagName.toLowerCase()}#${el.id}.${el.className}`);
+  return {scroll: document.documentElement.scrollWidth, width, wide};
+}"""
+
+
+def _answers() -> dict[str, str]:
+    return {"affected_functions": LONG, "affected_duration": LONG, "adjustments_tried": LONG}
+
+
+def _at(days: int, hour: int) -> datetime:
+    return timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=days), datetime.min.time())
+    ) + timedelta(hours=hour)
+
+
+def _course(personas: Personas) -> dict[str, Any]:
+    """Janni's course with the long word everywhere, and a second absence awaiting her."""
+    today = timezone.localdate()
+    janni = Person.objects.with_cpr(JANNI_CPR.replace("-", "")).get()
+    employer = Employer.objects.get(cvr="29887659")
+    worker = personas.sagsbehandler
+
+    def request(first_absence_day: Any, requested: Any) -> FastTrackCase:
+        case, _ = actions.request_fast_track(
+            actor=personas.hr,
+            person=janni,
+            employer=employer,
+            first_absence_day=first_absence_day,
+            expects_over_8_weeks=True,
+            answers=_answers(),
+            requested_by="employer",
+            channel="web",
+            nearest_manager=personas.leder,
+            today=requested,
+        )
+        return case
+
+    case = request(today - timedelta(days=14), today - timedelta(days=10))
+    actions.assign_caseworker(case=case, actor=worker)
+    actions.accept(
+        case=case, actor=personas.janni, answers=_answers(), on=today - timedelta(days=9)
+    )
+    actions.request_certificate(case=case, actor=worker, on=today - timedelta(days=9))
+    first = actions.book_meeting(
+        case=case,
+        actor=worker,
+        kind="first_conversation",
+        starts_at=_at(-2, 10),
+        location=PLACE,
+        participants=[{"name": NAME, "party": "companion"}],
+        now=_at(-8, 12),
+    )
+    actions.record_certificate(
+        case=case,
+        actor=personas.laege,
+        diagnosis=LONG,
+        work_capacity=LONG,
+        considerations=LONG,
+        expected_return=LONG,
+        remarks=LONG,
+    )
+    actions.record_meeting_held(
+        case=case,
+        actor=worker,
+        meeting=first,
+        held_on=today - timedelta(days=2),
+        minutes=LONG,
+        tasks=[{"party": "employee", "description": LONG, "due_on": today}],
+    )
+    actions.record_plan(
+        case=case,
+        actor=worker,
+        summary=LONG,
+        measures=[{"kind": "treatment", "description": LONG, "owner": LONG, "due_on": today}],
+        evaluate_on=today + timedelta(days=30),
+    )
+    retention = actions.book_meeting(
+        case=case,
+        actor=worker,
+        kind="retention_meeting",
+        starts_at=_at(3, 13),
+        location=PLACE,
+        participants=[
+            {"name": NAME, "party": "union_representative"},
+            {"user": personas.laege, "party": "doctor", "employee_consented": True},
+        ],
+    )
+    actions.answer_invitation(
+        case=case,
+        actor=personas.janni,
+        meeting=retention,
+        response="new_time_requested",
+        reason=LONG,
+        suggested_times=LONG,
+    )
+    actions.add_journal_note(case=case, actor=worker, text=LONG)
+    actions.record_employer_conversation(case=case, actor=personas.hr, held_on=today, note=LONG)
+    waiting = request(today - timedelta(days=3), today)
+    for message in Message.objects.filter(channel="inbox"):
+        deliver(message.pk)
+    return {"case": case, "waiting": waiting, "meetings": [first, retention]}
+
+
+def _pages(username: str, course: dict[str, Any]) -> list[str]:
+    case, waiting = course["case"].pk, course["waiting"].pk
+    first, retention = (m.pk for m in course["meetings"])
+    request = CertificateRequest.objects.get(case_id=case).pk
+    shared = [f"/sager/{case}/", f"/sager/{case}/moeder/{retention}/", "/indbakke/"]
+    return {
+        "hr": [
+            "/arbejdsgiver/",
+            "/arbejdsgiver/anmodninger/ny/",
+            "/arbejdsgiver/anmodninger/fil/",
+            f"/sager/{waiting}/sygefravaerssamtale/",
+            *shared,
+        ],
+        "leder": ["/leder/", *shared],
+        "janni": [
+            "/borger/",
+            f"/borger/sager/{waiting}/samtykke/",
+            "/borger/anmodning/ny/",
+            "/borger/adgangslog/",
+            f"/sager/{case}/moeder/{first}/",
+            *shared,
+        ],
+        "laege": ["/laege/", f"/laege/anmodninger/{request}/", *shared[1:]],
+        "sagsbehandler": [
+            "/jobcenter/",
+            "/jobcenter/?assignee=queue",
+            "/jobcenter/?assignee=all",
+            "/jobcenter/anmodninger/ny/",
+            f"/sager/{case}/moeder/{first}/",
+            f"/sager/{case}/plan/ny/",
+            f"/sager/{case}/journal/ny/",
+            f"/sager/{case}/moeder/{retention}/flyt/",
+            f"/sager/{case}/moeder/{retention}/aflys/",
+            f"/sager/{waiting}/samtykke/",
+            f"/sager/{waiting}/traek-tilbage/",
+            *shared,
+        ],
+        "jobcenterchef": ["/jobcenter/ledelse/", "/jobcenter/?filter=overdue", *shared],
+    }[username]
+
+
+def _assert_fits(page: Page, where: str) -> None:
+    measured = page.evaluate(OVERFLOW)
+    assert measured["scroll"] <= measured["width"], f"{where}: {measured}"
+
+
+def _fill_every_text_field(page: Page) -> int:
+    fields = page.locator(
+        "main textarea:visible, main input[type=text]:visible, main input:not([type]):visible"
+    )
+    for index in range(fields.count()):
+        field = fields.nth(index)
+        limit = field.get_attribute("maxlength")
+        field.fill(LONG[: int(limit)] if limit else LONG)
+    return fields.count()
+
+
+@pytest.mark.parametrize("screen", [MOBILE, DESKTOP], ids=["390px", "1280px"])
+@pytest.mark.parametrize(
+    "username", ["hr", "leder", "janni", "laege", "sagsbehandler", "jobcenterchef"]
+)
+def test_it_fits_every_page_of_the_walk_on_the_screen_with_long_words(
+    page: Page, personas: Personas, username: str, screen: ViewportSize
+) -> None:
+    course = _course(personas)
+    page.set_viewport_size(screen)
+    login(page, username)
+    user = personas.all()[username]
+    items = [f"/indbakke/{item.pk}/" for item in InboxItem.objects.filter(user=user)]
+    checked = 0
+
+    for path in _pages(username, course) + items:
+        response = page.goto(path)
+        assert response is not None and response.ok, f"{username} {path}: {response}"
+        _assert_fits(page, f"{username} {path}")
+        checked += 1
+        form = page.locator("main form[method=post]:has(textarea, input[type=text])").last
+        if form.count() and _fill_every_text_field(page):
+            _assert_fits(page, f"{username} {path} (filled)")
+            form.locator("button[type=submit]").last.click()
+            page.wait_for_load_state()
+            _assert_fits(page, f"{username} {path} (sent)")
+            checked += 2
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.goto(f"/sager/{course['case'].pk}/")
+    shot = f"80-long-words-{username}-{screen['width']}.png"
+    page.screenshot(path=SCREENSHOT_DIR / shot, full_page=True)
+    assert checked >= 5
+    assert Meeting.objects.count() >= 2
