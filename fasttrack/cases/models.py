@@ -204,6 +204,17 @@ class FastTrackCase(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.absence.person} ({self.get_state_display()})"
 
+    # What the employer side is shown of the employee (R-36): the name and home
+    # municipality it gave when it named someone not yet its employee, so that
+    # its answer never tells what the register knows.
+    @property
+    def employee_name_for_employer(self) -> str:
+        return self.employee_name_given or self.absence.person.name
+
+    @property
+    def municipality_for_employer(self) -> Municipality:
+        return self.municipality_given or self.municipality
+
 
 class Answers(models.Model):
     """One party's answers to the three questions, with the exact wording (R-08)."""

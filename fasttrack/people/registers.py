@@ -34,9 +34,7 @@ def load_registers(municipality_model: Any, clinic_model: Any) -> tuple[int, int
     """Create the municipalities and clinics that are missing; (created, created)."""
     known = set(municipality_model.objects.values_list("code", flat=True))
     municipalities = [
-        municipality_model(
-            code=row["code"], name=row["name"], jobcentre_name=row["jobcentre_name"]
-        )
+        municipality_model(code=row["code"], name=row["name"], jobcentre_name=row["jobcentre_name"])
         for row in municipality_rows()
         if row["code"] not in known
     ]
