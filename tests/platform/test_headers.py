@@ -116,6 +116,8 @@ def _samples() -> dict[str, str]:
         "url": "nothing-here/",
         # The API: a token's public prefix.
         "prefix": "abcdefgh",
+        # An account invitation's token (none such: the page answers 404).
+        "token": "no-such-invitation",
     }
 
 
