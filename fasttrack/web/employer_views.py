@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fasttrack.audit.access import AccessAction, Purpose, log_access
+from fasttrack.audit.access import Purpose
 from fasttrack.cases.access import get_case_for
 from fasttrack.cases.actions import record_employer_conversation, request_fast_track
 from fasttrack.cases.errors import EmployerConversationOutOfRange, NotPermitted, RuleViolation
-from fasttrack.cases.models import Channel, DeadlineStatus, Requester
+from fasttrack.cases.identity import EmployeeDetailsInvalid, employee_for_request
+from fasttrack.cases.models import Channel, DeadlineStatus, FastTrackCase, Requester
 from fasttrack.cases.queries import current_plan_version
-from fasttrack.lib.cpr import mask_cpr
 from fasttrack.lib.rules import (
     DeadlineKey,
     NoRuleSetInForce,
@@ -35,7 +35,7 @@ from fasttrack.lib.rules import (
 )
 from fasttrack.meetings.access import meetings_for_user
 from fasttrack.meetings.models import MeetingState
-from fasttrack.people.models import Role
+from fasttrack.people.models import Employer, Role
 from fasttrack.web.access import require_membership, require_role
 from fasttrack.web.case_forms import EmployerConversationForm
 from fasttrack.web.case_forms import add_rule_error as add_case_rule_error
@@ -135,58 +135,30 @@ def employer_request(request: HttpRequest) -> HttpResponse:
     form = EmployerRequestForm(
         request.POST if request.method == "POST" else None, employer=employer, questions=questions
     )
-    if request.method == "POST":
-        valid = form.is_valid()
-        if form.person is not None:
-            # Looking an employee up by CPR number is a search of personal data (R-25).
-            log_access(
-                user=request.user,
-                action=AccessAction.SEARCH,
-                purpose=Purpose.REQUEST,
-                person=form.person,
-                criterion=mask_cpr(form.cleaned_data["employee_cpr"]),
-                request=request,
-            )
-        if valid and form.person is not None:
-            answers = form.answers()
-            try:
-                case, created = request_fast_track(
-                    actor=request.user,
-                    person=form.person,
-                    employer=employer,
-                    first_absence_day=form.cleaned_data["first_absence_day"],
-                    expects_over_8_weeks=form.cleaned_data["expects_over_8_weeks"],
-                    # The answers are optional (R-06): none given is no answers, not blanks.
-                    answers=answers if any(answers.values()) else None,
-                    requested_by=Requester.EMPLOYER,
-                    channel=Channel.WEB,
-                    nearest_manager=form.cleaned_data.get("nearest_manager"),
+    if request.method == "POST" and form.is_valid():
+        case_and_created = _request_from_form(request, form, employer)
+        if case_and_created is not None:
+            case, created = case_and_created
+            name = case.employee_name_for_employer
+            if created:
+                messages.success(
+                    request,
+                    _(
+                        "Fast track is requested for %(name)s. %(name)s is told "
+                        "and decides whether to say yes."
+                    )
+                    % {"name": name},
                 )
-            except NotPermitted:
-                form.add_error("employee_cpr", _("You cannot request Fast track for this person."))
-            except RuleViolation as error:
-                add_rule_error(form, error)
             else:
-                name = case.absence.person.name
-                if created:
-                    messages.success(
-                        request,
-                        _(
-                            "Fast track is requested for %(name)s. %(name)s is told at once "
-                            "and decides whether to say yes."
-                        )
-                        % {"name": name},
+                messages.info(
+                    request,
+                    _(
+                        "There was already a Fast track case for this absence of %(name)s; "
+                        "your request has been added to it."
                     )
-                else:
-                    messages.info(
-                        request,
-                        _(
-                            "There was already a Fast track case for this absence of %(name)s; "
-                            "your request has been added to it."
-                        )
-                        % {"name": name},
-                    )
-                return redirect("web:case_detail", case.pk)
+                    % {"name": name},
+                )
+            return redirect("web:case_detail", case.pk)
     context = {
         "form": form,
         "window": request_window(first_absence_day_of(form)) if form.is_bound else None,
@@ -194,6 +166,49 @@ def employer_request(request: HttpRequest) -> HttpResponse:
         "window_url_role": Role.EMPLOYER,
     }
     return render(request, "web/employer/request_form.html", context)
+
+
+def _request_from_form(
+    request: HttpRequest, form: EmployerRequestForm, employer: Employer
+) -> tuple[FastTrackCase, bool] | None:
+    """Make the request the valid form describes, or put the refusal on the form."""
+    data = form.cleaned_data
+    try:
+        # The search is logged (R-25); its answer is alike whatever the register knows (R-36).
+        employee = employee_for_request(
+            actor=request.user,
+            employer=employer,
+            cpr=data["employee_cpr"],
+            name=data.get("employee_name"),
+            municipality_code=data.get("employee_municipality_code"),
+            request=request,
+        )
+    except EmployeeDetailsInvalid as error:
+        for name, field_errors in error.errors.items():
+            for message in field_errors:
+                form.add_error(name, message)
+        return None
+    answers = form.answers()
+    try:
+        return request_fast_track(
+            actor=request.user,
+            person=employee.person,
+            employer=employer,
+            first_absence_day=data["first_absence_day"],
+            expects_over_8_weeks=data["expects_over_8_weeks"],
+            # The answers are optional (R-06): none given is no answers, not blanks.
+            answers=answers if any(answers.values()) else None,
+            requested_by=Requester.EMPLOYER,
+            channel=Channel.WEB,
+            nearest_manager=data.get("nearest_manager"),
+            employee=employee,
+            new_absence=data.get("new_absence", False),
+        )
+    except NotPermitted:
+        form.add_error("employee_cpr", _("You cannot request Fast track for this person."))
+    except RuleViolation as error:
+        add_rule_error(form, error)
+    return None
 
 
 @require_GET

@@ -98,7 +98,8 @@ class Status:
 def status_for(role: Role | str, case: FastTrackCase, *, today: date | None = None) -> Status:
     today = today or timezone.localdate()
     employer_side = is_employer_side(role)
-    name = case.absence.person.name
+    # The employer side reads the name it gave.
+    name = case.employee_name_for_employer if employer_side else case.absence.person.name
     state = State(case.state)
     if state == State.AWAITING_CONSENT:
         return _awaiting_consent(case, employer_side=employer_side, name=name, today=today)
@@ -205,7 +206,7 @@ def _active(role: Role | str, case: FastTrackCase, *, employer_side: bool) -> St
                 _("The jobcentre holds the first conversation with %(name)s by %(due)s.")
                 if employer_side
                 else _("The jobcentre contacts you for the first conversation, by %(due)s.")
-            ) % {"name": case.absence.person.name, "due": due}
+            ) % {"name": case.employee_name_for_employer, "due": due}
         return Status(label, "badge-success", text, _("The jobcentre"))
     if key == DeadlineKey.MEDICAL_CERTIFICATE:
         return Status(
