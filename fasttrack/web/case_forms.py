@@ -19,6 +19,7 @@ from fasttrack.cases.errors import RuleViolation, localized_message
 from fasttrack.cases.models import Channel, Outcome
 from fasttrack.cases.queries import caseworkers_of
 from fasttrack.meetings.models import MeetingKind
+from fasttrack.people.models import Municipality
 from fasttrack.plans.models import MeasureKind
 
 # A citizen who does not use the web answers by phone, e-mail, in person or
@@ -213,6 +214,17 @@ class PlanForm(forms.Form):
         label=_("Evaluate the plan on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class ConfirmIdentityForm(forms.Form):
+    """R-36: who the employee is, as the caseworker confirmed it."""
+
+    name = forms.CharField(label=_("The employee's full name"), max_length=200)
+    municipality = forms.ModelChoiceField(
+        label=_("Home municipality"),
+        queryset=Municipality.objects.order_by("name"),
+        help_text=_("Another municipality moves the case to that municipality's jobcentre."),
     )
 
 

@@ -76,12 +76,14 @@ from fasttrack.medical.models import Certificate, CertificateRequest
 from fasttrack.meetings.access import meetings_for_user
 from fasttrack.meetings.models import Meeting, MeetingKind
 from fasttrack.people.models import EMPLOYER_ROLES, JOBCENTRE_ROLES, Role, membership_of
+from fasttrack.people.register import citizen_register
 from fasttrack.web.access import require_role
 from fasttrack.web.case_forms import (
     AssignForm,
     BookMeetingForm,
     CertificateRequestForm,
     CloseForm,
+    ConfirmIdentityForm,
     ConsentOnBehalfForm,
     JournalNoteForm,
     LateConsentDecisionForm,
@@ -253,7 +255,10 @@ def _caseworker_actions(
         can(case.state, Action.ACCEPT) and not Consent.objects.filter(case=case).exists()
     )
     return {
-        "record_consent": awaiting_answer,
+        # R-36: who the employee is comes first; nothing goes to them before.
+        "confirm_identity": not case.identity_confirmed
+        and can(case.state, Action.CONFIRM_IDENTITY),
+        "record_consent": awaiting_answer and case.identity_confirmed,
         "decide_late_consent": _late_consent_decision_due(case, today),
         "withdraw": can(case.state, Action.WITHDRAW),
         "request_certificate": guards.can_request_certificate(case),
@@ -800,6 +805,54 @@ def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
         return redirect("web:case_detail", case_id=case.pk)
     name = caseworker.get_full_name() or caseworker.get_username()
     return _to_case(request, case, _("The case is assigned to %(name)s.") % {"name": name})
+
+
+@require_role(Role.CASEWORKER)
+def case_confirm_identity(request: HttpRequest, case_id: int) -> HttpResponse:
+    """R-36: the caseworker confirms or corrects who the employee is."""
+    case = _case_for_caseworker(request, case_id)
+    if case.identity_confirmed:
+        return _to_case(request, case, _("The employee's identity is already confirmed."))
+    register_entry = citizen_register().lookup(case.absence.person.cpr)
+    form = ConfirmIdentityForm(
+        _bound(request),
+        initial={
+            "name": register_entry.name if register_entry else case.employee_name_given,
+            "municipality": case.municipality,
+        },
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            actions.confirm_identity(
+                case=case,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                municipality=form.cleaned_data["municipality"],
+            )
+        except RuleViolation as error:
+            add_rule_error(form, error, {ReasonRequired: "name"})
+        else:
+            return _to_case(
+                request, case, _("The identity is confirmed, and the employee is written to.")
+            )
+    return _action_page(
+        request,
+        case,
+        form,
+        # Translators: Danish "Bekræft medarbejderens identitet".
+        title=_("Confirm the employee's identity"),
+        submit=_("Confirm"),
+        intro=_(
+            "The employer named this person, but the citizen register does not confirm it. "
+            "Check who the employee is (for example by phone), then confirm or correct the "
+            "name and home municipality. Only then is the employee written to."
+        ),
+        identity={
+            "name_given": case.employee_name_given,
+            "municipality_given": case.municipality_given,
+            "register": register_entry,
+        },
+    )
 
 
 @require_role(Role.CASEWORKER)

@@ -28,6 +28,11 @@ urlpatterns = [
         case_views.case_decide_late_consent,
         name="case_decide_late_consent",
     ),
+    path(
+        "sager/<int:case_id>/identitet/",
+        case_views.case_confirm_identity,
+        name="case_confirm_identity",
+    ),
     path("sager/<int:case_id>/traek-tilbage/", case_views.case_withdraw, name="case_withdraw"),
     path(
         "sager/<int:case_id>/laegeattest/ny/",
