@@ -616,6 +616,78 @@ def confirm_identity(
     return case
 
 
+# --- the nearest manager --------------------------------------------------------
+
+
+def _user_name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
+def set_nearest_manager(*, case: FastTrackCase, actor: Any, manager: Any) -> FastTrackCase:
+    """HR chooses (or changes) the case's nearest manager among the employer's managers."""
+    with transaction.atomic():
+        case = _lock(case)
+        _require_role(actor, case, _EMPLOYER, Action.SET_NEAREST_MANAGER)
+        require_transition(case.state, Action.SET_NEAREST_MANAGER)
+        _require_nearest_manager(manager, case.absence.employer)
+        old = case.nearest_manager
+        if old is not None and old.pk == manager.pk:
+            return case
+        case.nearest_manager = manager
+        case.save(update_fields=["nearest_manager", "updated_at"])
+        record_event(
+            case=case,
+            verb=EventVerb.NEAREST_MANAGER_SET,
+            actor=actor,
+            old={"name": _user_name(old)} if old is not None else {},
+            new={"name": _user_name(manager)},
+        )
+        _finish(case, actor)
+    return case
+
+
+def invite_nearest_manager(
+    *, case: FastTrackCase, actor: Any, first_name: str, last_name: str, email: str
+) -> tuple[FastTrackCase, Any]:
+    """HR invites a new manager by e-mail and names them nearest manager on the case.
+
+    The invitee gets a manager's account at the employer without a password
+    and an e-mail with a single-use link, valid 7 days, to choose one. The
+    invitation is in the case's history.
+    """
+    from fasttrack.login.accounts import create_account, invitation_link
+
+    email = email.strip().lower()
+    with transaction.atomic():
+        case = _lock(case)
+        _require_role(actor, case, _EMPLOYER, Action.SET_NEAREST_MANAGER)
+        require_transition(case.state, Action.SET_NEAREST_MANAGER)
+        employer = case.absence.employer
+        assert employer is not None
+        manager, token = create_account(
+            username=email,
+            role=Role.MANAGER,
+            organisation={"employer": employer},
+            email=email,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            created_by=actor,
+        )
+        old = case.nearest_manager
+        case.nearest_manager = manager
+        case.save(update_fields=["nearest_manager", "updated_at"])
+        record_event(
+            case=case,
+            verb=EventVerb.NEAREST_MANAGER_INVITED,
+            actor=actor,
+            old={"name": _user_name(old)} if old is not None else {},
+            new={"name": _user_name(manager), "email": email},
+        )
+        letters.send(letters.manager_invitation(case, manager, link=invitation_link(token)))
+        _finish(case, actor)
+    return case, manager
+
+
 # --- consent (R-11 to R-14) ----------------------------------------------------
 
 

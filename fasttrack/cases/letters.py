@@ -311,6 +311,37 @@ def request_registered(case: FastTrackCase) -> list[Letter]:
     return _to_employee(case, "request_registered", context, digital_post=True)
 
 
+def manager_invitation(case: FastTrackCase, manager: User, *, link: str) -> list[Letter]:
+    """The invited nearest manager's e-mail with the link to choose a password.
+
+    Nothing about the employee's health or answers: only that HR named them
+    nearest manager in a Fast track case, and the employee's name.
+    """
+    language = language_of(manager)
+    context = {
+        **_for(_common(case), "manager"),
+        "person_name": case.employee_name_for_employer,
+        "link": link,
+        "manager_name": manager.get_full_name() or manager.get_username(),
+    }
+    subject, body = render("manager_invitation", language, context)
+    return [
+        Letter(
+            dedupe_key=_key(case, "manager_invitation", "user", manager.pk, "email"),
+            kind="manager_invitation",
+            channel="email",
+            subject=subject,
+            body_text=body,
+            case_id=case.pk,
+            recipient_user=manager,
+            recipient_address=manager.email,
+            language=language,
+            to_employer=True,
+            sender_municipality=case.municipality,
+        )
+    ]
+
+
 def consent_kind(*, accepted: bool, late: bool) -> str:
     return (
         "consent_late" if accepted and late else "consent_given" if accepted else "consent_declined"

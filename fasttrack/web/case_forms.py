@@ -228,6 +228,37 @@ class ConfirmIdentityForm(forms.Form):
     )
 
 
+class NearestManagerForm(forms.Form):
+    """One of the employer's managers, or a new one to invite by e-mail."""
+
+    manager = forms.ModelChoiceField(label=_("One of your managers"), queryset=None, required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        required=False,
+        help_text=_("The e-mail address is also the new manager's username."),
+    )
+
+    def __init__(self, *args: Any, managers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["manager"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = managers
+        field.empty_label = _("Invite a new manager instead (below)")
+        field.label_from_instance = lambda u: u.get_full_name() or u.get_username()  # type: ignore[method-assign]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("manager") is None and not self.errors:
+            for name in ("first_name", "last_name", "email"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(
+                        name, _("Fill this in to invite a new manager, or choose one above.")
+                    )
+        return data
+
+
 class JournalNoteForm(forms.Form):
     # Empty text is refused by the engine (R-27) in its own words.
     text = forms.CharField(label=_("Journal note"), required=False, widget=_textarea(6))

@@ -284,8 +284,13 @@ def _manager_actions(case: FastTrackCase, user: Any) -> dict[str, Any]:
     return {"assign": AssignForm(user=user, initial={"caseworker": case.caseworker_id})}
 
 
-def _employer_actions(case: FastTrackCase) -> dict[str, Any]:
-    return {"record_conversation": guards.can_record_employer_conversation(case)}
+def _employer_actions(case: FastTrackCase, role: Role) -> dict[str, Any]:
+    return {
+        "record_conversation": guards.can_record_employer_conversation(case),
+        "choose_nearest_manager": role == Role.EMPLOYER
+        and case.absence.employer_id is not None
+        and can(case.state, Action.SET_NEAREST_MANAGER),
+    }
 
 
 def _actions_for(
@@ -296,7 +301,7 @@ def _actions_for(
     if role == Role.JOBCENTRE_MANAGER:
         return _manager_actions(case, user)
     if role in EMPLOYER_ROLES:
-        return _employer_actions(case)
+        return _employer_actions(case, role)
     return {}
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,11 +19,22 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fasttrack.audit.access import Purpose
 from fasttrack.cases.access import get_case_for
-from fasttrack.cases.actions import record_employer_conversation, request_fast_track
-from fasttrack.cases.errors import EmployerConversationOutOfRange, NotPermitted, RuleViolation
+from fasttrack.cases.actions import (
+    invite_nearest_manager,
+    record_employer_conversation,
+    request_fast_track,
+    set_nearest_manager,
+)
+from fasttrack.cases.errors import (
+    EmployerConversationOutOfRange,
+    NotANearestManager,
+    NotPermitted,
+    RuleViolation,
+)
 from fasttrack.cases.identity import EmployeeDetailsInvalid, employee_for_request
 from fasttrack.cases.models import Channel, DeadlineStatus, FastTrackCase, Requester
 from fasttrack.cases.queries import current_plan_version
+from fasttrack.cases.states import Action, can
 from fasttrack.lib.rules import (
     DeadlineKey,
     NoRuleSetInForce,
@@ -33,11 +44,12 @@ from fasttrack.lib.rules import (
     request_window_closes,
     rule_set_for,
 )
+from fasttrack.login.accounts import AccountError
 from fasttrack.meetings.access import meetings_for_user
 from fasttrack.meetings.models import MeetingState
 from fasttrack.people.models import Employer, Role
 from fasttrack.web.access import require_membership, require_role
-from fasttrack.web.case_forms import EmployerConversationForm
+from fasttrack.web.case_forms import EmployerConversationForm, NearestManagerForm
 from fasttrack.web.case_forms import add_rule_error as add_case_rule_error
 from fasttrack.web.party_forms import (
     EmployerRequestForm,
@@ -283,6 +295,62 @@ def case_record_employer_conversation(request: HttpRequest, case_id: int) -> Htt
             "As the employer you hold your own sick-absence conversation with the employee "
             "within 4 weeks of the first day of absence (sygedagpengeloven § 7 a). Record it "
             "here when it is held."
+        ),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "web/case/action.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@require_role(Role.EMPLOYER)
+def case_nearest_manager(request: HttpRequest, case_id: int) -> HttpResponse:
+    """HR chooses or changes the nearest manager, or invites a new one by e-mail."""
+    case, _role = get_case_for(
+        request.user, case_id, purpose=Purpose.EMPLOYER_FOLLOWUP, request=request
+    )
+    employer = case.absence.employer
+    if employer is None or not can(case.state, Action.SET_NEAREST_MANAGER):
+        raise Http404
+    form = NearestManagerForm(
+        request.POST if request.method == "POST" else None,
+        managers=EmployerRequestForm.managers(employer),
+        initial={"manager": case.nearest_manager_id},
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["manager"] is not None:
+                set_nearest_manager(case=case, actor=request.user, manager=data["manager"])
+                done = _("%(name)s is now the nearest manager.")
+                name = data["manager"].get_full_name() or data["manager"].get_username()
+            else:
+                _case, invited = invite_nearest_manager(
+                    case=case,
+                    actor=request.user,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                )
+                done = _(
+                    "%(name)s is now the nearest manager and gets an e-mail to choose a password."
+                )
+                name = invited.get_full_name()
+        except AccountError as error:
+            form.add_error("email", str(error))
+        except RuleViolation as error:
+            add_case_rule_error(form, error, {NotANearestManager: "manager"})
+        else:
+            messages.success(request, done % {"name": name})
+            return redirect("web:case_detail", case_id=case.pk)
+    context = {
+        "case": case,
+        "form": form,
+        # Translators: Danish "Nærmeste leder".
+        "title": _("Nearest manager"),
+        "submit": _("Save"),
+        "intro": _(
+            "Choose one of your managers, or invite a new one by e-mail: they get a link to "
+            "choose a password, which works once and for 7 days."
         ),
     }
     status = 400 if form.is_bound and form.errors else 200
