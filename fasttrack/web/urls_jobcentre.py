@@ -7,7 +7,7 @@ No address carries a CPR number (R-29): searches are POSTed.
 
 from django.urls import path
 
-from fasttrack.web import case_views, delivery_views, jobcentre_views
+from fasttrack.web import case_views, delivery_views, jobcentre_views, staff_views
 
 urlpatterns = [
     path("jobcenter/", jobcentre_views.worklist, name="worklist"),
@@ -17,6 +17,19 @@ urlpatterns = [
         name="register_request",
     ),
     path("jobcenter/ledelse/", jobcentre_views.jobcentre_overview, name="jobcentre_overview"),
+    path("jobcenter/personale/", staff_views.staff_list, name="staff_list"),
+    path(
+        "jobcenter/personale/<int:membership_id>/aktiv/",
+        staff_views.staff_active,
+        name="staff_active",
+    ),
+    path(
+        "jobcenter/personale/<int:membership_id>/rolle/",
+        staff_views.staff_role,
+        name="staff_role",
+    ),
+    path("jobcenter/borgere/", staff_views.citizen_search, name="citizen_search"),
+    path("jobcenter/borgere/<int:person_id>/", staff_views.citizen_edit, name="citizen_edit"),
     path("sager/<int:case_id>/", case_views.case_detail, name="case_detail"),
     path(
         "sager/<int:case_id>/samtykke/",
