@@ -616,6 +616,35 @@ def confirm_identity(
     return case
 
 
+# --- the employee's own doctor ---------------------------------------------------
+
+
+def set_own_doctor(*, case: FastTrackCase, actor: Any, clinic: Any) -> FastTrackCase:
+    """The employee confirms or names their own doctor's clinic; or the caseworker sets it
+    before asking for a certificate (R-15). Never the employer's to see (R-18)."""
+    with transaction.atomic():
+        case = _lock(case)
+        _require_role(actor, case, _EMPLOYEE | _JOBCENTRE, Action.SET_OWN_DOCTOR)
+        require_transition(case.state, Action.SET_OWN_DOCTOR)
+        person = Person.objects.select_for_update().get(pk=case.absence.person_id)
+        old = person.clinic
+        if old is not None and old.pk == clinic.pk:
+            return case
+        person.clinic = clinic
+        person.save(update_fields=["clinic"])
+        case.absence.person = person
+        record_event(
+            case=case,
+            verb=EventVerb.OWN_DOCTOR_SET,
+            actor=actor,
+            old={"clinic": old.name} if old is not None else {},
+            new={"clinic": clinic.name, "clinic_number": clinic.provider_number},
+            visible_to_employer=False,
+        )
+        _finish(case, actor)
+    return case
+
+
 # --- the nearest manager --------------------------------------------------------
 
 

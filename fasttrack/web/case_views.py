@@ -259,6 +259,7 @@ def _caseworker_actions(
         "confirm_identity": not case.identity_confirmed
         and can(case.state, Action.CONFIRM_IDENTITY),
         "record_consent": awaiting_answer and case.identity_confirmed,
+        "set_own_doctor": can(case.state, Action.SET_OWN_DOCTOR),
         "decide_late_consent": _late_consent_decision_due(case, today),
         "withdraw": can(case.state, Action.WITHDRAW),
         "request_certificate": guards.can_request_certificate(case),

@@ -7,7 +7,13 @@ No address carries a CPR number (R-29): searches are POSTed.
 
 from django.urls import path
 
-from fasttrack.web import case_views, delivery_views, jobcentre_views, staff_views
+from fasttrack.web import (
+    case_views,
+    delivery_views,
+    doctor_choice_views,
+    jobcentre_views,
+    staff_views,
+)
 
 urlpatterns = [
     path("jobcenter/", jobcentre_views.worklist, name="worklist"),
@@ -45,6 +51,11 @@ urlpatterns = [
         "sager/<int:case_id>/identitet/",
         case_views.case_confirm_identity,
         name="case_confirm_identity",
+    ),
+    path(
+        "sager/<int:case_id>/egen-laege/",
+        doctor_choice_views.case_own_doctor,
+        name="case_own_doctor",
     ),
     path("sager/<int:case_id>/traek-tilbage/", case_views.case_withdraw, name="case_withdraw"),
     path(
