@@ -175,13 +175,15 @@ def save_citizens(result: ImportResult) -> ImportResult:
     for start in range(0, len(hashes), 1000):
         for person in Person.objects.filter(cpr_hash__in=hashes[start : start + 1000]):
             existing[person.cpr_hash] = person
-    new, changed = [], []
+    new: list[Person] = []
+    changed: list[Person] = []
     for cpr_hash, row in by_hash.items():
-        person = existing.get(cpr_hash)
-        if person is None:
+        found = existing.get(cpr_hash)
+        if found is None:
             person = Person(cpr_hash=cpr_hash, cpr_ciphertext=encrypt_cpr(row.cpr))
             new.append(person)
         else:
+            person = found
             changed.append(person)
         person.name = row.name
         person.address = row.address

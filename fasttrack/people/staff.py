@@ -87,7 +87,7 @@ def residents_of(manager: Any) -> QuerySet[Person]:
 
 def find_resident(manager: Any, cpr: str, request: HttpRequest | None) -> Person | None:
     """A citizen of the manager's municipality by CPR number; the search is logged."""
-    person = residents_of(manager).with_cpr(cpr).first()
+    person = Person.objects.with_cpr(cpr).filter(municipality=_municipality_of(manager)).first()
     log_access(
         user=manager,
         action=AccessAction.SEARCH,

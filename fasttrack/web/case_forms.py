@@ -228,10 +228,16 @@ class ConfirmIdentityForm(forms.Form):
     )
 
 
+def _user_label(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
 class NearestManagerForm(forms.Form):
     """One of the employer's managers, or a new one to invite by e-mail."""
 
-    manager = forms.ModelChoiceField(label=_("One of your managers"), queryset=None, required=False)
+    manager: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("One of your managers"), queryset=None, required=False
+    )
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(
@@ -246,10 +252,10 @@ class NearestManagerForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = managers
         field.empty_label = _("Invite a new manager instead (below)")
-        field.label_from_instance = lambda u: u.get_full_name() or u.get_username()  # type: ignore[method-assign]
+        field.label_from_instance = _user_label  # type: ignore[method-assign,assignment]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("manager") is None and not self.errors:
             for name in ("first_name", "last_name", "email"):
                 if not (data.get(name) or "").strip():

@@ -185,7 +185,7 @@ class RegisterRequestForm(AnswerFieldsMixin):
         return employer
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         person, employer = data.get("cpr"), data.get("employer_cvr")
         if isinstance(person, Person) and employer is not None:
             employed = Employment.objects.filter(person=person, employer=employer).exists()

@@ -79,7 +79,9 @@ def test_hr_requests_for_an_unseen_number_in_another_municipality(
     # The employee gets a login and answers.
     out = StringIO()
     call_command("add_user", "kim", "--role", "employee", "--person", UNSEEN_CPR, stdout=out)
-    link = re.search(r"https?://\S+(/konto/aktiver/\S+/)", out.getvalue()).group(1)
+    match = re.search(r"https?://\S+(/konto/aktiver/\S+/)", out.getvalue())
+    assert match is not None
+    link = match.group(1)
     page.context.clear_cookies()
     page.goto(link)
     check_axe(page)

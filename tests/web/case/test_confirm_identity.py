@@ -21,6 +21,7 @@ UNKNOWN_CPR = "0101010000"
 def unconfirmed_case(personas: Personas) -> FastTrackCase:
     hr = personas.all()["anden-hr"]
     employer = hr.membership.employer
+    assert employer is not None
     employee = employee_for_request(
         actor=hr, employer=employer, cpr=UNKNOWN_CPR, name="Kim Ukendt", municipality_code="101"
     )

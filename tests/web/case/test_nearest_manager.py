@@ -70,7 +70,9 @@ def test_hr_invites_a_new_manager_whose_link_works_once_and_expires(
     )
     letter = Message.objects.get(kind="manager_invitation")
     assert letter.recipient_address == "mona@nordiskfabrik.example"
-    path = re.search(r"https?://[^/\s]+(/konto/aktiver/\S+/)", letter.body_text).group(1)
+    match = re.search(r"https?://[^/\s]+(/konto/aktiver/\S+/)", letter.body_text)
+    assert match is not None
+    path = match.group(1)
     with time_machine.travel(timezone.now() + timedelta(days=8)):
         assert client.get(path).status_code == 404
     assert client.get(path).status_code == 200

@@ -49,6 +49,7 @@ def test_the_manager_creates_a_colleague_with_a_link(chef, client) -> None:
     page = response.content.decode()
     assert 'id="new-staff-link"' in page
     membership = Membership.objects.get(user__username="ole@jobcenter.example")
+    assert membership.municipality is not None
     assert (membership.role, membership.municipality.code) == (Role.CASEWORKER, "101")
     assert "/konto/aktiver/" in page
 

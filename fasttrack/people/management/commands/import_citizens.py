@@ -30,8 +30,8 @@ class Command(BaseCommand):
             raise CommandError(_("The file is not UTF-8.")) from error
         result = read_citizens(text)
         if result.errors:
-            for error in result.errors:
-                self.stderr.write(str(error))
+            for row_error in result.errors:
+                self.stderr.write(str(row_error))
             raise CommandError(
                 _("%(count)d errors; nothing was imported.") % {"count": len(result.errors)}
             )
