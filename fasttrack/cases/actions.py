@@ -578,8 +578,8 @@ def confirm_identity(
         raise ReasonRequired()
     with transaction.atomic():
         case = _lock(case)
-        _require_role(actor, case, _JOBCENTRE, Action.CONFIRM_IDENTITY)
         require_transition(case.state, Action.CONFIRM_IDENTITY)
+        _require_role(actor, case, _JOBCENTRE, Action.CONFIRM_IDENTITY)
         if case.identity_confirmed:
             raise IdentityAlreadyConfirmed()
         person = Person.objects.select_for_update().get(pk=case.absence.person_id)
@@ -624,8 +624,8 @@ def set_own_doctor(*, case: FastTrackCase, actor: Any, clinic: Any) -> FastTrack
     before asking for a certificate (R-15). Never the employer's to see (R-18)."""
     with transaction.atomic():
         case = _lock(case)
-        _require_role(actor, case, _EMPLOYEE | _JOBCENTRE, Action.SET_OWN_DOCTOR)
         require_transition(case.state, Action.SET_OWN_DOCTOR)
+        _require_role(actor, case, _EMPLOYEE | _JOBCENTRE, Action.SET_OWN_DOCTOR)
         person = Person.objects.select_for_update().get(pk=case.absence.person_id)
         old = person.clinic
         if old is not None and old.pk == clinic.pk:
@@ -656,8 +656,8 @@ def set_nearest_manager(*, case: FastTrackCase, actor: Any, manager: Any) -> Fas
     """HR chooses (or changes) the case's nearest manager among the employer's managers."""
     with transaction.atomic():
         case = _lock(case)
-        _require_role(actor, case, _EMPLOYER, Action.SET_NEAREST_MANAGER)
         require_transition(case.state, Action.SET_NEAREST_MANAGER)
+        _require_role(actor, case, _EMPLOYER, Action.SET_NEAREST_MANAGER)
         _require_nearest_manager(manager, case.absence.employer)
         old = case.nearest_manager
         if old is not None and old.pk == manager.pk:
@@ -689,8 +689,8 @@ def invite_nearest_manager(
     email = email.strip().lower()
     with transaction.atomic():
         case = _lock(case)
-        _require_role(actor, case, _EMPLOYER, Action.SET_NEAREST_MANAGER)
         require_transition(case.state, Action.SET_NEAREST_MANAGER)
+        _require_role(actor, case, _EMPLOYER, Action.SET_NEAREST_MANAGER)
         employer = case.absence.employer
         assert employer is not None
         manager, token = create_account(
