@@ -112,8 +112,9 @@ class OpenCaseExists(RuleViolation):
     rule_id = "R-34"
     field = "new_absence"
     message = gettext_noop(
-        "This employee already has an open Fast track case with you (case %(case_id)s, first "
-        "absence day %(first_absence_day)s). If this is a new absence, confirm that it is."
+        "There is already an open Fast track case for this employee at this employer (case "
+        "%(case_id)s, first absence day %(first_absence_day)s). If this is a new absence, "
+        "confirm that it is."
     )
 
 

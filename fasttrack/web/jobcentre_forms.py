@@ -121,6 +121,11 @@ class RegisterRequestForm(AnswerFieldsMixin):
         label=_("The citizen says they are employed there: register the employment."),
         required=False,
     )
+    # confirms a new absence while the case with the same employer is open.
+    new_absence = forms.BooleanField(
+        label=_("Yes, this is a new absence: register a new request, linked to the open case."),
+        required=False,
+    )
     channel = forms.ChoiceField(
         label=_("How the request came in"),
         choices=OFFLINE_CHANNELS,
@@ -134,6 +139,7 @@ class RegisterRequestForm(AnswerFieldsMixin):
         "expects_over_8_weeks",
         "employer_cvr",
         "confirm_employment",
+        "new_absence",
         "channel",
         "affected_functions",
         "affected_duration",
@@ -202,6 +208,12 @@ class RegisterRequestForm(AnswerFieldsMixin):
         return data
 
     @property
+    def asks_for_new_absence(self) -> bool:
+        return self.is_bound and bool(
+            self.data.get("new_absence") or self.errors.get("new_absence")
+        )
+
+    @property
     def asks_to_confirm_employment(self) -> bool:
         return self.is_bound and bool(
             self.data.get("confirm_employment") or self.errors.get("confirm_employment")
@@ -216,5 +228,6 @@ class RegisterRequestForm(AnswerFieldsMixin):
             "expects_over_8_weeks": data["expects_over_8_weeks"],
             "answers": self.answers(),
             "channel": data["channel"],
+            "new_absence": data.get("new_absence", False),
             "today": timezone.localdate(),
         }

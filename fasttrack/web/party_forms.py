@@ -188,6 +188,18 @@ class CitizenRequestForm(AnswersMixin, forms.Form):
         max_length=10,
     )
 
+    # confirms a new absence while the case with the same employer is open.
+    new_absence = forms.BooleanField(
+        label=_("Yes, this is a new sick leave, and I want to ask for Fast track for it."),
+        required=False,
+    )
+
+    @property
+    def asks_for_new_absence(self) -> bool:
+        if not self.is_bound:
+            return False
+        return bool(self.data.get("new_absence") or self.errors.get("new_absence"))
+
     def __init__(self, *args: Any, person: Person, questions: QuestionSet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.person = person

@@ -269,3 +269,16 @@ def test_it_checks_the_employer_against_the_citizens_employments(
     assert Employment.objects.filter(person=sara, employer__cvr="29887659").exists()
     # The citizen is told what was registered for them.
     assert Message.objects.filter(recipient_person=sara, kind="request_registered").exists()
+
+
+def test_it_asks_the_caseworker_to_confirm_a_new_absence_while_a_case_is_open(
+    login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
+) -> None:
+    client = login(personas.sagsbehandler)
+    assert client.post(REGISTER, _request()).status_code == 302
+    open_case = FastTrackCase.objects.get(absence__person__name="Sara Ali")
+    later = _request(first_absence_day=(TODAY - timedelta(days=2)).isoformat())
+    page = client.post(REGISTER, later).content.decode()
+    assert str(open_case.pk) in _error_at(page, "new_absence")
+    assert client.post(REGISTER, later | {"new_absence": "on"}).status_code == 302
+    assert FastTrackCase.objects.get(previous_case=open_case)
