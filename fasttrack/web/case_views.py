@@ -59,6 +59,7 @@ from fasttrack.cases.queries import (
     current_plan_version,
     deadlines_for,
     employer_conversation_for,
+    employer_view_of_deadlines,
     journal_notes_for,
     meetings_for,
 )
@@ -185,6 +186,8 @@ def _deadlines(case: FastTrackCase, role: Role) -> list[CaseDeadline]:
     if role in EMPLOYER_ROLES:
         # Not even that a certificate was asked for reaches the employer.
         rows = [row for row in rows if row.key != DeadlineKey.MEDICAL_CERTIFICATE]
+        # The same as when the register knew the employee.
+        rows = employer_view_of_deadlines(case, rows)
     # Not applicable last, so the page reads from what matters now.
     return sorted(rows, key=lambda row: row.status == DeadlineStatus.NOT_APPLICABLE)
 

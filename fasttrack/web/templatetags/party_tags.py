@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from fasttrack.cases.access import cases_for
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
 from fasttrack.cases.models import CaseDeadline, DeadlineStatus, FastTrackCase
+from fasttrack.cases.queries import employer_view_of_deadlines
 from fasttrack.cases.states import State
 from fasttrack.formats.dates import as_date, as_weekday_datetime
 from fasttrack.lib.rules import DeadlineKey
@@ -53,6 +54,8 @@ def deadlines_shown_to(role: Role | str, case: FastTrackCase) -> list[CaseDeadli
     rows = sorted(case.deadlines.all(), key=lambda row: (row.due_on or date.max, row.pk))
     if is_employer_side(role):
         rows = [row for row in rows if row.key not in _HIDDEN_FROM_EMPLOYER]
+        # The same as when the register knew the employee.
+        rows = employer_view_of_deadlines(case, rows)
     return rows
 
 
@@ -141,7 +144,14 @@ def _awaiting_consent(
     case: FastTrackCase, *, employer_side: bool, name: str, today: date
 ) -> Status:
     consent = getattr(case, "consent", None)
-    deadline = _deadline(case, DeadlineKey.EMPLOYEE_CONSENT)
+    deadline = next(
+        (
+            row
+            for row in deadlines_shown_to(Role.EMPLOYER if employer_side else Role.EMPLOYEE, case)
+            if row.key == DeadlineKey.EMPLOYEE_CONSENT
+        ),
+        None,
+    )
     due = deadline.due_on if deadline else None
     if consent is not None:
         # Accepted after the deadline: the caseworker decides.

@@ -231,6 +231,8 @@ def test_it_requests_for_a_non_employee_and_shows_the_name_given(
     case = FastTrackCase.objects.get()
     page = hr.get(response["Location"]).content.decode()
     assert name in page
+    # The consent deadline is shown as for any request.
+    assert "Medarbejderens samtykke" in page
     # The register's name never reaches HR while it differs from the one given.
     if name == "Lars Hansen":
         assert "Nielsen" not in page
