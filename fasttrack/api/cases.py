@@ -51,7 +51,7 @@ from fasttrack.cases.models import (
 )
 from fasttrack.cases.queries import answers_visible_to, deadlines_for, meetings_for
 from fasttrack.lib.rules.keys import DeadlineKey
-from fasttrack.meetings.access import meetings_for_user
+from fasttrack.meetings.access import meetings_for_user, participants_visible_to
 from fasttrack.meetings.models import Meeting
 from fasttrack.meetings.models import Party as MeetingParty
 from fasttrack.people.models import (
@@ -307,10 +307,10 @@ def case_out(case: FastTrackCase, role: Role, user: Any) -> dict[str, Any]:
 
 def meeting_out(meeting: Meeting, role: Role) -> dict[str, Any]:
     """A meeting as ``role`` may see it; read its participants prefetched."""
-    participants = sorted(meeting.participants.all(), key=lambda p: p.pk)
-    if role in EMPLOYER_ROLES:
-        # That a doctor is involved is health data to the employer side (R-18).
-        participants = [p for p in participants if p.party != MeetingParty.DOCTOR]
+    # That a doctor is involved is health data to the employer side (R-18).
+    participants = participants_visible_to(
+        role, sorted(meeting.participants.all(), key=lambda p: p.pk)
+    )
     return {
         "id": meeting.pk,
         "kind": meeting.kind,

@@ -39,6 +39,15 @@ def case(request: pytest.FixtureRequest, personas: Any) -> FastTrackCase:
 
 
 @pytest.fixture
+def doctor_asked(case: FastTrackCase, personas: Any) -> FastTrackCase:
+    """The caseworker has asked Janni's doctor for a certificate: only from then on
+    may the doctor see the case, and so be invited to a meeting (R-28)."""
+    actions.request_certificate(case=case, actor=personas.sagsbehandler)
+    case.refresh_from_db()
+    return case
+
+
+@pytest.fixture
 def book(case: FastTrackCase, personas: Any) -> Callable[..., Meeting]:
     """Book a meeting on the case; the required parties come from the case."""
 

@@ -35,7 +35,7 @@ def on_day(travel):
 
 
 @pytest.fixture
-def retention(book, on_day, personas) -> Meeting:
+def retention(book, on_day, doctor_asked, personas) -> Meeting:
     return book(
         participants=[
             {
@@ -315,7 +315,7 @@ def test_it_refuses_the_doctor_without_consent_at_the_checkbox_keeping_the_input
 
 
 def test_it_books_the_doctor_and_the_union_representative_with_consent(
-    case, on_day, login, personas
+    case, on_day, doctor_asked, login, personas
 ):
     url = reverse("web:case_book_meeting", args=[case.pk])
 
