@@ -226,11 +226,27 @@ class CloseForm(forms.Form):
         label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(label=_("Note"), required=False, widget=_textarea(3))
+    note_shared_with_employer = forms.BooleanField(
+        label=_("Show the note to the employer too"),
+        required=False,
+        help_text=_(
+            "Without this, only the jobcentre and the employee read the note. Share it only "
+            "when it holds nothing about the employee's health."
+        ),
+    )
 
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Why the request is withdrawn"), required=False, widget=_textarea(3)
+    )
+    note_shared_with_employer = forms.BooleanField(
+        label=_("Show the reason to the employer too"),
+        required=False,
+        help_text=_(
+            "Without this, only the jobcentre and the employee read the reason. Share it "
+            "only when it holds nothing about the employee's health."
+        ),
     )
 
 
