@@ -448,8 +448,15 @@ def _join(
     nearest_manager: Any,
     today: date,
 ) -> FastTrackCase:
-    """A second request for the same absence joins the case it belongs to (R-05)."""
+    """A second request for the same absence joins the case it belongs to (R-05).
+
+    The same party asking again (a retry without an idempotency key, a double
+    click, a payroll file sent twice) is no new join: when it brings nothing
+    the case lacks, nothing is recorded and the case is answered as it is.
+    """
     require_transition(case.state, Action.JOIN)
+    if _is_repeat(case, requested_by, answers=answers, nearest_manager=nearest_manager):
+        return case
     record_event(
         case=case,
         verb=EventVerb.JOINED,
@@ -471,6 +478,27 @@ def _join(
     elif answers is not None and not Answers.objects.filter(case=case, party=Party.EMPLOYEE):
         _save_answers(case, party=Party.EMPLOYEE, answers=answers, actor=actor)
     return _finish(case, actor, today=today)
+
+
+def _is_repeat(
+    case: FastTrackCase,
+    requested_by: Requester,
+    *,
+    answers: AnswerTexts | None,
+    nearest_manager: Any,
+) -> bool:
+    """Whether ``requested_by`` already requested or joined the case and now brings
+    nothing it lacks (a nearest manager, the party's answers)."""
+    already = (
+        case.requested_by == requested_by
+        or case.events.filter(verb=EventVerb.JOINED, new__requested_by=requested_by.value).exists()
+    )
+    if not already:
+        return False
+    if nearest_manager is not None and case.nearest_manager_id is None:
+        return False
+    party = Party.EMPLOYER if requested_by == Requester.EMPLOYER else Party.EMPLOYEE
+    return answers is None or Answers.objects.filter(case=case, party=party).exists()
 
 
 # --- consent (R-11 to R-14) ----------------------------------------------------
