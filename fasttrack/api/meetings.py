@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
-from pydantic import AwareDatetime, BaseModel, StrictBool
+from pydantic import BaseModel, StrictBool
 
 from fasttrack.api.auth import token_of
 from fasttrack.api.cases import (
@@ -28,12 +28,14 @@ from fasttrack.api.cases import (
     case_out,
     meeting_out,
 )
+from fasttrack.api.fields import AwareTime
 from fasttrack.api.idempotency import idempotent
 from fasttrack.api.problems import InvalidInput
 from fasttrack.cases import actions
 from fasttrack.cases.errors import MeetingAlreadyHeld, localized_message
 from fasttrack.cases.models import FastTrackCase
 from fasttrack.cases.queries import meetings_for
+from fasttrack.lib.validation import LATEST_YEAR, MINUTES_LENGTH, NAME_LENGTH
 from fasttrack.meetings.access import get_meeting_for, may_download_invitation
 from fasttrack.meetings.calendar import invitation_ics
 from fasttrack.meetings.invitees import (
@@ -68,7 +70,7 @@ class ParticipantIn(BaseModel):
     )
     name: str = Field(
         "",
-        max_length=200,
+        max_length=NAME_LENGTH,
         description="The name; required for companion and union_representative, else ignored.",
         examples=["Bo Nielsen"],
     )
@@ -90,8 +92,11 @@ class MeetingIn(Schema):
         ),
         examples=["first_conversation"],
     )
-    starts_at: AwareDatetime = Field(
-        description="When it starts: ISO 8601 with an offset, not in the past.",
+    starts_at: AwareTime = Field(
+        description=(
+            "When it starts: ISO 8601 with an offset from -12:00 to +14:00, not in the past "
+            f"and not after the year {LATEST_YEAR}."
+        ),
         examples=["2026-11-27T10:00:00+01:00"],
     )
     location: str = Field(
@@ -120,7 +125,7 @@ class MeetingIn(Schema):
 class HeldIn(Schema):
     minutes: str = Field(
         min_length=1,
-        max_length=20000,
+        max_length=MINUTES_LENGTH,
         description="What was said and agreed, and who does what next.",
         examples=["Janni starts on 20 hours a week from Monday; we meet again in 4 weeks."],
     )

@@ -107,7 +107,19 @@ def render(kind: str, language: str, context: dict[str, Any]) -> tuple[str, str]
     with translation.override(language):
         text = render_to_string(f"notifications/{kind}.{language}.txt", context)
     subject, _, body = text.strip().partition("\n")
-    return subject.strip(), body.strip() + "\n"
+    return _fitted(subject.strip()), body.strip() + "\n"
+
+
+# As long as a subject may be (``Message.subject``); e-mail clients show less.
+SUBJECT_LENGTH = 250
+
+
+def _fitted(subject: str) -> str:
+    """The subject, cut with an ellipsis where names put in it make it too long;
+    the body still says everything."""
+    if len(subject) <= SUBJECT_LENGTH:
+        return subject
+    return subject[: SUBJECT_LENGTH - 1].rstrip() + "…"
 
 
 def absolute_url(path: str) -> str:
