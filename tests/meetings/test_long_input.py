@@ -58,8 +58,9 @@ def test_the_longest_name_the_page_takes_gives_letters_that_fit(book, on_day, pe
     with transaction.atomic():
         letters.send(letters.jobcentre_notice(meeting.case, notice, context))
 
-    notice = Message.objects.get(kind="meeting_response", channel="inbox")
-    assert len(notice.subject) <= Message._meta.get_field("subject").max_length
+    letter = Message.objects.get(kind="meeting_response", channel="inbox")
+    assert "B" * NAME_LENGTH in letter.subject
+    assert len(letter.subject) <= letters.SUBJECT_LENGTH
 
 
 def test_a_subject_too_long_for_its_column_is_cut_with_an_ellipsis():
@@ -67,7 +68,8 @@ def test_a_subject_too_long_for_its_column_is_cut_with_an_ellipsis():
 
     fitted = letters._fitted(long)
 
-    assert len(fitted) == letters.SUBJECT_LENGTH == Message._meta.get_field("subject").max_length
+    assert len(fitted) == letters.SUBJECT_LENGTH
+    assert Message._meta.get_field("subject").max_length == letters.SUBJECT_LENGTH
     assert fitted.endswith("…")
     assert letters._fitted("Kort emne") == "Kort emne"
 

@@ -195,7 +195,7 @@ def test_the_emailed_calendar_file_names_the_doctor_only_off_the_employer_side(
         )
     kind = {"booked": "meeting_invitation"}.get(change, f"meeting_{change}")
     emails = {
-        m.recipient_user.username: m
+        str(m.recipient_user): m
         for m in Message.objects.filter(kind=kind, channel="email").select_related("recipient_user")
     }
 
