@@ -366,12 +366,12 @@ def too_large_message() -> str:
     }
 
 
-def too_many_rows_message(limit: int = MAX_ROWS) -> str:
+def too_many_rows_message() -> str:
     return ngettext(
         "Send at most %(count)d request at a time. Split the file.",
         "Send at most %(count)d requests at a time. Split the file.",
-        limit,
-    ) % {"count": limit}
+        MAX_ROWS,
+    ) % {"count": MAX_ROWS}
 
 
 def too_many_requests_message() -> str:

@@ -48,6 +48,29 @@ def doctor_asked(case: FastTrackCase, personas: Any) -> FastTrackCase:
 
 
 @pytest.fixture
+def on_day(request: pytest.FixtureRequest) -> None:
+    """Ten days before the meetings in ``WINTER``: a time to book them from."""
+    request.getfixturevalue("travel")(date(2026, 3, 10))
+
+
+@pytest.fixture
+def with_doctor(
+    book: Callable[..., Meeting], on_day: None, doctor_asked: FastTrackCase, personas: Any
+) -> Meeting:
+    """A retention meeting with Janni's doctor, asked for a certificate and consented to."""
+    return book(
+        participants=[
+            {
+                "user": personas.laege,
+                "role": "doctor",
+                "party": "doctor",
+                "employee_consented": True,
+            }
+        ]
+    )
+
+
+@pytest.fixture
 def book(case: FastTrackCase, personas: Any) -> Callable[..., Meeting]:
     """Book a meeting on the case; the required parties come from the case."""
 

@@ -7,8 +7,6 @@ the API, and a subject that names someone long is cut to fit.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -20,11 +18,6 @@ from fasttrack.meetings.models import Meeting
 from fasttrack.notifications.models import Message
 from fasttrack.web.case_forms import CloseForm, JournalNoteForm, PlanForm, WithdrawForm
 from fasttrack.web.meeting_forms import AnswerForm, CancelMeetingForm, MeetingHeldForm
-
-
-@pytest.fixture
-def on_day(travel):
-    travel(date(2026, 3, 10))
 
 
 def test_a_200_character_companion_name_is_a_form_error(case, on_day, login, personas):

@@ -30,22 +30,8 @@ def _danish(error: Any) -> str:
 
 
 @pytest.fixture
-def on_day(travel):
-    travel(date(2026, 3, 10))
-
-
-@pytest.fixture
-def retention(book, on_day, doctor_asked, personas) -> Meeting:
-    return book(
-        participants=[
-            {
-                "user": personas.laege,
-                "role": "doctor",
-                "party": "doctor",
-                "employee_consented": True,
-            }
-        ]
-    )
+def retention(with_doctor) -> Meeting:
+    return with_doctor
 
 
 # --- who sees which meeting (R-28) ----------------------------------------------------

@@ -31,26 +31,6 @@ EVERYONE = {"employee", "nearest_manager", "caseworker", "doctor"}
 WITHOUT_DOCTOR = {"employee", "nearest_manager", "caseworker"}
 
 
-@pytest.fixture
-def on_day(travel):
-    travel(date(2026, 3, 10))
-
-
-@pytest.fixture
-def with_doctor(book, on_day, doctor_asked, personas) -> Meeting:
-    """A retention meeting with Janni's doctor, who was asked for a certificate."""
-    return book(
-        participants=[
-            {
-                "user": personas.laege,
-                "role": "doctor",
-                "party": "doctor",
-                "employee_consented": True,
-            }
-        ]
-    )
-
-
 def _api(user: Any, path: str) -> Any:
     token = issue_token(user=user, name="test")[1]
     return Client().get(path, headers={"Authorization": f"Bearer {token}"})
