@@ -40,6 +40,7 @@ from fasttrack.lib.rules import (
     question_set,
     rule_set_by_version,
 )
+from fasttrack.meetings.access import may_see_meeting
 from fasttrack.meetings.calendar import invitation_ics
 from fasttrack.meetings.calendar import method as calendar_method
 from fasttrack.meetings.models import Party as MeetingParty
@@ -572,6 +573,10 @@ def _meeting_letters(
     for participant in meeting.participants.select_related("user").order_by("pk"):
         user = participant.user
         if user is None or participant.party in skip:
+            continue
+        # A participant who may not see the meeting (a doctor whose clinic was
+        # never asked for a certificate) learns nothing of it by letter either.
+        if not may_see_meeting(user, meeting):
             continue
         membership = membership_of(user)
         to_employer = membership is not None and membership.is_employer_side

@@ -63,6 +63,11 @@ def meetings_for_user(user: Any) -> QuerySet[Meeting]:
     return Meeting.objects.filter(_visible(user, Role(membership.role)))
 
 
+def may_see_meeting(user: Any, meeting: Meeting) -> bool:
+    """Whether ``user`` may see ``meeting``: letters about it go to no one else."""
+    return meetings_for_user(user).filter(pk=meeting.pk).exists()
+
+
 def get_meeting_for(
     user: Any, case_id: int, meeting_id: int, *, purpose: str, request: HttpRequest | None = None
 ) -> tuple[Meeting, Role, MeetingParticipant | None]:

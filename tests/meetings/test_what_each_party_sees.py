@@ -304,3 +304,27 @@ def test_a_doctor_taking_part_without_a_certificate_request_sees_nothing(
         == 200
     )
     assert _api(personas.laege, api).status_code == 200
+
+
+def test_a_doctor_who_may_not_see_the_meeting_gets_no_letter_about_it(
+    book, on_day, rebook, personas
+):
+    meeting = book()
+    MeetingParticipant.objects.create(
+        meeting=meeting,
+        user=personas.laege,
+        name=DOCTOR_NAME,
+        role="doctor",
+        party="doctor",
+        employee_consented=True,
+    )
+
+    rebook(meeting, starts_at=at(SUMMER), reason="Lokalet er optaget")
+
+    recipients = set(
+        Message.objects.filter(kind="meeting_rebooked").values_list(
+            "recipient_user__username", flat=True
+        )
+    )
+    assert "laege" not in recipients
+    assert {"janni", "leder", "sagsbehandler"} <= recipients
