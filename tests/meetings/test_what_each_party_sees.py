@@ -269,11 +269,10 @@ def test_the_booking_page_refuses_the_doctor_before_a_certificate_request_at_the
     assert not Meeting.objects.exists()
 
 
-def test_a_doctor_taking_part_without_a_certificate_request_sees_nothing(
-    book, on_day, login, personas
-):
-    # As a meeting booked before the rule held: the doctor is among the
-    # participants, but their clinic was never asked for a certificate.
+@pytest.fixture
+def doctor_never_asked(book, on_day, personas) -> Meeting:
+    """A meeting booked before the rule held: the doctor is among the participants,
+    but their clinic was never asked for a certificate."""
     meeting = book()
     MeetingParticipant.objects.create(
         meeting=meeting,
@@ -283,6 +282,13 @@ def test_a_doctor_taking_part_without_a_certificate_request_sees_nothing(
         party="doctor",
         employee_consented=True,
     )
+    return meeting
+
+
+def test_a_doctor_taking_part_without_a_certificate_request_sees_nothing(
+    doctor_never_asked, login, personas
+):
+    meeting = doctor_never_asked
     client = login(personas.laege)
     api = f"/api/v1/cases/{meeting.case_id}/meetings/{meeting.pk}/invite.ics"
 
@@ -306,20 +312,8 @@ def test_a_doctor_taking_part_without_a_certificate_request_sees_nothing(
     assert _api(personas.laege, api).status_code == 200
 
 
-def test_a_doctor_who_may_not_see_the_meeting_gets_no_letter_about_it(
-    book, on_day, rebook, personas
-):
-    meeting = book()
-    MeetingParticipant.objects.create(
-        meeting=meeting,
-        user=personas.laege,
-        name=DOCTOR_NAME,
-        role="doctor",
-        party="doctor",
-        employee_consented=True,
-    )
-
-    rebook(meeting, starts_at=at(SUMMER), reason="Lokalet er optaget")
+def test_a_doctor_who_may_not_see_the_meeting_gets_no_letter_about_it(doctor_never_asked, rebook):
+    rebook(doctor_never_asked, starts_at=at(SUMMER), reason="Lokalet er optaget")
 
     recipients = set(
         Message.objects.filter(kind="meeting_rebooked").values_list(
