@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -120,5 +121,10 @@ def _unconfirmed_person(cpr: str, name: str, municipality: Municipality) -> Pers
     if person is None:
         person = Person(name=name, municipality=municipality, identity_confirmed=False)
         person.cpr = cpr
-        person.save()
+        try:
+            with transaction.atomic():
+                person.save()
+        except IntegrityError:
+            # Another request for the same number made the person meanwhile.
+            person = Person.objects.with_cpr(cpr).get()
     return person
