@@ -31,13 +31,13 @@ def _cpr_numbers(count: int) -> list[str]:
     return numbers
 
 
-def _write_file(path: Path, count: int) -> None:
+def _write_file(path: Path, count: int, surname: str = "Testesen") -> None:
     codes = ["101", "147", "751", "851", "461"]
     lines = ["cpr;name;address;municipality_code;clinic_number"]
     for index, cpr in enumerate(_cpr_numbers(count)):
         clinic = "012345" if index % 2 else ""
         lines.append(
-            f"{cpr};Borger {index} Testesen;Testvej {index % 200}, 2200 København N;"
+            f"{cpr};Borger {index} {surname};Testvej {index % 200}, 2200 København N;"
             f"{codes[index % len(codes)]};{clinic}"
         )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -56,8 +56,9 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     extract = scratch / "citizens.csv"
-    _write_file(extract, rows)
-    for label in ("new", "updated"):
+    # The second file renames everyone, so that every row is a real update.
+    for label, surname in (("new", "Testesen"), ("updated", "Hansen")):
+        _write_file(extract, rows, surname)
         out = StringIO()
         started = time.perf_counter()
         call_command("import_citizens", str(extract), stdout=out)

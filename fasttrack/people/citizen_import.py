@@ -179,11 +179,21 @@ def save_citizens(result: ImportResult) -> ImportResult:
     changed: list[Person] = []
     for cpr_hash, row in by_hash.items():
         found = existing.get(cpr_hash)
+        clinic_id = row.clinic.pk if row.clinic else None
         if found is None:
             person = Person(cpr_hash=cpr_hash, cpr_ciphertext=encrypt_cpr(row.cpr))
             new.append(person)
         else:
             person = found
+            same = (
+                person.name == row.name
+                and person.address == row.address
+                and person.municipality_id == row.municipality.pk
+                and (clinic_id is None or person.clinic_id == clinic_id)
+                and person.identity_confirmed
+            )
+            if same:
+                continue
             changed.append(person)
         person.name = row.name
         person.address = row.address
@@ -191,10 +201,15 @@ def save_citizens(result: ImportResult) -> ImportResult:
         person.clinic = row.clinic or person.clinic
         person.identity_confirmed = True
     Person.objects.bulk_create(new, batch_size=1000)
-    Person.objects.bulk_update(
-        changed,
-        ["name", "address", "municipality", "clinic", "identity_confirmed"],
-        batch_size=1000,
-    )
+    # One plain UPDATE per changed person: bulk_update's CASE expressions over
+    # thousands of rows took ten times longer on both databases.
+    for person in changed:
+        Person.objects.filter(pk=person.pk).update(
+            name=person.name,
+            address=person.address,
+            municipality_id=person.municipality_id,
+            clinic_id=person.clinic_id,
+            identity_confirmed=True,
+        )
     result.created, result.updated = len(new), len(changed)
     return result
