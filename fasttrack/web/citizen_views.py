@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fasttrack.audit.access import AccessAction, Purpose, access_log_for_person, log_access
 from fasttrack.cases import clock
-from fasttrack.cases.access import get_case_for
+from fasttrack.cases.access import get_case_for, log_cases_shown
 from fasttrack.cases.actions import accept, decline, request_fast_track
 from fasttrack.cases.errors import (
     ConsentAlreadyGiven,
@@ -92,6 +92,7 @@ def employee_start(request: HttpRequest) -> HttpResponse:
     """ "Din sag": the open case first, with what happens next and who acts."""
     person = _person(request)
     cases = list(party_cases(request.user))
+    log_cases_shown(request.user, cases, request=request)
     open_cases = [case for case in cases if case.state in OPEN_STATES]
     current = open_cases[0] if open_cases else (cases[-1] if cases else None)
     context = {
