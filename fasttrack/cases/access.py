@@ -148,16 +148,25 @@ def log_cases_shown(
 ) -> int:
     """Log that a list showed ``cases`` (objects or ids) to ``user`` (R-25).
 
-    One entry per case, with its person, written in one INSERT after one
-    query for the persons, however the cases were fetched. The purpose is the
+    One entry per case, with its person, written in one INSERT (plus one
+    query for the persons of cases fetched without their absence). The purpose is the
     user's role's unless given. Returns how many entries were written.
     """
-    case_ids = [case if isinstance(case, int) else case.pk for case in cases]
-    if not case_ids:
+    cases = list(cases)
+    if not cases:
         return 0
-    person_of = dict(
-        FastTrackCase.objects.filter(pk__in=case_ids).values_list("pk", "absence__person_id")
-    )
+    case_ids = [case if isinstance(case, int) else case.pk for case in cases]
+    # The person of a case fetched with its absence is known already; the rest
+    # are looked up together.
+    person_of = {
+        case.pk: case.absence.person_id
+        for case in cases
+        if not isinstance(case, int) and FastTrackCase.absence.is_cached(case)
+    }
+    if missing := [case_id for case_id in case_ids if case_id not in person_of]:
+        person_of.update(
+            FastTrackCase.objects.filter(pk__in=missing).values_list("pk", "absence__person_id")
+        )
     if purpose is None:
         membership = membership_of(user)
         purpose = purpose_of_role(membership.role if membership else None)
