@@ -15,16 +15,22 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from fasttrack.api.tokens import issue_token
 from fasttrack.audit.models import AccessAction, AccessLogEntry, Purpose
 from fasttrack.cases.models import FastTrackCase
 from fasttrack.notifications.models import InboxItem
-from tests.api.conftest import api_as, token_for  # noqa: F401 (fixtures)
+from tests.api.conftest import ApiClient
 from tests.audit.conftest import AHMED_CPR, JANNI_CPR, MakeCase
 from tests.conftest import Personas
 from tests.notifications.conftest import run_due_tasks
 
 Login = Callable[[User], Client]
 HANNE_CPR = "0204751350"  # a third employee of Nordisk Fabrik
+
+
+@pytest.fixture
+def api_as(db: None) -> Callable[[User], ApiClient]:
+    return lambda user: ApiClient(issue_token(user=user, name="list reads")[1])
 
 
 @pytest.fixture
