@@ -322,6 +322,7 @@ def _build() -> World:
     run_due_tasks()  # the letters reach the inboxes
     janni = personas.janni
     person = janni.membership.person
+    assert person is not None
     users: dict[str, User | None] = {
         "emp": janni,
         "hr": personas.hr,
