@@ -196,6 +196,7 @@ def test_it_logs_the_operator_s_searches_with_cpr_numbers_masked_R29(
     assert "4562" not in search.criterion
 
 
+@pytest.mark.cpr_in_url
 @pytest.mark.parametrize("typed", ["1203814562", "120381-4562", "120381 4562"])
 def test_it_never_searches_a_cpr_number_from_the_address_R29(
     login: Login, operator: User, personas: Personas, typed: str

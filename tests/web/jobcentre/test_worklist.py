@@ -117,6 +117,7 @@ def test_it_searches_by_cpr_by_post_and_logs_the_search_masked(
     assert "4562" not in response.content.decode().split('id="worklist-search"')[0]
 
 
+@pytest.mark.cpr_in_url
 def test_it_ignores_a_search_in_the_address(
     login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
 ) -> None:
