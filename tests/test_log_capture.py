@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from tests.log_capture import _Leaks, _LeakHandler, forbidden_values
+from tests.log_capture import _LeakHandler, _Leaks, forbidden_values
 
 
 def test_it_looks_for_the_demo_and_test_persons_and_diagnoses() -> None:
