@@ -45,6 +45,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def inbox_item(request: HttpRequest, item_id: int) -> HttpResponse:
     # Someone else's item answers 404, like any page a user may not see.
     item = get_object_or_404(InboxItem, pk=item_id, user_id=request.user.pk)
+    if item.case_id:
+        # The letter is about the person of its case.
+        log_cases_shown(request.user, [item.case_id], request=request)
     if item.read_at is None:
         mark_inbox_item_read(item.pk)
         item.refresh_from_db(fields=["read_at"])

@@ -158,3 +158,17 @@ def test_a_longer_list_costs_no_more_queries(
 
     assert len(three.captured_queries) == len(one.captured_queries)
     assert AccessLogEntry.objects.filter(user=personas.sagsbehandler).count() == 2 + 3
+
+
+def test_it_logs_the_case_of_a_letter_opened_in_the_inbox(
+    login: Login, personas: Personas, two_cases: list[FastTrackCase]
+) -> None:
+    run_due_tasks()
+    item = InboxItem.objects.filter(user=personas.janni, case_id=two_cases[0].pk).first()
+    assert item is not None
+
+    assert login(personas.janni).get(f"/indbakke/{item.pk}/").status_code == 200
+
+    assert _reads_by(personas.janni) == [
+        (two_cases[0].absence.person_id, two_cases[0].pk, Purpose.OWN_DATA)
+    ]
