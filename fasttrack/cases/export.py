@@ -20,16 +20,25 @@ from django.utils import timezone
 
 from fasttrack.audit.access import access_log_for_person
 from fasttrack.audit.models import CaseEvent
+from fasttrack.audit.visibility import events_visible_to, note_visible_to
 from fasttrack.cases.models import FastTrackCase
 from fasttrack.medical.models import Certificate, CertificateRequest
+from fasttrack.meetings.access import (
+    minutes_visible_to,
+    participants_visible_to,
+    tasks_visible_to,
+)
 from fasttrack.meetings.models import Meeting, MeetingParticipant
 from fasttrack.meetings.models import Party as MeetingParty
 from fasttrack.notifications.models import Message
-from fasttrack.people.models import Person
+from fasttrack.people.models import Person, Role
 from fasttrack.plans.models import PlanVersion
 
 EXPORT_FORMAT = "fasttrack-export/1"
-_EVENT_FIELDS = ("sequence", "at", "verb", "actor_role", "actor_organisation", "old", "new", "note")
+_EVENT_FIELDS = ("sequence", "at", "verb", "actor_role", "actor_organisation", "old", "new")
+# What the citizen sees is what the employee sees on every other face: the
+# visibility rules (audit.visibility, meetings.access) are asked as that role.
+_ROLE = Role.EMPLOYEE
 
 
 def _plain(obj: Model, *names: str) -> dict[str, Any]:
@@ -179,18 +188,10 @@ def _case(case: FastTrackCase) -> dict[str, Any]:
         ),
         "journal_notes": [_plain(n, "created_at", "text") for n in case.notes.order_by("pk")],
         "history": [
-            _plain(
-                e,
-                "sequence",
-                "at",
-                "verb",
-                "actor_role",
-                "actor_organisation",
-                "old",
-                "new",
-                "note",
+            _plain(e, *_EVENT_FIELDS) | {"note": note_visible_to(_ROLE, e)}
+            for e in events_visible_to(_ROLE, CaseEvent.objects.filter(case=case)).order_by(
+                "sequence"
             )
-            for e in CaseEvent.objects.filter(case=case).order_by("sequence")
         ],
     }
 
@@ -203,14 +204,18 @@ def _meeting(meeting: Meeting) -> dict[str, Any]:
             shown |= _plain(p, "response", "response_reason", "suggested_times", "responded_at")
         return shown
 
+    held = minutes_visible_to(_ROLE, meeting)
+    fields = ["kind", "starts_at", "location", "video_url", "state", "held_on"]
     return {
-        **_plain(
-            meeting, "kind", "starts_at", "location", "video_url", "state", "held_on", "minutes"
-        ),
-        "participants": [participant(p) for p in meeting.participants.order_by("pk")],
+        **_plain(meeting, *fields),
+        "minutes": meeting.minutes if held else "",
+        "participants": [
+            participant(p)
+            for p in participants_visible_to(_ROLE, meeting.participants.order_by("pk"))
+        ],
         "tasks": [
             _plain(t, "party", "description", "due_on", "done_at")
-            for t in meeting.tasks.order_by("pk")
+            for t in (tasks_visible_to(_ROLE, meeting.tasks.order_by("pk")) if held else [])
         ],
     }
 
