@@ -67,7 +67,7 @@ def erase_case(case_id: int, *, before: date) -> bool:
             return False
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                # Read by the append-only trigger (audit migration 0007); local
+                # Read by the append-only trigger (audit migration 0008); local
                 # to this transaction.
                 cursor.execute(
                     "SELECT set_config('fasttrack.erasing_case', %s, true)", [str(case.pk)]

@@ -44,7 +44,7 @@ def refuse_all(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0006_employer_conversation_verb'),
+        ('audit', '0007_note_shared_with_employer'),
     ]
 
     operations = [
