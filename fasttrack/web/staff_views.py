@@ -64,8 +64,8 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/jobcentre/staff.html", context, status=status)
 
 
-@require_POST
 @require_role(Role.JOBCENTRE_MANAGER)
+@require_POST
 def staff_active(request: HttpRequest, membership_id: int) -> HttpResponse:
     member = staff.get_staff_for(request.user, membership_id)
     active = request.POST.get("active") == "1"
@@ -79,8 +79,8 @@ def staff_active(request: HttpRequest, membership_id: int) -> HttpResponse:
     return redirect("web:staff_list")
 
 
-@require_POST
 @require_role(Role.JOBCENTRE_MANAGER)
+@require_POST
 def staff_role(request: HttpRequest, membership_id: int) -> HttpResponse:
     member = staff.get_staff_for(request.user, membership_id)
     form = StaffRoleForm(request.POST)
