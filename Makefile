@@ -14,13 +14,17 @@ PG_TEST_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 DEV_ENV := DEBUG=1
 # Both cores of the CI machine; PYTEST_ARGS="tests/cases -x" runs part of the suite in one process.
 PYTEST_ARGS ?= -n 2
+# CI=true (as .ci/run sets it) runs the property-based tests derandomized: the
+# same examples every run (tests/hypothesis_profiles.py).
+HYPOTHESIS_PROFILE := $(if $(filter true 1 yes TRUE True YES,$(strip $(CI))),ci,dev)
 MESSAGE_IGNORES := --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'
 
-.PHONY: help install install-dev browser xmlsec run demo test test-sqlite test-postgres lint format messages clean
+.PHONY: help install install-dev browser xmlsec run demo test test-sqlite test-postgres fuzz lint format messages clean
 
 help:
 	@echo "make run       install, migrate, load the demo world and serve on http://$(HOST):$(PORT)"
 	@echo "make test      install what the tests need and run them on SQLite and PostgreSQL"
+	@echo "make fuzz      search wider with the property-based tests (FUZZ_EXAMPLES=2000 each)"
 	@echo "make install   install Python and npm dependencies from their lock files"
 	@echo "make lint      ruff and mypy"
 	@echo "make messages  update and compile the Danish and English catalogues"
@@ -87,12 +91,19 @@ test: install-dev browser xmlsec
 	fi
 
 test-sqlite:
-	@echo "== Tests on SQLite"
+	@echo "== Tests on SQLite (hypothesis profile: $(HYPOTHESIS_PROFILE))"
 	env -u DATABASE_URL $(DEV_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres:
-	@echo "== Tests on PostgreSQL"
+	@echo "== Tests on PostgreSQL (hypothesis profile: $(HYPOTHESIS_PROFILE))"
 	$(DEV_ENV) DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Random, wide exploration with the property-based tests; not part of .ci/run.
+# FUZZ_EXAMPLES examples per property (a twentieth per API operation); FUZZ_ARGS
+# go to pytest (e.g. FUZZ_ARGS=tests/lib). Prints what it found and a summary.
+fuzz: install-dev
+	@mkdir -p var
+	env -u DATABASE_URL -u CI $(DEV_ENV) $(BIN)/python -m tests.fuzz $(FUZZ_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -20,6 +20,7 @@ from fasttrack.login.demo import give_demo_second_factor
 from fasttrack.login.policy import needs_second_factor
 from fasttrack.people.demo import DEMO_PASSWORD, DEMO_USERS, DemoWorld, build_demo_world
 from fasttrack.web.middleware import LOGIN_AT_SESSION_KEY, SEEN_AT_SESSION_KEY
+from tests import hypothesis_profiles  # noqa: F401  (registers and loads the profile)
 
 
 def pytest_configure(config: pytest.Config) -> None:

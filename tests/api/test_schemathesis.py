@@ -17,6 +17,7 @@ from django.utils import timezone
 from fasttrack.cases import actions
 from fasttrack.wsgi import application
 from tests.api.conftest import EMPLOYEE_ANSWERS
+from tests.hypothesis_profiles import api_examples
 
 # Loaded through the WSGI application, as a client would see it. (The lazy
 # ``schemathesis.pytest.from_fixture`` does not work with pytest 9 yet.)
@@ -30,9 +31,11 @@ _rejection = schema.config.checks.negative_data_rejection
 _rejection.expected_statuses = [*_rejection.expected_statuses, "414"]
 
 
+# The loaded profile (tests/hypothesis_profiles.py) decides the rest: in CI
+# derandomized, so the same requests every run; under `make fuzz` random and
+# many more. Each operation is a test of its own, so each gets these examples.
 FUZZING = hypothesis.settings(
-    max_examples=10,
-    deadline=None,
+    max_examples=api_examples(),
     suppress_health_check=[
         hypothesis.HealthCheck.function_scoped_fixture,
         hypothesis.HealthCheck.too_slow,
