@@ -29,20 +29,21 @@ FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or 2000)
 API_SHARE = 20
 MIN_API_EXAMPLES = 10
 
-_COMMON = {
+# On hypothesis' own defaults, not on whatever profile it loaded at import (it
+# loads its own "ci" profile when it sees CI set).
+_COMMON = settings(
+    settings.get_profile("default"),
     # Dates and database round trips vary in speed on a shared machine; a
     # deadline would fail on load, not on a bug.
-    "deadline": None,
+    deadline=None,
     # A failure prints the @reproduce_failure blob that replays it exactly.
-    "print_blob": True,
-    "suppress_health_check": [HealthCheck.too_slow],
-}
-
-settings.register_profile(
-    "ci", max_examples=CI_EXAMPLES, derandomize=True, database=None, **_COMMON
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile("dev", max_examples=CI_EXAMPLES, **_COMMON)
-settings.register_profile("fuzz", max_examples=FUZZ_EXAMPLES, **_COMMON)
+
+settings.register_profile("ci", _COMMON, max_examples=CI_EXAMPLES, derandomize=True, database=None)
+settings.register_profile("dev", _COMMON, max_examples=CI_EXAMPLES)
+settings.register_profile("fuzz", _COMMON, max_examples=FUZZ_EXAMPLES)
 
 
 def profile_for(environ: Mapping[str, str]) -> str:
@@ -52,7 +53,7 @@ def profile_for(environ: Mapping[str, str]) -> str:
 
 def api_examples() -> int:
     """Examples per API operation under the profile now loaded."""
-    return max(MIN_API_EXAMPLES, settings.default.max_examples // API_SHARE)
+    return max(MIN_API_EXAMPLES, settings().max_examples // API_SHARE)
 
 
 settings.load_profile(profile_for(os.environ))
