@@ -23,8 +23,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.hypothesis_profiles import API_SHARE, FUZZ_EXAMPLES, MIN_API_EXAMPLES
-
 REPORT = Path("var") / "fuzz-report.xml"
 # Where a failure says what was found and how to replay it.
 _EXAMPLE = ("Falsifying example", "Falsifying explicit example")
@@ -38,8 +36,10 @@ class Finding:
 
 
 def pytest_args(extra: list[str]) -> list[str]:
+    # Paths among the arguments narrow the search; else every test under tests/.
+    paths = [] if any(not arg.startswith("-") for arg in extra) else ["tests"]
     return [
-        "tests",
+        *paths,
         "-m",
         "hypothesis",
         "--hypothesis-profile=fuzz",
@@ -48,7 +48,8 @@ def pytest_args(extra: list[str]) -> list[str]:
         "0",
         "--ignore=tests/browser",
         "--tb=short",
-        "-q",
+        # Each property's name as it runs: a long search shows where it is.
+        "-v",
         "-rf",
         f"--junitxml={REPORT}",
         *extra,
@@ -86,6 +87,9 @@ def findings(report: Path) -> tuple[int, list[Finding]]:
 
 
 def summary(ran: int, found: list[Finding], seconds: float) -> str:
+    # Imported after the run: pytest must import hypothesis itself, to rewrite it.
+    from tests.hypothesis_profiles import API_SHARE, FUZZ_EXAMPLES, MIN_API_EXAMPLES
+
     api = max(MIN_API_EXAMPLES, FUZZ_EXAMPLES // API_SHARE)
     out = [
         "",

@@ -96,3 +96,14 @@ def test_fuzz_reports_each_finding_with_its_example_and_blob(tmp_path):
 
 def test_fuzz_says_when_it_found_nothing():
     assert "Nothing found." in fuzz.summary(5, [], 1.0)
+
+
+def test_fuzz_searches_every_property_unless_given_paths():
+    everything = fuzz.pytest_args([])
+    assert everything[0] == "tests"
+    assert "--hypothesis-profile=fuzz" in everything
+    assert everything[everything.index("-m") + 1] == "hypothesis"
+
+    narrowed = fuzz.pytest_args(["tests/lib", "-x"])
+    assert narrowed[-2:] == ["tests/lib", "-x"]
+    assert "tests" not in narrowed
