@@ -14,9 +14,6 @@ PG_TEST_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/postgres)
 DEV_ENV := DEBUG=1
 # Both cores of the CI machine; PYTEST_ARGS="tests/cases -x" runs part of the suite in one process.
 PYTEST_ARGS ?= -n 2
-# CI=true (as .ci/run sets it) runs the property-based tests derandomized: the
-# same examples every run (tests/hypothesis_profiles.py).
-HYPOTHESIS_PROFILE := $(if $(filter true 1 yes TRUE True YES,$(strip $(CI))),ci,dev)
 MESSAGE_IGNORES := --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'
 
 .PHONY: help install install-dev browser xmlsec run demo test test-sqlite test-postgres fuzz lint format messages clean
@@ -82,6 +79,9 @@ run: demo
 	$(DEV_ENV) $(BIN)/fasttrack worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(DEV_ENV) $(BIN)/fasttrack runserver $(HOST):$(PORT)
 
+# With CI=true (as .ci/run sets it) the property-based tests run derandomized,
+# the same examples every run (tests/hypothesis_profiles.py); pytest's header
+# names the profile.
 test: install-dev browser xmlsec
 	@$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ] || $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then \
@@ -91,11 +91,11 @@ test: install-dev browser xmlsec
 	fi
 
 test-sqlite:
-	@echo "== Tests on SQLite (hypothesis profile: $(HYPOTHESIS_PROFILE))"
+	@echo "== Tests on SQLite"
 	env -u DATABASE_URL $(DEV_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres:
-	@echo "== Tests on PostgreSQL (hypothesis profile: $(HYPOTHESIS_PROFILE))"
+	@echo "== Tests on PostgreSQL"
 	$(DEV_ENV) DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 # Random, wide exploration with the property-based tests; not part of .ci/run.
