@@ -23,6 +23,14 @@ from fasttrack.people.demo import DEMO_PASSWORD, DEMO_USERS, DemoWorld, build_de
 from fasttrack.web.middleware import LOGIN_AT_SESSION_KEY, SEEN_AT_SESSION_KEY
 from tests import hypothesis_profiles  # noqa: F401  (registers and loads the profile)
 
+# The suite-wide check that no CPR number or diagnosis reaches a log line or an
+# address (tests/log_capture.py): its hooks, picked up from this conftest.
+from tests.log_capture import (  # noqa: F401
+    pytest_runtest_makereport,
+    pytest_runtest_setup,
+    pytest_sessionstart,
+)
+
 
 def pytest_report_header(config: pytest.Config) -> str:
     # CI logs say whether the property-based tests ran derandomized.
