@@ -209,7 +209,7 @@ def _answer_texts(party: Party, answers: AnswerTexts | None) -> dict[str, str]:
     # The employer may leave them blank; the employee is asked them.
     missing = [key for key, text in texts.items() if not text]
     if party == Party.EMPLOYEE and missing:
-        raise AnswersRequired(missing=", ".join(missing))
+        raise AnswersRequired(missing=tuple(missing))
     return texts
 
 

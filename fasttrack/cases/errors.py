@@ -125,12 +125,20 @@ class ConsentNotLate(RuleViolation):
 
 class ReasonRequired(RuleViolation):
     rule_id = "R-12"
+    field = "reason"
     message = gettext_noop("Write down the reason for the decision.")
 
 
 class AnswersRequired(RuleViolation):
     rule_id = "R-07"
+    field = "answers"
     message = gettext_noop("The employee must answer all three questions.")
+
+    def field_paths(self) -> list[str]:
+        # Each unanswered question, as the API names it (answers.affected_duration).
+        missing = self.params.get("missing") or ()
+        keys = missing.split(", ") if isinstance(missing, str) else list(missing)
+        return [f"answers.{key}" for key in keys if key] or ["answers"]
 
 
 class AnswersAlreadyGiven(RuleViolation):
@@ -157,6 +165,7 @@ class CertificateAlreadyRecorded(RuleViolation):
 
 class PartialLeaveTooFewHours(RuleViolation):
     rule_id = "R-22"
+    field = "partial_leave_hours_per_week"
     message = gettext_noop(
         "Partial sick leave needs an absence of at least %(min_hours)s hours a week; "
         "%(hours)s is too few."

@@ -18,7 +18,6 @@ from fasttrack.audit.access import log_access
 from fasttrack.audit.models import AccessAction, Purpose
 from fasttrack.cases import actions
 from fasttrack.cases.access import log_cases_shown
-from fasttrack.cases.batch import RULE_ERROR_FIELDS
 from fasttrack.cases.errors import (
     AnswersRequired,
     NotPermitted,
@@ -167,8 +166,8 @@ def _tabs(user: Any, role: Role, view: WorkView, today: date) -> list[Tab]:
 
 
 _REQUEST_ERROR_FIELDS: dict[type[RuleViolation], str | list[str]] = {
-    **RULE_ERROR_FIELDS,
-    # Only a citizen of the caseworker's own municipality can be registered.
+    # The rules name their own fields (first_absence_day, expects_over_8_weeks);
+    # only a citizen of the caseworker's own municipality can be registered.
     NotPermitted: "cpr",
 }
 

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from fasttrack.lib.rules import (
@@ -212,7 +212,6 @@ def rule_set_lists(draw: st.DrawFn) -> list[RuleSet]:
     ]
 
 
-@settings(max_examples=150, deadline=None)
 @given(
     rule_sets=rule_set_lists(),
     on=st.dates(min_value=date(1999, 1, 1), max_value=date(2041, 12, 31)),
