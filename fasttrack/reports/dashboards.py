@@ -236,8 +236,8 @@ def _workload_table(user: Any, today: date) -> Table:
     """Open cases per caseworker and in the queue: the worklist's own views (one query)."""
     from fasttrack.cases.queries import caseworkers_of
 
-    loads = {
-        row["caseworker"]: row
+    loads: dict[int | None, dict[str, int]] = {
+        row["caseworker"]: {"cases": row["cases"], "late": row["late"]}
         for row in work_cases(user, today)
         .order_by()
         .values("caseworker")
@@ -281,7 +281,7 @@ def _workload_table(user: Any, today: date) -> Table:
 def jobcentre_dashboard(
     user: Any, scope: QuerySet[FastTrackCase], period: Period, today: date
 ) -> Dashboard:
-    milestones = f.milestone_figures(scope, period).get(ALL, {})
+    milestones = f.milestone_figures(scope, period, today).get(ALL, {})
     conversation = (
         milestones.get(f.DeadlineKey.FIRST_FOLLOWUP_CONVERSATION.value) or f.MilestoneFigures()
     )
@@ -357,14 +357,14 @@ def _with_share(table: Table, numerator: int, denominator: int | list[int], head
     return table
 
 
-def national_dashboard(period: Period) -> Dashboard:
+def national_dashboard(period: Period, today: date) -> Dashboard:
     """The figures per municipality for the administrator: no case, no person, no count
     under 5 (``reports.suppression``)."""
     scope = FastTrackCase.objects.all()
     municipalities = list(Municipality.objects.order_by("code"))
     requests = f.request_figures(scope, period, by_municipality=True)
     consent = f.consent_figures(scope, period, by_municipality=True)
-    milestones = f.milestone_figures(scope, period, by_municipality=True)
+    milestones = f.milestone_figures(scope, period, today, by_municipality=True)
     outcomes = f.outcome_figures(scope, period, by_municipality=True)
     tables = [
         _per_municipality(
@@ -432,13 +432,15 @@ def national_dashboard(period: Period) -> Dashboard:
 # --- the employer's own view: no health data, no figure about fewer than 5 employees ---
 
 
-def _employer_people(scope: QuerySet[FastTrackCase], table: Table, period: Period) -> None:
+def _employer_people(
+    scope: QuerySet[FastTrackCase], table: Table, period: Period, today: date
+) -> None:
     """Give each count the number of distinct employees behind it, which decides
     its suppression: a person with two absences counts once."""
     for row in table.rows:
         for cell in row.cells:
             if cell.kind == COUNT and cell.figure and cell.value:
-                cell.people = f.employees_behind(scope, cell.figure, period)
+                cell.people = f.employees_behind(scope, cell.figure, period, today)
 
 
 def _employer_finish(table: Table) -> Table:
@@ -449,13 +451,13 @@ def _employer_finish(table: Table) -> Table:
     return table
 
 
-def employer_dashboard(scope: QuerySet[FastTrackCase], period: Period) -> Dashboard:
+def employer_dashboard(scope: QuerySet[FastTrackCase], period: Period, today: date) -> Dashboard:
     """The employer's own requests: how many, how many the employees accepted, the time
     to the first conversation and the outcomes. Dates and outcomes only: never a
     certificate, a diagnosis or anything else from the doctor (R-18)."""
     requests = f.request_figures(scope, period).get(ALL) or f.RequestFigures()
     consent = f.consent_figures(scope, period).get(ALL, {})
-    milestones = f.milestone_figures(scope, period).get(ALL, {})
+    milestones = f.milestone_figures(scope, period, today).get(ALL, {})
     outcomes = f.outcome_figures(scope, period).get(ALL) or f.OutcomeFigures()
 
     overview = Table(
@@ -466,7 +468,7 @@ def employer_dashboard(scope: QuerySet[FastTrackCase], period: Period) -> Dashbo
         [Row(_("Requests"), [_count(requests.total, "requests")], "requests")],
         kinds=[COUNT],
     )
-    _employer_people(scope, overview, period)
+    _employer_people(scope, overview, period, today)
     suppress_table(overview, [0], rows_add_up=False, columns_add_up=False)
 
     consent_table = _consent_table(consent)
@@ -474,7 +476,7 @@ def employer_dashboard(scope: QuerySet[FastTrackCase], period: Period) -> Dashbo
     for row in consent_table.rows:
         row.cells = row.cells[:1]
     consent_table.columns, consent_table.kinds = consent_table.columns[:1], [COUNT]
-    _employer_people(scope, consent_table, period)
+    _employer_people(scope, consent_table, period, today)
     suppress_table(consent_table, [0], rows_add_up=False, columns_add_up=True)
     total = consent_table.rows[-1].cells[0]
     consent_table.columns.append(_("Share (%)"))
@@ -499,7 +501,7 @@ def employer_dashboard(scope: QuerySet[FastTrackCase], period: Period) -> Dashbo
         ],
         kinds=[COUNT],
     )
-    _employer_people(scope, conversation_table, period)
+    _employer_people(scope, conversation_table, period, today)
     # Held = within 14 days + later: the three add up like a column with its total.
     suppress_table(conversation_table, [0], rows_add_up=False, columns_add_up=True)
     conversation_table.rows += [
@@ -515,7 +517,7 @@ def employer_dashboard(scope: QuerySet[FastTrackCase], period: Period) -> Dashbo
     for row in outcome_table.rows:
         row.cells = row.cells[:1]
     outcome_table.columns, outcome_table.kinds = outcome_table.columns[:1], [COUNT]
-    _employer_people(scope, outcome_table, period)
+    _employer_people(scope, outcome_table, period, today)
     suppress_table(outcome_table, [0], rows_add_up=False, columns_add_up=True)
     total = outcome_table.rows[-1].cells[0]
     outcome_table.columns.append(_("Share (%)"))

@@ -82,14 +82,20 @@ KEPT_LABELS = {
     # Translators: the deadline has not yet come, Danish "Endnu ikke forfalden".
     Kept.PENDING: _("Not yet due"),
 }
-# On ``CaseDeadline``: which rows are in each class. A late milestone keeps
-# the status "missed" with the day it was reached (``cases.clock``).
-_KEPT_FILTER = {
-    Kept.IN_TIME: Q(status=DeadlineStatus.MET),
-    Kept.LATE: Q(status=DeadlineStatus.MISSED, met_on__isnull=False),
-    Kept.NOT_REACHED: Q(status=DeadlineStatus.MISSED, met_on__isnull=True),
-    Kept.PENDING: Q(status=DeadlineStatus.PENDING),
-}
+
+
+def _kept_filters(today: date) -> dict[str, Q]:
+    """On ``CaseDeadline``: which rows are in each class. A late milestone keeps the
+    status "missed" with the day it was reached (``cases.clock``); one still pending
+    past its day is not reached, also before the sweep has marked it missed."""
+    return {
+        Kept.IN_TIME: Q(status=DeadlineStatus.MET),
+        Kept.LATE: Q(status=DeadlineStatus.MISSED, met_on__isnull=False),
+        Kept.NOT_REACHED: Q(status=DeadlineStatus.MISSED, met_on__isnull=True)
+        | Q(status=DeadlineStatus.PENDING, due_on__lt=today),
+        Kept.PENDING: Q(status=DeadlineStatus.PENDING, due_on__gte=today),
+    }
+
 
 # How late the late first conversations were, in days after the deadline.
 LATENESS_BUCKETS: list[tuple[str, int, int | None]] = [
@@ -178,7 +184,7 @@ def _employees(path: str = "absence__person") -> Count:
     return Count(path, distinct=True)
 
 
-def _scope_ids(scope: QuerySet[FastTrackCase]) -> QuerySet[FastTrackCase]:
+def _scope_ids(scope: QuerySet[FastTrackCase]) -> Any:
     return scope.order_by().values("pk")
 
 
@@ -228,9 +234,9 @@ def _due_in(period: Period, keys: Iterable[str]) -> Q:
     )
 
 
-def _kept_class() -> Case:
+def _kept_class(today: date) -> Case:
     return Case(
-        *(When(condition, then=Value(kept)) for kept, condition in _KEPT_FILTER.items()),
+        *(When(condition, then=Value(kept)) for kept, condition in _kept_filters(today).items()),
         output_field=CharField(),
     )
 
@@ -250,7 +256,7 @@ class MilestoneFigures:
 
 
 def milestone_figures(
-    scope: QuerySet[FastTrackCase], period: Period, *, by_municipality: bool = False
+    scope: QuerySet[FastTrackCase], period: Period, today: date, *, by_municipality: bool = False
 ) -> dict[int, dict[str, MilestoneFigures]]:
     """Each milestone due in the period: kept in time, late, not reached, not yet due.
 
@@ -265,7 +271,7 @@ def milestone_figures(
         lambda: defaultdict(MilestoneFigures)
     )
     tallies = (
-        deadlines.annotate(kept=_kept_class())
+        deadlines.annotate(kept=_kept_class(today))
         .values(*group, "key", "kept")
         .annotate(cases=Count("pk"), people=_employees("case__absence__person"))
     )
@@ -378,9 +384,11 @@ def outcome_figures(
 # --- the employer's view: people behind its figures -------------------------------------
 
 
-def employees_behind(scope: QuerySet[FastTrackCase], figure: str, period: Period) -> int:
+def employees_behind(
+    scope: QuerySet[FastTrackCase], figure: str, period: Period, today: date
+) -> int:
     """How many distinct employees the cases behind ``figure`` are about (one query)."""
-    cases = scope.order_by().filter(figure_filter(figure, period))
+    cases = scope.order_by().filter(figure_filter(figure, period, today))
     return int(cases.aggregate(n=_employees())["n"])
 
 
@@ -438,10 +446,11 @@ class UnknownFigure(ValueError):
     pass
 
 
-def _milestone_filter(key: str, period: Period, part: str) -> Q:
+def _milestone_filter(key: str, period: Period, part: str, today: date) -> Q:
     rows = CaseDeadline.objects.filter(_due_in(period, [key]), case=OuterRef("pk"))
-    if part in _KEPT_FILTER:
-        rows = rows.filter(_KEPT_FILTER[part])
+    kept = _kept_filters(today)
+    if part in kept:
+        rows = rows.filter(kept[part])
     elif part == "reached":
         rows = rows.filter(met_on__isnull=False)
     elif part != "due":
@@ -464,7 +473,7 @@ def _milestone_filter(key: str, period: Period, part: str) -> Q:
     return Q(Exists(rows))
 
 
-def figure_filter(figure: str, period: Period) -> Q:
+def figure_filter(figure: str, period: Period, today: date) -> Q:
     """The cases behind ``figure`` (``group:part``) in ``period``, as a filter on cases."""
     group, _sep, part = figure.partition(":")
     if group == "requests":
@@ -493,15 +502,15 @@ def figure_filter(figure: str, period: Period) -> Q:
             condition &= Q(outcome=part)
         return condition
     if group in MILESTONE_KEYS:
-        return _milestone_filter(group, period, part or "due")
+        return _milestone_filter(group, period, part or "due", today)
     raise UnknownFigure(figure)
 
 
 def cases_behind(
-    cases: QuerySet[FastTrackCase], figure: str, period: Period
+    cases: QuerySet[FastTrackCase], figure: str, period: Period, today: date
 ) -> QuerySet[FastTrackCase]:
     """``cases`` narrowed to those a figure counts; ``UnknownFigure`` for a key we do not know."""
-    return cases.filter(figure_filter(figure, period))
+    return cases.filter(figure_filter(figure, period, today))
 
 
 def figure_name(figure: str) -> str:
@@ -530,7 +539,8 @@ def figure_name(figure: str) -> str:
 
 def is_figure(figure: str) -> bool:
     try:
-        figure_filter(figure, Period(date(2000, 1, 1), date(2000, 1, 1)))
+        day = date(2000, 1, 1)
+        figure_filter(figure, Period(day, day), day)
     except UnknownFigure:
         return False
     return True

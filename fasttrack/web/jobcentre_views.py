@@ -152,7 +152,7 @@ def _base_cases(user: Any, view: WorkView, today: date) -> QuerySet[FastTrackCas
     ones too, so that the list matches the figure the manager selected."""
     if not view.figure:
         return work_cases(user, today)
-    return cases_behind(all_cases(user, today), view.figure, _figure_period(view))
+    return cases_behind(all_cases(user, today), view.figure, _figure_period(view), today)
 
 
 def _figure_label(view: WorkView) -> str:

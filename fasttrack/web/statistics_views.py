@@ -198,7 +198,7 @@ def jobcentre_statistics_csv(request: HttpRequest) -> HttpResponse:
 def national_statistics(request: HttpRequest) -> HttpResponse:
     """The same figures for every municipality, per municipality only and suppressed."""
     form = _period_form(request)
-    dashboard = national_dashboard(form.chosen())
+    dashboard = national_dashboard(form.chosen(), timezone.localdate())
     return _page(
         request,
         form,
@@ -217,7 +217,7 @@ def national_statistics_csv(request: HttpRequest) -> HttpResponse:
     period = _period_form(request).chosen()
     return csv_response(
         _("Fast track statistics across municipalities"),
-        national_dashboard(period),
+        national_dashboard(period, timezone.localdate()),
         _filename("fasttrack-statistik-kommuner", period),
     )
 
@@ -228,7 +228,7 @@ def employer_statistics(request: HttpRequest) -> HttpResponse:
     than 5 employees."""
     membership = require_membership(request, Role.EMPLOYER)
     form = _period_form(request)
-    dashboard = employer_dashboard(cases_for(request.user), form.chosen())
+    dashboard = employer_dashboard(cases_for(request.user), form.chosen(), timezone.localdate())
     return _page(
         request,
         form,
@@ -251,6 +251,6 @@ def employer_statistics_csv(request: HttpRequest) -> HttpResponse:
     title = _("Fast track statistics, %(employer)s") % {"employer": membership.organisation_name}
     return csv_response(
         title,
-        employer_dashboard(cases_for(request.user), period),
+        employer_dashboard(cases_for(request.user), period, timezone.localdate()),
         _filename("fasttrack-statistik", period),
     )
