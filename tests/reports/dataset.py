@@ -5,17 +5,25 @@ April 2026 holds Easter: skærtorsdag 2 April, langfredag 3 April and 2. påsked
 6 April are no banking days. Measured on 20 May 2026, when every April
 deadline has passed. Jobcentre København (101) unless said otherwise:
 
-| case | D0 | requested | by | what happens |
-|---|---|---|---|---|
-| A | 25.3 | 1.4 (Wed) | employer | consent due 8.4 (Easter), accepted 7.4: in time; first conversation due 15.4 never held; retention target 25.4 never held |
-| B | 23.3 | 30.3 (March) | employer | consent due 1.4, declined 1.4: in time; normal track |
-| C | 20.4 | 28.4 | employer | consent due 30.4, no answer |
-| D | 22.4 | 29.4 | employer | consent due 1.5 (May): not an April consent, but an April request |
-| E | 30.3 | 2.4 | caseworker | certificate asked 6.4, due 20.4, received 16.4 (10 days, in time); first conversation due 16.4, held 20.4 (4 days late); closed 30.4 back full time (31 days) |
-| F | 8.4 | 14.4 | employee (Janni) | first conversation due 28.4, held 27.4; certificate asked 15.4, due 27.4, received 30.4 (15 days, late) |
-| G | 23.2 | 2.3 | caseworker | active through March, closed 22.4 back part time (58 days): changes state inside the period |
-| H | 16.2 | 20.2 | caseworker | closed 31.3 back full time: just outside the period |
-| K | 6.4 | 10.4 | caseworker, Frederiksberg | another municipality's |
+Each case: first absence day (D0), request day, who requested, what happens.
+
+- A: D0 25.3, requested 1.4 (Wed) by the employer. Consent due 8.4 (Easter),
+  accepted 7.4: in time. First conversation due 15.4, never held. Retention
+  target 25.4, never held.
+- B: D0 23.3, requested 30.3 (March) by the employer. Consent due 1.4, declined
+  1.4: in time; normal track.
+- C: D0 20.4, requested 28.4 by the employer. Consent due 30.4, no answer.
+- D: D0 22.4, requested 29.4 by the employer. Consent due 1.5: an April request
+  but a May consent.
+- E: D0 30.3, registered 2.4 by the caseworker. Certificate asked 6.4, due 20.4,
+  received 16.4 (10 days, in time). First conversation due 16.4, held 20.4
+  (4 days late). Closed 30.4 back full time (31 days after D0).
+- F: D0 8.4, Janni's own request 14.4. First conversation due 28.4, held 27.4.
+  Certificate asked 15.4, due 27.4, received 30.4 (15 days, late).
+- G: D0 23.2, registered 2.3. Active through March, closed 22.4 back part time
+  (58 days after D0): it changes state inside the period.
+- H: D0 16.2, registered 20.2, closed 31.3 back full time: just outside.
+- K: D0 6.4, registered 10.4 in Frederiksberg: another municipality's.
 """
 
 from __future__ import annotations
