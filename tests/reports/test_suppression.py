@@ -40,7 +40,7 @@ def test_the_disclosure_check_finds_hidden_counts_the_totals_give_away() -> None
     assert disclosed([[None, 7, 10], [5, 5, 10], [8, 12, 20]]) == [(0, 0)]
     # and so is one a chain of rows and columns gives away (found by the search
     # that showed that hiding a second count per line is not enough).
-    chain = [
+    chain: list[list[int | None]] = [
         [None, None, 30, 26, 86],
         [29, 30, None, None, 88],
         [19, 20, None, None, 66],
