@@ -46,6 +46,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncWeek
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fasttrack.cases.models import CaseDeadline, DeadlineStatus, FastTrackCase, Outcome, Requester
 from fasttrack.cases.states import State
@@ -145,9 +146,9 @@ class Answer:
 ANSWERS = [Answer.ACCEPTED, Answer.DECLINED, Answer.UNANSWERED]
 ANSWER_LABELS = {
     # Translators: the employee accepted Fast track, Danish "Sagt ja".
-    Answer.ACCEPTED: _("Accepted"),
+    Answer.ACCEPTED: pgettext_lazy("consent answer", "Accepted"),
     # Translators: Danish "Sagt nej".
-    Answer.DECLINED: _("Declined"),
+    Answer.DECLINED: pgettext_lazy("consent answer", "Declined"),
     # Translators: no consent form returned, Danish "Ikke svaret".
     Answer.UNANSWERED: _("No answer"),
 }
