@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -357,6 +358,24 @@ def _with_share(table: Table, numerator: int, denominator: int | list[int], head
     return table
 
 
+def _tallies(
+    by_municipality: dict[int, Any],
+    pick: Callable[[Any, str], Tally | None],
+    keys: list[str],
+) -> dict[int, list[Tally]]:
+    """Per municipality, the tallies of ``keys`` picked from its figures."""
+    return {
+        m: [pick(figures, k) or Tally() for k in keys] for m, figures in by_municipality.items()
+    }
+
+
+def _kept_of(key: str) -> Callable[[dict[str, f.MilestoneFigures], str], Tally | None]:
+    def pick(by_key: dict[str, f.MilestoneFigures], kept: str) -> Tally | None:
+        return (by_key.get(key) or f.MilestoneFigures()).kept.get(kept)
+
+    return pick
+
+
 def national_dashboard(period: Period, today: date) -> Dashboard:
     """The figures per municipality for the administrator: no case, no person, no count
     under 5 (``reports.suppression``)."""
@@ -372,10 +391,7 @@ def national_dashboard(period: Period, today: date) -> Dashboard:
             _("Requests in the period, by who requested"),
             [_requester_label(r) for r in f.REQUESTERS],
             municipalities,
-            {
-                m: [fig.by_requester.get(r) or Tally() for r in f.REQUESTERS]
-                for m, fig in requests.items()
-            },
+            _tallies(requests, lambda fig, r: fig.by_requester.get(r), f.REQUESTERS),
             [f"requests:{r}" for r in f.REQUESTERS],
         ),
         _with_share(
@@ -384,10 +400,7 @@ def national_dashboard(period: Period, today: date) -> Dashboard:
                 _("The employees' answers to the consent letter (R-11)"),
                 [str(f.ANSWER_LABELS[a]) for a in f.ANSWERS],
                 municipalities,
-                {
-                    m: [answers.get(a) or Tally() for a in f.ANSWERS]
-                    for m, answers in consent.items()
-                },
+                _tallies(consent, lambda answers, a: answers.get(a), f.ANSWERS),
                 [f"consent:{a}" for a in f.ANSWERS],
             ),
             0,
@@ -396,19 +409,12 @@ def national_dashboard(period: Period, today: date) -> Dashboard:
         ),
     ]
     for key, rule in f.MILESTONES:
-        counts = {
-            m: [
-                (by_key.get(key) or f.MilestoneFigures()).kept.get(k) or Tally()
-                for k in f.KEPT_ORDER
-            ]
-            for m, by_key in milestones.items()
-        }
         table = _per_municipality(
             f"milestone_{key}",
             _milestone_label(key, rule),
             [str(f.KEPT_LABELS[k]) for k in f.KEPT_ORDER],
             municipalities,
-            counts,
+            _tallies(milestones, _kept_of(key), f.KEPT_ORDER),
             [f"{key}:{k}" for k in f.KEPT_ORDER],
         )
         # In time out of the deadlines that have passed (due minus not yet due).
@@ -419,10 +425,7 @@ def national_dashboard(period: Period, today: date) -> Dashboard:
             _("Outcomes of the cases closed in the period"),
             [_outcome_label(o) for o in f.OUTCOMES],
             municipalities,
-            {
-                m: [fig.by_outcome.get(o) or Tally() for o in f.OUTCOMES]
-                for m, fig in outcomes.items()
-            },
+            _tallies(outcomes, lambda fig, o: fig.by_outcome.get(o), f.OUTCOMES),
             [f"outcome:{o}" for o in f.OUTCOMES],
         )
     )

@@ -8,6 +8,9 @@ link each jobcentre figure to the worklist view of the cases behind it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -37,7 +40,6 @@ from fasttrack.reports.periods import (
     period_choices,
 )
 from fasttrack.web.access import require_membership, require_role
-from fasttrack.web.start_pages import START_PAGES
 
 
 class PeriodForm(forms.Form):
@@ -130,127 +132,118 @@ def _link_to_worklist(dashboard: Dashboard) -> None:
                     cell.link = f"{worklist}?{cell.link}"
 
 
-def _page(
-    request: HttpRequest,
-    form: PeriodForm,
-    dashboard: Dashboard,
-    *,
-    title: str,
-    intro: str,
-    csv_url_name: str,
-    extra: dict[str, Any] | None = None,
-) -> HttpResponse:
-    context = {
-        "page": START_PAGES.get(Role.ADMINISTRATOR),
-        "title": title,
-        "intro": intro,
-        "form": form,
-        "dashboard": dashboard,
-        "sections": [(table, chart_for(table)) for table in dashboard.tables],
-        "csv_url": f"{reverse(f'web:{csv_url_name}')}?{dashboard.period.query_string()}",
-        **(extra or {}),
-    }
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "web/statistics/dashboard.html", context, status=status)
-
-
 def _filename(prefix: str, period: Period) -> str:
     return f"{prefix}-{period.start.isoformat()}-{period.end.isoformat()}.csv"
 
 
-@require_role(Role.JOBCENTRE_MANAGER)
-def jobcentre_statistics(request: HttpRequest) -> HttpResponse:
-    """Does the municipality keep the Fast track clock, and does Fast track work?"""
-    membership = require_membership(request, Role.JOBCENTRE_MANAGER)
-    form = _period_form(request)
-    dashboard = jobcentre_dashboard(
-        request.user, cases_for(request.user), form.chosen(), timezone.localdate()
-    )
-    _link_to_worklist(dashboard)
-    return _page(
-        request,
-        form,
-        dashboard,
-        title=_("Statistics"),
-        intro=_(
+@dataclass(frozen=True)
+class Audience:
+    """Who a statistics page is for: the cases it counts and how it speaks."""
+
+    role: Role
+    # (user, period, today) -> the dashboard this role may see.
+    build: Callable[[Any, Period, date], Dashboard]
+    title: Callable[[], str]
+    intro: Callable[[str], str]
+    export_title: Callable[[str], str]
+    filename: str
+    csv_url_name: str
+    back_url_name: str = ""
+    # The jobcentre's figures link to the worklist; no one else has one.
+    links: bool = False
+
+
+def statistics_page(audience: Audience) -> Callable[[HttpRequest], HttpResponse]:
+    @require_role(audience.role)
+    def view(request: HttpRequest) -> HttpResponse:
+        membership = require_membership(request, audience.role)
+        form = _period_form(request)
+        dashboard = audience.build(request.user, form.chosen(), timezone.localdate())
+        if audience.links:
+            _link_to_worklist(dashboard)
+        context = {
+            "title": audience.title(),
+            "intro": audience.intro(membership.organisation_name),
+            "form": form,
+            "dashboard": dashboard,
+            "sections": [(table, chart_for(table)) for table in dashboard.tables],
+            "csv_url": f"{reverse(f'web:{audience.csv_url_name}')}?"
+            f"{dashboard.period.query_string()}",
+            "back_url": reverse(f"web:{audience.back_url_name}") if audience.back_url_name else "",
+        }
+        status = 400 if form.is_bound and form.errors else 200
+        return render(request, "web/statistics/dashboard.html", context, status=status)
+
+    return view
+
+
+def statistics_csv(audience: Audience) -> Callable[[HttpRequest], HttpResponse]:
+    @require_role(audience.role)
+    def view(request: HttpRequest) -> HttpResponse:
+        membership = require_membership(request, audience.role)
+        form = _period_form(request)
+        if form.is_bound and form.errors:
+            errors = " ".join(str(e) for field in form.errors.values() for e in field)
+            return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+        period = form.chosen()
+        dashboard = audience.build(request.user, period, timezone.localdate())
+        title = audience.export_title(membership.organisation_name)
+        return csv_response(title, dashboard, _filename(audience.filename, period))
+
+    return view
+
+
+JOBCENTRE = Audience(
+    Role.JOBCENTRE_MANAGER,
+    build=lambda user, period, today: jobcentre_dashboard(user, cases_for(user), period, today),
+    title=lambda: _("Statistics"),
+    intro=lambda name: (
+        _(
             "Fast track in %(jobcentre)s in the period. Select a figure to see the cases "
             "behind it in the worklist."
         )
-        % {"jobcentre": membership.organisation_name},
-        csv_url_name="jobcentre_statistics_csv",
-        extra={"back_url": reverse("web:jobcentre_overview")},
-    )
-
-
-@require_role(Role.JOBCENTRE_MANAGER)
-def jobcentre_statistics_csv(request: HttpRequest) -> HttpResponse:
-    membership = require_membership(request, Role.JOBCENTRE_MANAGER)
-    form = _period_form(request)
-    period = form.chosen()
-    dashboard = jobcentre_dashboard(
-        request.user, cases_for(request.user), period, timezone.localdate()
-    )
-    title = _("Fast track statistics, %(jobcentre)s") % {"jobcentre": membership.organisation_name}
-    return csv_response(title, dashboard, _filename("fasttrack-statistik", period))
-
-
-@require_role(Role.ADMINISTRATOR)
-def national_statistics(request: HttpRequest) -> HttpResponse:
-    """The same figures for every municipality, per municipality only and suppressed."""
-    form = _period_form(request)
-    dashboard = national_dashboard(form.chosen(), timezone.localdate())
-    return _page(
-        request,
-        form,
-        dashboard,
-        title=_("Statistics across municipalities"),
-        intro=_(
-            "Fast track per municipality in the period. A count under 5 is shown as “<5”, "
-            "and so is another count where it could otherwise be worked out from the totals."
-        ),
-        csv_url_name="national_statistics_csv",
-    )
-
-
-@require_role(Role.ADMINISTRATOR)
-def national_statistics_csv(request: HttpRequest) -> HttpResponse:
-    period = _period_form(request).chosen()
-    return csv_response(
-        _("Fast track statistics across municipalities"),
-        national_dashboard(period, timezone.localdate()),
-        _filename("fasttrack-statistik-kommuner", period),
-    )
-
-
-@require_role(Role.EMPLOYER)
-def employer_statistics(request: HttpRequest) -> HttpResponse:
-    """The employer's own requests in figures: no health data, no figure about fewer
-    than 5 employees."""
-    membership = require_membership(request, Role.EMPLOYER)
-    form = _period_form(request)
-    dashboard = employer_dashboard(cases_for(request.user), form.chosen(), timezone.localdate())
-    return _page(
-        request,
-        form,
-        dashboard,
-        title=_("Statistics"),
-        intro=_(
+        % {"jobcentre": name}
+    ),
+    export_title=lambda name: _("Fast track statistics, %(jobcentre)s") % {"jobcentre": name},
+    filename="fasttrack-statistik",
+    csv_url_name="jobcentre_statistics_csv",
+    back_url_name="jobcentre_overview",
+    links=True,
+)
+# Per municipality only and suppressed: no case, no person, no count under 5.
+NATIONAL = Audience(
+    Role.ADMINISTRATOR,
+    build=lambda user, period, today: national_dashboard(period, today),
+    title=lambda: _("Statistics across municipalities"),
+    intro=lambda name: _(
+        "Fast track per municipality in the period. A count under 5 is shown as “<5”, "
+        "and so is another count where it could otherwise be worked out from the totals."
+    ),
+    export_title=lambda name: _("Fast track statistics across municipalities"),
+    filename="fasttrack-statistik-kommuner",
+    csv_url_name="national_statistics_csv",
+)
+# The employer's own requests: no health data, no figure about fewer than 5 employees.
+EMPLOYER = Audience(
+    Role.EMPLOYER,
+    build=lambda user, period, today: employer_dashboard(cases_for(user), period, today),
+    title=lambda: _("Statistics"),
+    intro=lambda name: (
+        _(
             "%(employer)s's requests for Fast track in the period. No figure is about fewer "
             "than 5 employees: such a figure is shown as “<5”."
         )
-        % {"employer": membership.organisation_name},
-        csv_url_name="employer_statistics_csv",
-        extra={"back_url": reverse("web:employer_start")},
-    )
+        % {"employer": name}
+    ),
+    export_title=lambda name: _("Fast track statistics, %(employer)s") % {"employer": name},
+    filename="fasttrack-statistik",
+    csv_url_name="employer_statistics_csv",
+    back_url_name="employer_start",
+)
 
-
-@require_role(Role.EMPLOYER)
-def employer_statistics_csv(request: HttpRequest) -> HttpResponse:
-    membership = require_membership(request, Role.EMPLOYER)
-    period = _period_form(request).chosen()
-    title = _("Fast track statistics, %(employer)s") % {"employer": membership.organisation_name}
-    return csv_response(
-        title,
-        employer_dashboard(cases_for(request.user), period, timezone.localdate()),
-        _filename("fasttrack-statistik", period),
-    )
+jobcentre_statistics = statistics_page(JOBCENTRE)
+jobcentre_statistics_csv = statistics_csv(JOBCENTRE)
+national_statistics = statistics_page(NATIONAL)
+national_statistics_csv = statistics_csv(NATIONAL)
+employer_statistics = statistics_page(EMPLOYER)
+employer_statistics_csv = statistics_csv(EMPLOYER)

@@ -161,3 +161,15 @@ def test_the_figures_take_one_query_per_figure_group_however_many_cases(
     # workload: the caseworkers and their loads. Aggregation happens in SQL,
     # so the count does not grow with the cases.
     assert len(queries.captured_queries) == 7, [q["sql"][:80] for q in queries.captured_queries]
+
+
+def test_the_export_refuses_a_bad_period_instead_of_exporting_another(
+    login: Callable[[User], Client],
+    personas: Personas,
+    demo_cases: dict[str, FastTrackCase],
+) -> None:
+    response = login(personas.hr).get("/arbejdsgiver/statistik/statistik.csv?period=2026-K7")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert "Angiv en måned (2026-11)" in response.content.decode()
