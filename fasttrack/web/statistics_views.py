@@ -45,7 +45,11 @@ from fasttrack.web.access import require_membership, require_role
 class PeriodForm(forms.Form):
     """A month, quarter or year from the list, or a from–to period; GET, no personal data."""
 
-    period = forms.ChoiceField(label=gettext_lazy("Period"), required=False)
+    # Any month, quarter or year can be asked for, not only the listed ones:
+    # a text field shown as a list, read by ``parse_period``.
+    period = forms.CharField(
+        label=gettext_lazy("Period"), required=False, max_length=16, widget=forms.Select
+    )
     start = forms.DateField(
         label=gettext_lazy("Or from"),
         required=False,
@@ -60,13 +64,11 @@ class PeriodForm(forms.Form):
     def __init__(self, *args: Any, today: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
-        period = self.fields["period"]
-        assert isinstance(period, forms.ChoiceField)
-        period.choices = period_choices(today)
-
-    def clean_period(self) -> str:
-        # Any month, quarter or year can be linked to, not only the listed ones.
-        return str(self.data.get("period", "")).strip()
+        widget = self.fields["period"].widget
+        assert isinstance(widget, forms.Select)
+        # Translators: the period list's choice for a from–to period, Danish "Fra–til herunder".
+        widget.choices = [("", _("From–to, below")), *period_choices(today)]
+        self.initial.setdefault("period", default_period(today).code)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -92,25 +94,20 @@ class PeriodForm(forms.Form):
             return chosen
         return default_period(self.today)
 
-    def field_choices(self) -> list[tuple[str, str]]:
-        period = self.fields["period"]
-        assert isinstance(period, forms.ChoiceField)
-        return list(period.choices)  # type: ignore[arg-type]
-
-    def has_choice(self, code: str) -> bool:
-        return any(value == code for value, _label in self.field_choices())
+    def offer(self, code: str) -> None:
+        """List ``code`` too, so that the chosen period shows as chosen."""
+        widget = self.fields["period"].widget
+        assert isinstance(widget, forms.Select)
+        if not any(value == code for value, _label in widget.choices):
+            widget.choices = [(code, code), *widget.choices]
 
 
 def _period_form(request: HttpRequest) -> PeriodForm:
     today = timezone.localdate()
     params = request.GET if request.GET else None
     form = PeriodForm(params, today=today)
-    if form.is_bound and form.is_valid():
-        chosen = form.chosen()
-        if chosen.code and not form.has_choice(chosen.code):
-            period = form.fields["period"]
-            assert isinstance(period, forms.ChoiceField)
-            period.choices = [(chosen.code, chosen.code), *form.field_choices()]
+    if form.is_bound and form.is_valid() and form.chosen().code:
+        form.offer(form.chosen().code)
     return form
 
 
