@@ -36,9 +36,8 @@ def _milestone_label(key: str, rule: str) -> str:
     return f"{_DEADLINE_LABELS[key]} ({rule})"
 
 
-def _count(tally: Tally | None, figure: str = "", *, people: bool = False) -> Cell:
-    tally = tally or Tally()
-    return Cell(tally.cases, COUNT, figure=figure, people=tally.people if people else None)
+def _count(tally: Tally | None, figure: str = "") -> Cell:
+    return Cell((tally or Tally()).cases, COUNT, figure=figure)
 
 
 @dataclass
@@ -115,7 +114,7 @@ def _milestones_table(milestones: dict[str, f.MilestoneFigures]) -> Table:
 def _consent_table(answers: dict[str, Tally]) -> Table:
     total = Tally()
     for tally in answers.values():
-        total.add(tally.cases, tally.people)
+        total.add(tally.cases)
     total_cell = _count(total, "consent")
     rows = []
     for answer in f.ANSWERS:
@@ -317,7 +316,7 @@ def _per_municipality(
     for municipality in municipalities:
         tallies = counts.get(municipality.pk) or [Tally() for _column in columns]
         for total, tally in zip(national, tallies, strict=True):
-            total.add(tally.cases, tally.people)
+            total.add(tally.cases)
         cells = [Cell(t.cases, figure=fig) for t, fig in zip(tallies, figures, strict=True)]
         cells.append(Cell(sum(t.cases for t in tallies), figure=figures[-1].split(":")[0]))
         rows.append(Row(str(municipality), cells, municipality.code))

@@ -159,14 +159,13 @@ ALL = 0
 
 @dataclass
 class Tally:
-    """A count of cases and of the distinct employees behind them."""
+    """A count of cases. (Where the employees behind a figure decide its suppression,
+    the employer's view counts them for that figure: ``employees_behind``.)"""
 
     cases: int = 0
-    people: int = 0
 
-    def add(self, cases: int, people: int) -> None:
+    def add(self, cases: int) -> None:
         self.cases += cases
-        self.people += people
 
 
 def _days(duration: timedelta | None) -> int | None:
@@ -209,16 +208,16 @@ def request_figures(
         .filter(requested_on__range=(period.start, period.end))
         .annotate(week=TruncWeek("requested_on"))
         .values(*_group(by_municipality, "week", "requested_by"))
-        .annotate(cases=Count("pk"), people=_employees())
+        .annotate(cases=Count("pk"))
     )
     result: dict[int, RequestFigures] = defaultdict(RequestFigures)
     for row in rows:
         figures = result[_split(row, by_municipality)]
         week = row["week"]
         week = week.date() if hasattr(week, "date") else week
-        figures.by_week[(week, row["requested_by"])].add(row["cases"], row["people"])
-        figures.by_requester[row["requested_by"]].add(row["cases"], row["people"])
-        figures.total.add(row["cases"], row["people"])
+        figures.by_week[(week, row["requested_by"])].add(row["cases"])
+        figures.by_requester[row["requested_by"]].add(row["cases"])
+        figures.total.add(row["cases"])
     return result
 
 
@@ -264,9 +263,10 @@ def milestone_figures(
     Two queries: the tallies per class, and the distribution of days (how
     late, and how long it took) of the ones reached.
     """
-    deadlines = CaseDeadline.objects.filter(
-        _due_in(period, MILESTONE_KEYS), case__in=_scope_ids(scope)
-    )
+    deadlines = CaseDeadline.objects.filter(_due_in(period, MILESTONE_KEYS))
+    if scope.query.where:
+        # Every case (the administrator's) needs no filter, and is faster without.
+        deadlines = deadlines.filter(case__in=_scope_ids(scope))
     group = ["case__municipality"] if by_municipality else []
     result: dict[int, dict[str, MilestoneFigures]] = defaultdict(
         lambda: defaultdict(MilestoneFigures)
@@ -274,13 +274,13 @@ def milestone_figures(
     tallies = (
         deadlines.annotate(kept=_kept_class(today))
         .values(*group, "key", "kept")
-        .annotate(cases=Count("pk"), people=_employees("case__absence__person"))
+        .annotate(cases=Count("pk"))
     )
     for row in tallies:
         where = int(row["case__municipality"]) if by_municipality else ALL
         figures = result[where][row["key"]]
-        figures.kept[row["kept"]].add(row["cases"], row["people"])
-        figures.due.add(row["cases"], row["people"])
+        figures.kept[row["kept"]].add(row["cases"])
+        figures.due.add(row["cases"])
     spans = (
         deadlines.filter(met_on__isnull=False)
         .annotate(
@@ -330,11 +330,11 @@ def consent_figures(
         .filter(_consent_due_in(period))
         .annotate(answer=_consent_answer())
         .values(*_group(by_municipality, "answer"))
-        .annotate(cases=Count("pk"), people=_employees())
+        .annotate(cases=Count("pk"))
     )
     result: dict[int, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     for row in rows:
-        result[_split(row, by_municipality)][row["answer"]].add(row["cases"], row["people"])
+        result[_split(row, by_municipality)][row["answer"]].add(row["cases"])
     return result
 
 
@@ -368,15 +368,13 @@ def outcome_figures(
             )
         )
         .values(*_group(by_municipality, "outcome", "span"))
-        .annotate(cases=Count("pk"), people=_employees())
+        .annotate(cases=Count("pk"))
     )
     result: dict[int, OutcomeFigures] = defaultdict(OutcomeFigures)
     for row in rows:
         figures = result[_split(row, by_municipality)]
-        # ``people`` per span is not additive across spans: the tally's
-        # ``people`` is an upper bound used only where cases are summed.
-        figures.by_outcome[row["outcome"]].add(row["cases"], row["people"])
-        figures.total.add(row["cases"], row["people"])
+        figures.by_outcome[row["outcome"]].add(row["cases"])
+        figures.total.add(row["cases"])
         if row["outcome"] in RETURN_OUTCOMES and (days := _days(row["span"])) is not None:
             figures.days_to_return[row["outcome"]][days] += row["cases"]
     return result
