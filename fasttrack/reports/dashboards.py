@@ -289,7 +289,9 @@ def jobcentre_dashboard(
     tables = [
         _requests_table(f.request_figures(scope, period).get(ALL) or f.RequestFigures(), period),
         _milestones_table(milestones),
-        _consent_table(f.consent_figures(scope, period).get(ALL, {})),
+        _consent_table(
+            (milestones.get(f.DeadlineKey.EMPLOYEE_CONSENT.value) or f.MilestoneFigures()).answers
+        ),
         _lateness_table(conversation),
         *_certificate_tables(certificate),
         _outcomes_table(f.outcome_figures(scope, period).get(ALL) or f.OutcomeFigures()),
@@ -381,8 +383,8 @@ def national_dashboard(period: Period, today: date) -> Dashboard:
     scope = FastTrackCase.objects.all()
     municipalities = list(Municipality.objects.order_by("code"))
     requests = f.request_figures(scope, period, by_municipality=True)
-    consent = f.consent_figures(scope, period, by_municipality=True)
     milestones = f.milestone_figures(scope, period, today, by_municipality=True)
+    consent = f.consent_answers(milestones)
     outcomes = f.outcome_figures(scope, period, by_municipality=True)
     tables = [
         _per_municipality(
@@ -458,8 +460,8 @@ def employer_dashboard(scope: QuerySet[FastTrackCase], period: Period, today: da
     to the first conversation and the outcomes. Dates and outcomes only: never a
     certificate, a diagnosis or anything else from the doctor (R-18)."""
     requests = f.request_figures(scope, period).get(ALL) or f.RequestFigures()
-    consent = f.consent_figures(scope, period).get(ALL, {})
     milestones = f.milestone_figures(scope, period, today).get(ALL, {})
+    consent = (milestones.get(f.DeadlineKey.EMPLOYEE_CONSENT.value) or f.MilestoneFigures()).answers
     outcomes = f.outcome_figures(scope, period).get(ALL) or f.OutcomeFigures()
 
     overview = Table(

@@ -249,50 +249,56 @@ class MilestoneFigures:
     days_late: Counter[int] = field(default_factory=Counter)
     # Days from the start of the count to the milestone, for those reached.
     days_taken: Counter[int] = field(default_factory=Counter)
+    # For the consent: the employees' answers (R-11).
+    answers: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
 
-    def share_in_time(self) -> float | None:
-        decided = self.due.cases - self.kept[Kept.PENDING].cases
-        return None if decided == 0 else 100 * self.kept[Kept.IN_TIME].cases / decided
+
+def _consent_answer() -> Case:
+    """The employee's answer, on a consent deadline row; "" on every other row."""
+    consent = Q(key=DeadlineKey.EMPLOYEE_CONSENT)
+    return Case(
+        When(consent & Q(case__consent__accepted=True), then=Value(Answer.ACCEPTED)),
+        When(consent & Q(case__consent__accepted=False), then=Value(Answer.DECLINED)),
+        When(consent, then=Value(Answer.UNANSWERED)),
+        default=Value(""),
+        output_field=CharField(),
+    )
 
 
 def milestone_figures(
     scope: QuerySet[FastTrackCase], period: Period, today: date, *, by_municipality: bool = False
 ) -> dict[int, dict[str, MilestoneFigures]]:
-    """Each milestone due in the period: kept in time, late, not reached, not yet due.
+    """Each milestone due in the period: kept in time, late, not reached, not yet due;
+    the days it took and how late; and the answers to the consent letters.
 
-    Two queries: the tallies per class, and the distribution of days (how
-    late, and how long it took) of the ones reached.
+    One query over the deadline rows the clock keeps, grouped by milestone, class,
+    answer and day spans; the rest is summed here.
     """
     deadlines = CaseDeadline.objects.filter(_due_in(period, MILESTONE_KEYS))
     if scope.query.where:
         # Every case (the administrator's) needs no filter, and is faster without.
         deadlines = deadlines.filter(case__in=_scope_ids(scope))
     group = ["case__municipality"] if by_municipality else []
+    rows = (
+        deadlines.annotate(
+            kept=_kept_class(today),
+            answer=_consent_answer(),
+            late=ExpressionWrapper(F("met_on") - F("due_on"), output_field=DurationField()),
+            taken=ExpressionWrapper(F("met_on") - F("counts_from"), output_field=DurationField()),
+        )
+        .values(*group, "key", "kept", "answer", "late", "taken")
+        .annotate(cases=Count("pk"))
+    )
     result: dict[int, dict[str, MilestoneFigures]] = defaultdict(
         lambda: defaultdict(MilestoneFigures)
     )
-    tallies = (
-        deadlines.annotate(kept=_kept_class(today))
-        .values(*group, "key", "kept")
-        .annotate(cases=Count("pk"))
-    )
-    for row in tallies:
+    for row in rows:
         where = int(row["case__municipality"]) if by_municipality else ALL
         figures = result[where][row["key"]]
         figures.kept[row["kept"]].add(row["cases"])
         figures.due.add(row["cases"])
-    spans = (
-        deadlines.filter(met_on__isnull=False)
-        .annotate(
-            late=ExpressionWrapper(F("met_on") - F("due_on"), output_field=DurationField()),
-            taken=ExpressionWrapper(F("met_on") - F("counts_from"), output_field=DurationField()),
-        )
-        .values(*group, "key", "late", "taken")
-        .annotate(cases=Count("pk"))
-    )
-    for row in spans:
-        where = int(row["case__municipality"]) if by_municipality else ALL
-        figures = result[where][row["key"]]
+        if row["answer"]:
+            figures.answers[row["answer"]].add(row["cases"])
         late, taken = _days(row["late"]), _days(row["taken"])
         if late is not None and late > 0:
             figures.days_late[late] += row["cases"]
@@ -301,16 +307,14 @@ def milestone_figures(
     return result
 
 
-# --- consent ---------------------------------------------------------------------------
-
-
-def _consent_answer() -> Case:
-    return Case(
-        When(consent__accepted=True, then=Value(Answer.ACCEPTED)),
-        When(consent__accepted=False, then=Value(Answer.DECLINED)),
-        default=Value(Answer.UNANSWERED),
-        output_field=CharField(),
-    )
+def consent_answers(
+    milestones: dict[int, dict[str, MilestoneFigures]],
+) -> dict[int, dict[str, Tally]]:
+    """The answers to the consent letters whose deadline fell in the period (R-11)."""
+    return {
+        where: (by_key.get(DeadlineKey.EMPLOYEE_CONSENT) or MilestoneFigures()).answers
+        for where, by_key in milestones.items()
+    }
 
 
 def _consent_due_in(period: Period) -> Exists:
@@ -319,23 +323,6 @@ def _consent_due_in(period: Period) -> Exists:
             _due_in(period, [DeadlineKey.EMPLOYEE_CONSENT]), case=OuterRef("pk")
         )
     )
-
-
-def consent_figures(
-    scope: QuerySet[FastTrackCase], period: Period, *, by_municipality: bool = False
-) -> dict[int, dict[str, Tally]]:
-    """The employees' answers to consent letters whose deadline fell in the period (R-11)."""
-    rows = (
-        scope.order_by()
-        .filter(_consent_due_in(period))
-        .annotate(answer=_consent_answer())
-        .values(*_group(by_municipality, "answer"))
-        .annotate(cases=Count("pk"))
-    )
-    result: dict[int, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
-    for row in rows:
-        result[_split(row, by_municipality)][row["answer"]].add(row["cases"])
-    return result
 
 
 # --- outcomes --------------------------------------------------------------------------

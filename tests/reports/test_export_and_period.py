@@ -157,10 +157,10 @@ def test_the_figures_take_one_query_per_figure_group_however_many_cases(
         dashboard = jobcentre_dashboard(chef, cases_for(chef), period, TODAY)
 
     assert dashboard.table("requests").rows[-1].cells[-1].value == 5
-    # Requests, consent, outcomes: one each; milestones: tallies and days;
+    # Requests, milestones with the consent answers, outcomes: one each;
     # workload: the caseworkers and their loads. Aggregation happens in SQL,
     # so the count does not grow with the cases.
-    assert len(queries.captured_queries) == 7, [q["sql"][:80] for q in queries.captured_queries]
+    assert len(queries.captured_queries) == 5, [q["sql"][:80] for q in queries.captured_queries]
 
 
 def test_the_export_refuses_a_bad_period_instead_of_exporting_another(
