@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from fasttrack.cases.models import DEADLINE_KEY_CHOICES, FastTrackCase, Outcome, Requester
-from fasttrack.cases.queries import work_cases
+from fasttrack.cases.queries import overdue, work_scope
 from fasttrack.people.models import Municipality
 from fasttrack.reports import figures as f
 from fasttrack.reports.figures import ALL, Kept, Tally
@@ -238,10 +238,10 @@ def _workload_table(user: Any, today: date) -> Table:
 
     loads: dict[int | None, dict[str, int]] = {
         row["caseworker"]: {"cases": row["cases"], "late": row["late"]}
-        for row in work_cases(user, today)
+        for row in work_scope(user)
         .order_by()
         .values("caseworker")
-        .annotate(cases=Count("pk"), late=Count("pk", filter=Q(is_overdue=True)))
+        .annotate(cases=Count("pk"), late=Count("pk", filter=Q(overdue(today))))
     }
     rows = []
     for caseworker in caseworkers_of(user):
