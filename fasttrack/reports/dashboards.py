@@ -455,6 +455,24 @@ def _employer_finish(table: Table) -> Table:
     return table
 
 
+def _counted_with_total(
+    table: Table, scope: QuerySet[FastTrackCase], period: Period, today: date
+) -> Table:
+    """``table``'s first column of counts, whose last row is their total, suppressed by
+    the employees behind each count; then each count's share of the total."""
+    for row in table.rows:
+        row.cells = row.cells[:1]
+    table.columns, table.kinds = table.columns[:1], [COUNT]
+    _employer_people(scope, table, period, today)
+    suppress_table(table, [0], rows_add_up=False, columns_add_up=True)
+    total = table.rows[-1].cells[0]
+    table.columns.append(_("Share (%)"))
+    table.kinds.append(PERCENT)
+    for row in table.rows:
+        row.cells.append(Cell(None, PERCENT) if row.is_total else share(row.cells[0], total))
+    return table
+
+
 def employer_dashboard(scope: QuerySet[FastTrackCase], period: Period, today: date) -> Dashboard:
     """The employer's own requests: how many, how many the employees accepted, the time
     to the first conversation and the outcomes. Dates and outcomes only: never a
@@ -475,18 +493,8 @@ def employer_dashboard(scope: QuerySet[FastTrackCase], period: Period, today: da
     _employer_people(scope, overview, period, today)
     suppress_table(overview, [0], rows_add_up=False, columns_add_up=False)
 
-    consent_table = _consent_table(consent)
+    consent_table = _counted_with_total(_consent_table(consent), scope, period, today)
     consent_table.caption = _("Did the employees accept Fast track?")
-    for row in consent_table.rows:
-        row.cells = row.cells[:1]
-    consent_table.columns, consent_table.kinds = consent_table.columns[:1], [COUNT]
-    _employer_people(scope, consent_table, period, today)
-    suppress_table(consent_table, [0], rows_add_up=False, columns_add_up=True)
-    total = consent_table.rows[-1].cells[0]
-    consent_table.columns.append(_("Share (%)"))
-    consent_table.kinds.append(PERCENT)
-    for row in consent_table.rows:
-        row.cells.append(share(row.cells[0], total) if not row.is_total else Cell(None, PERCENT))
 
     key = f.DeadlineKey.FIRST_FOLLOWUP_CONVERSATION.value
     conversation = milestones.get(key) or f.MilestoneFigures()
@@ -517,17 +525,7 @@ def employer_dashboard(scope: QuerySet[FastTrackCase], period: Period, today: da
         ),
     ]
 
-    outcome_table = _outcomes_table(outcomes)
-    for row in outcome_table.rows:
-        row.cells = row.cells[:1]
-    outcome_table.columns, outcome_table.kinds = outcome_table.columns[:1], [COUNT]
-    _employer_people(scope, outcome_table, period, today)
-    suppress_table(outcome_table, [0], rows_add_up=False, columns_add_up=True)
-    total = outcome_table.rows[-1].cells[0]
-    outcome_table.columns.append(_("Share (%)"))
-    outcome_table.kinds.append(PERCENT)
-    for row in outcome_table.rows:
-        row.cells.append(share(row.cells[0], total) if not row.is_total else Cell(None, PERCENT))
+    outcome_table = _counted_with_total(_outcomes_table(outcomes), scope, period, today)
     outcome_table.note = ""
 
     tables = [overview, consent_table, conversation_table, outcome_table]
