@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0006_employer_conversation_verb'),
+        ('audit', '0007_note_shared_with_employer'),
     ]
 
     operations = [
