@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0007_note_shared_with_employer'),
+        ('audit', '0008_erasure_record'),
     ]
 
     operations = [
