@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "fasttrack.meetings",
     "fasttrack.plans",
     "fasttrack.notifications",
+    "fasttrack.reports",
     "fasttrack.api",
     "fasttrack.web",
 ]

@@ -122,8 +122,23 @@ def work_cases(user: Any, today: date) -> QuerySet[FastTrackCase]:
     whether it is overdue and whether it has news its caseworker has not seen.
     """
     return (
+        work_scope(user)
+        .select_related("absence__person", "absence__employer", "caseworker")
+        .annotate(is_overdue=overdue(today), has_news=has_news())
+    )
+
+
+def work_scope(user: Any) -> QuerySet[FastTrackCase]:
+    """The municipality's cases with work left (``work_cases``), without the
+    annotations: for counting them."""
+    return cases_for(user).filter(Q(state__in=OPEN_STATES) | Q(next_deadline_on__isnull=False))
+
+
+def all_cases(user: Any, today: date) -> QuerySet[FastTrackCase]:
+    """All the municipality's cases, finished ones too, annotated as ``work_cases``:
+    the worklist shows these when it lists the cases behind a statistic."""
+    return (
         cases_for(user)
-        .filter(Q(state__in=OPEN_STATES) | Q(next_deadline_on__isnull=False))
         .select_related("absence__person", "absence__employer", "caseworker")
         .annotate(is_overdue=overdue(today), has_news=has_news())
     )
@@ -131,12 +146,19 @@ def work_cases(user: Any, today: date) -> QuerySet[FastTrackCase]:
 
 @dataclass(frozen=True)
 class WorkView:
-    """One view of the worklist, as its address says it: ``?assignee=queue&filter=overdue``."""
+    """One view of the worklist, as its address says it: ``?assignee=queue&filter=overdue``.
+
+    ``figure`` with ``start`` and ``end`` narrows it to the cases behind one
+    statistic (``fasttrack.reports.figures``), finished cases included.
+    """
 
     assignee: str = Assignee.ALL
     filter: str = ""
     state: str = ""
     deadline: str = ""
+    figure: str = ""
+    start: str = ""
+    end: str = ""
 
     def query_string(self) -> str:
         params = {name: value for name, value in vars(self).items() if value}

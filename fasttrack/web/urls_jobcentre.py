@@ -7,7 +7,7 @@ No address carries a CPR number (R-29): searches are POSTed.
 
 from django.urls import path
 
-from fasttrack.web import case_views, delivery_views, jobcentre_views
+from fasttrack.web import case_views, delivery_views, jobcentre_views, statistics_views
 
 urlpatterns = [
     path("jobcenter/", jobcentre_views.worklist, name="worklist"),
@@ -17,6 +17,32 @@ urlpatterns = [
         name="register_request",
     ),
     path("jobcenter/ledelse/", jobcentre_views.jobcentre_overview, name="jobcentre_overview"),
+    path(
+        "jobcenter/statistik/",
+        statistics_views.jobcentre_statistics,
+        name="jobcentre_statistics",
+    ),
+    path(
+        "jobcenter/statistik/statistik.csv",
+        statistics_views.jobcentre_statistics_csv,
+        name="jobcentre_statistics_csv",
+    ),
+    path("statistik/", statistics_views.national_statistics, name="national_statistics"),
+    path(
+        "statistik/statistik.csv",
+        statistics_views.national_statistics_csv,
+        name="national_statistics_csv",
+    ),
+    path(
+        "arbejdsgiver/statistik/",
+        statistics_views.employer_statistics,
+        name="employer_statistics",
+    ),
+    path(
+        "arbejdsgiver/statistik/statistik.csv",
+        statistics_views.employer_statistics_csv,
+        name="employer_statistics_csv",
+    ),
     path("sager/<int:case_id>/", case_views.case_detail, name="case_detail"),
     path(
         "sager/<int:case_id>/samtykke/",
