@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "fasttrack.medical",
     "fasttrack.meetings",
     "fasttrack.plans",
+    "fasttrack.documents",
     "fasttrack.notifications",
     "fasttrack.api",
     "fasttrack.web",

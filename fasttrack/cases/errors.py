@@ -416,13 +416,19 @@ def _label_of(name: str, value: Any) -> Any:
     from fasttrack.meetings.models import MeetingKind
     from fasttrack.meetings.models import Party as MeetingParty
     from fasttrack.notifications.models import Message
+    from fasttrack.documents.models import RetentionPlanRequestState, StatementState
+    from fasttrack.documents.states import DOCUMENT_ACTION_LABELS
     from fasttrack.people.models import Role
 
     choices: dict[str, Any] = {
         "state": dict(State.choices),
         "party": dict(Party.choices),
         "role": dict(Role.choices),
-        "action": ACTION_LABELS,
+        "action": {**ACTION_LABELS, **DOCUMENT_ACTION_LABELS},
+        "document_state": {
+            **dict(RetentionPlanRequestState.choices),
+            **dict(StatementState.choices),
+        },
         "status": dict(Message.Status.choices),
         "meeting_party": dict(MeetingParty.choices),
         "kind": dict(MeetingKind.choices),
