@@ -413,11 +413,11 @@ def _label_of(name: str, value: Any) -> Any:
     """
     from fasttrack.cases.models import Party
     from fasttrack.cases.states import ACTION_LABELS, State
+    from fasttrack.documents.models import RetentionPlanRequestState, StatementState
+    from fasttrack.documents.states import DOCUMENT_ACTION_LABELS
     from fasttrack.meetings.models import MeetingKind
     from fasttrack.meetings.models import Party as MeetingParty
     from fasttrack.notifications.models import Message
-    from fasttrack.documents.models import RetentionPlanRequestState, StatementState
-    from fasttrack.documents.states import DOCUMENT_ACTION_LABELS
     from fasttrack.people.models import Role
 
     choices: dict[str, Any] = {

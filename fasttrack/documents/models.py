@@ -105,8 +105,12 @@ class OpportunityStatement(models.Model):
     state = models.CharField(
         _("state"), max_length=16, choices=StatementState.choices, default=StatementState.PART_ONE
     )
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    started_by_party = models.CharField(_("started by"), max_length=16, choices=StatementParty.choices)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_by_party = models.CharField(
+        _("started by"), max_length=16, choices=StatementParty.choices
+    )
     started_on = models.DateField(_("started on"))
     fee_payer = models.CharField(_("who pays the doctor"), max_length=16, choices=FeePayer.choices)
     # Part 1.
@@ -125,7 +129,12 @@ class OpportunityStatement(models.Model):
     )
     # Part 2.
     clinic = models.ForeignKey(
-        Clinic, verbose_name=_("clinic"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Clinic,
+        verbose_name=_("clinic"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     sent_to_doctor_on = models.DateField(_("sent to the doctor"), null=True, blank=True)
     doctor_due_on = models.DateField(_("doctor's part due"), null=True, blank=True)
@@ -149,6 +158,4 @@ class OpportunityStatement(models.Model):
 
     @property
     def part_one_filled(self) -> bool:
-        return all(
-            (self.job_functions.strip(), self.can_do.strip(), self.cannot_do.strip())
-        )
+        return all((self.job_functions.strip(), self.can_do.strip(), self.cannot_do.strip()))

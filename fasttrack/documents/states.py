@@ -36,7 +36,9 @@ DOCUMENT_ACTION_LABELS = {
     DocumentAction.CANCEL: _("cancel the mulighedserklæring"),
 }
 
-PLAN_REQUEST_TRANSITIONS: dict[RetentionPlanRequestState, dict[DocumentAction, RetentionPlanRequestState]] = {
+PLAN_REQUEST_TRANSITIONS: dict[
+    RetentionPlanRequestState, dict[DocumentAction, RetentionPlanRequestState]
+] = {
     RetentionPlanRequestState.REQUESTED: {
         DocumentAction.PREPARE: RetentionPlanRequestState.PREPARED,
         DocumentAction.REFUSE: RetentionPlanRequestState.REFUSED,
