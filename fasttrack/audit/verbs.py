@@ -59,7 +59,10 @@ class EventVerb(models.TextChoices):
         "statement_part_one_confirmed",
         _("Mulighedserklæring part 1 confirmed"),
     )
-    STATEMENT_SENT_TO_DOCTOR = "statement_sent_to_doctor", _("Mulighedserklæring sent to the doctor")
+    STATEMENT_SENT_TO_DOCTOR = (
+        "statement_sent_to_doctor",
+        _("Mulighedserklæring sent to the doctor"),
+    )
     STATEMENT_COMPLETED = "statement_completed", _("Mulighedserklæring completed")
     STATEMENT_CANCELLED = "statement_cancelled", _("Mulighedserklæring cancelled")
     PLAN_COMMENTED = "plan_commented", _("Comment on the plan")
