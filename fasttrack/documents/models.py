@@ -84,6 +84,9 @@ class StatementState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+OPEN_STATEMENT_STATES = frozenset({StatementState.PART_ONE, StatementState.AT_DOCTOR})
+
+
 class StatementParty(models.TextChoices):
     EMPLOYER = "employer", _("Employer")
     EMPLOYEE = "employee", _("Employee")

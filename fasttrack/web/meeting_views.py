@@ -37,7 +37,7 @@ from fasttrack.people.models import EMPLOYER_ROLES, JOBCENTRE_ROLES, Role, membe
 from fasttrack.web.access import require_role
 from fasttrack.web.case_forms import add_rule_error
 from fasttrack.web.case_views import (
-    _PURPOSE,
+    PURPOSE_OF_ROLE,
     _action_page,
     _bound,
     _case_for_caseworker,
@@ -57,7 +57,7 @@ _EMPLOYER_SEES_MINUTES_OF = frozenset({MeetingKind.RETENTION_MEETING})
 
 def _purpose(user: Any) -> str:
     membership = membership_of(user)
-    return _PURPOSE.get(Role(membership.role), Purpose.CASE_WORK) if membership else ""
+    return PURPOSE_OF_ROLE.get(Role(membership.role), Purpose.CASE_WORK) if membership else ""
 
 
 def _shows_minutes(meeting: Meeting, role: Role) -> bool:
