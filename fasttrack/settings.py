@@ -372,5 +372,8 @@ LOGGING = {
         "djangosaml2": {"level": "ERROR"},
         # pysaml2 loads XML schemas at import time and says so at INFO.
         "xmlschema": {"level": "WARNING"},
+        # WeasyPrint and the font subsetter narrate every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
