@@ -38,7 +38,8 @@ def demo_cases(demo_world: DemoWorld, frozen: date) -> dict[str, FastTrackCase]:
     absence after her demo story, which is closed (``janni_story``);
     ahmed: certificate requested; mette: first conversation booked;
     lars: first conversation overdue; hanne: declined (normal track);
-    peter and henrik: Frederiksberg.
+    peter, henrik and camilla (a plan in place): Frederiksberg;
+    janni_story: Janni's closed demo story.
     """
     cases = {
         case.absence.person.name.split()[0].lower(): case
