@@ -140,8 +140,12 @@ def prepare_retention_plan(
             case=case,
             verb=EventVerb.RETENTION_PLAN_PREPARED,
             actor=actor,
-            old={"request": plan_request.pk, "state": old},
-            new={"request": plan_request.pk, "state": new_state, "answered_on": today.isoformat()},
+            old={"request": plan_request.pk, "document_state": old},
+            new={
+                "request": plan_request.pk,
+                "document_state": new_state,
+                "answered_on": today.isoformat(),
+            },
         )
         case_letters.send(letters.retention_plan_answered(case, plan_request))
         _finish(case, actor, today=today)
@@ -177,8 +181,12 @@ def refuse_retention_plan(
             case=case,
             verb=EventVerb.RETENTION_PLAN_REFUSED,
             actor=actor,
-            old={"request": plan_request.pk, "state": old},
-            new={"request": plan_request.pk, "state": new_state, "answered_on": today.isoformat()},
+            old={"request": plan_request.pk, "document_state": old},
+            new={
+                "request": plan_request.pk,
+                "document_state": new_state,
+                "answered_on": today.isoformat(),
+            },
         )
         case_letters.send(letters.retention_plan_answered(case, plan_request))
         _finish(case, actor, today=today)
@@ -201,8 +209,8 @@ def withdraw_retention_plan_request(
             case=case,
             verb=EventVerb.RETENTION_PLAN_WITHDRAWN,
             actor=actor,
-            old={"request": plan_request.pk, "state": old},
-            new={"request": plan_request.pk, "state": new_state},
+            old={"request": plan_request.pk, "document_state": old},
+            new={"request": plan_request.pk, "document_state": new_state},
         )
         case_letters.send(letters.retention_plan_withdrawn(case, plan_request))
         _finish(case, actor)
@@ -396,10 +404,10 @@ def _send_to_doctor(
         case=case,
         verb=EventVerb.STATEMENT_SENT_TO_DOCTOR,
         actor=actor,
-        old={"statement": statement.pk, "state": StatementState.PART_ONE.value},
+        old={"statement": statement.pk, "document_state": StatementState.PART_ONE.value},
         new={
             "statement": statement.pk,
-            "state": StatementState.AT_DOCTOR.value,
+            "document_state": StatementState.AT_DOCTOR.value,
             "doctor_due_on": due.due.isoformat(),
             "basis": due.basis,
         },
@@ -439,8 +447,12 @@ def complete_statement(
             case=case,
             verb=EventVerb.STATEMENT_COMPLETED,
             actor=actor,
-            old={"statement": statement.pk, "state": StatementState.AT_DOCTOR.value},
-            new={"statement": statement.pk, "state": new_state, "completed_on": today.isoformat()},
+            old={"statement": statement.pk, "document_state": StatementState.AT_DOCTOR.value},
+            new={
+                "statement": statement.pk,
+                "document_state": new_state,
+                "completed_on": today.isoformat(),
+            },
         )
         case_letters.send(letters.statement_finished(case, statement, kind="statement_completed"))
         _finish(case, actor, today=today)
@@ -469,8 +481,8 @@ def cancel_statement(
             case=case,
             verb=EventVerb.STATEMENT_CANCELLED,
             actor=actor,
-            old={"statement": statement.pk, "state": old},
-            new={"statement": statement.pk, "state": new_state},
+            old={"statement": statement.pk, "document_state": old},
+            new={"statement": statement.pk, "document_state": new_state},
         )
         case_letters.send(letters.statement_finished(case, statement, kind="statement_cancelled"))
         _finish(case, actor)
