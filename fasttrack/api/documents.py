@@ -13,9 +13,9 @@ from typing import Any, Literal
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
+from fasttrack.api.auth import token_of
 from fasttrack.api.cases import read_case
 from fasttrack.api.idempotency import idempotent
-from fasttrack.api.auth import token_of
 from fasttrack.cases.models import FastTrackCase
 from fasttrack.documents import actions
 from fasttrack.documents.access import (
@@ -29,44 +29,50 @@ from fasttrack.people.models import Role
 router = Router(tags=["documents"])
 
 
+def _d(text: str) -> Any:
+    return Field(description=text)
+
+
 class RetentionPlanRequestOut(Schema):
-    id: int
-    state: str = Field(description="requested, prepared, refused or withdrawn.")
-    requested_on: date
-    answer_due_on: date = Field(description="The employer answers by then (§ 7 b).")
-    answered_on: date | None
-    bring_to_conversation: bool = Field(
-        description="The employee brings the plan to the first conversation."
-    )
-    message: str | None = Field(description="null for a reader who may not see the text.")
-    work_functions: str | None
-    working_hours: str | None
-    other_measures: str | None
-    refusal_reason: str | None
+    id: int = _d("The request's id.")
+    state: str = _d("requested, prepared, refused or withdrawn.")
+    requested_on: date = _d("When the employee asked (YYYY-MM-DD).")
+    answer_due_on: date = _d("The employer answers by then (§ 7 b, the rule set's days).")
+    answered_on: date | None = _d("When the employer answered; null until then.")
+    bring_to_conversation: bool = _d("The employee brings the plan to the first conversation.")
+    message: str | None = _d("The employee's message; null for a reader who may not see it.")
+    work_functions: str | None = _d("The plan: work functions and adjustments; null if hidden.")
+    working_hours: str | None = _d("The plan: working hours; null if hidden.")
+    other_measures: str | None = _d("The plan: other measures; null if hidden.")
+    refusal_reason: str | None = _d("Why the employer refused; null if hidden.")
 
 
 class StatementOut(Schema):
-    id: int
-    state: str = Field(description="part_one, at_doctor, completed or cancelled.")
-    started_on: date
-    started_by: str = Field(description="employer or employee.")
-    fee_payer: str = Field(description="Who pays the doctor: employer, employee, municipality.")
-    job_functions: str
-    can_do: str
-    cannot_do: str
-    agreed_adjustments: str
-    employer_confirmed: bool
-    employee_confirmed: bool
-    sent_to_doctor_on: date | None
-    doctor_due_on: date | None
-    doctor_assessment: str = Field(description="Part 2: the functions only, never a diagnosis.")
-    expected_duration: str
-    completed_on: date | None
+    id: int = _d("The statement's id.")
+    state: str = _d("part_one, at_doctor, completed or cancelled.")
+    started_on: date = _d("When it was started (YYYY-MM-DD).")
+    started_by: str = _d("employer or employee.")
+    fee_payer: str = _d("Who pays the doctor: employer, employee or municipality.")
+    job_functions: str = _d("Part 1: the job's functions.")
+    can_do: str = _d("Part 1: what the employee can do.")
+    cannot_do: str = _d("Part 1: what the employee cannot do.")
+    agreed_adjustments: str = _d("Part 1: the adjustments agreed.")
+    employer_confirmed: bool = _d("The employer side confirmed this version of part 1.")
+    employee_confirmed: bool = _d("The employee confirmed this version of part 1.")
+    sent_to_doctor_on: date | None = _d("When part 2 went to the doctor; null until then.")
+    doctor_due_on: date | None = _d("The doctor's part is due then (§ 36 a, the rule set's days).")
+    doctor_assessment: str = _d("Part 2: the doctor's assessment of the functions, no diagnosis.")
+    expected_duration: str = _d("Part 2: how long the limits are expected to last.")
+    completed_on: date | None = _d("When the doctor completed part 2; null until then.")
 
 
 class DocumentsOut(Schema):
-    retention_plan_requests: list[RetentionPlanRequestOut]
-    opportunity_statements: list[StatementOut]
+    retention_plan_requests: list[RetentionPlanRequestOut] = _d(
+        "The requests for a fastholdelsesplan (§ 7 b), oldest first."
+    )
+    opportunity_statements: list[StatementOut] = _d(
+        "The mulighedserklæringer (§ 36 a), oldest first."
+    )
 
 
 def _request_out(role: Role, plan_request: RetentionPlanRequest) -> dict[str, Any]:
@@ -156,10 +162,10 @@ def post_plan_request(request: HttpRequest, case_id: int, payload: PlanRequestIn
 
 class PlanAnswerIn(Schema):
     prepare: bool = Field(description="true: the plan is made; false: refused with a reason.")
-    work_functions: str = Field("", max_length=4000)
-    working_hours: str = Field("", max_length=4000)
-    other_measures: str = Field("", max_length=4000)
-    refusal_reason: str = Field("", max_length=4000)
+    work_functions: str = Field("", max_length=4000, description="The plan's work and changes.")
+    working_hours: str = Field("", max_length=4000, description="The plan's working hours.")
+    other_measures: str = Field("", max_length=4000, description="The plan's other measures.")
+    refusal_reason: str = Field("", max_length=4000, description="Why the employer refuses.")
 
 
 @router.post(
@@ -224,10 +230,10 @@ def _statement(case: FastTrackCase, role: Role, user: Any, statement_id: int) ->
 
 
 class PartOneIn(Schema):
-    job_functions: str = Field(max_length=4000)
-    can_do: str = Field(max_length=4000)
-    cannot_do: str = Field(max_length=4000)
-    agreed_adjustments: str = Field("", max_length=4000)
+    job_functions: str = Field(max_length=4000, description="The job's functions.")
+    can_do: str = Field(max_length=4000, description="What the employee can do.")
+    cannot_do: str = Field(max_length=4000, description="What the employee cannot do.")
+    agreed_adjustments: str = Field("", max_length=4000, description="The adjustments agreed.")
 
 
 @router.put(
@@ -267,7 +273,9 @@ def post_confirm(request: HttpRequest, case_id: int, statement_id: int) -> dict[
 
 class PartTwoIn(Schema):
     doctor_assessment: str = Field(max_length=4000, description="No diagnosis (R-18).")
-    expected_duration: str = Field("", max_length=200)
+    expected_duration: str = Field(
+        "", max_length=200, description="How long the limits are expected to last."
+    )
 
 
 @router.put(
