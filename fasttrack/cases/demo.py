@@ -103,11 +103,11 @@ def _clock_at(day: date, hour: int = 10) -> Iterator[None]:
     """
     moment = _at(day, hour)
     real_now = timezone.now
-    timezone.now = lambda: moment  # type: ignore[assignment]
+    timezone.now = lambda: moment
     try:
         yield
     finally:
-        timezone.now = real_now  # type: ignore[assignment]
+        timezone.now = real_now
 
 
 JANNI_DIAGNOSIS = "Karpaltunnelsyndrom og seneskedehindebetændelse i begge hænder."

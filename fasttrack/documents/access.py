@@ -45,6 +45,8 @@ def statements_for(role: Role | None, case: FastTrackCase, user: Any) -> list[Op
     if role == Role.DOCTOR:
         membership = membership_of(user)
         clinic_id = membership.clinic_id if membership else None
+        if clinic_id is None:
+            return []
         statements = statements.filter(clinic_id=clinic_id, sent_to_doctor_on__isnull=False)
     return list(statements.order_by("started_on", "pk"))
 

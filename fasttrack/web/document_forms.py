@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from fasttrack.documents.models import FeePayer
 
 
 def _text(
-    label: object, *, required: bool = True, rows: int = 4, help_text: object = ""
+    label: StrOrPromise, *, required: bool = True, rows: int = 4, help_text: StrOrPromise = ""
 ) -> forms.CharField:
     return forms.CharField(
         label=label,

@@ -50,7 +50,7 @@ def render_pdf(html: str) -> bytes:
 
     allowed = _allowed_fonts()
 
-    class FontsOnly(URLFetcher):  # type: ignore[misc]
+    class FontsOnly(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url not in allowed:
                 raise ValueError(f"The PDF may not fetch {url}")

@@ -101,7 +101,7 @@ def test_it_lists_jannis_story_as_closed_in_the_api(
 
 def _employer_side_pdfs(user: User) -> list[tuple[str, list[Any]]]:
     """Every PDF the user may take of every case they see: (url, plan summaries)."""
-    role = Role(user.membership.role)  # type: ignore[attr-defined]
+    role = Role(user.membership.role)
     urls = []
     for case in cases_for(user):
         plans = list(PlanVersion.objects.filter(plan__case=case).order_by("-number"))
