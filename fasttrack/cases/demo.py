@@ -91,6 +91,28 @@ class _Builder:
         self.created.append(case)
         return case
 
+    def conversation_held(
+        self, case: FastTrackCase, caseworker: AbstractUser, *, held: int, booked: int, minutes: str
+    ) -> None:
+        """The first conversation, booked ``booked`` days ago for a time then still to
+        come (R-33), and held ``held`` days ago at the jobcentre of Frederiksberg."""
+        meeting = actions.book_meeting(
+            case=case,
+            actor=caseworker,
+            kind=MeetingKind.FIRST_CONVERSATION,
+            starts_at=_at(self.days(-held), 9),
+            location="Jobcenter Frederiksberg, Dalgas Have 15",
+            now=_at(self.days(-booked), 12),
+        )
+        actions.record_meeting_held(
+            case=case,
+            actor=caseworker,
+            meeting=meeting,
+            held_on=self.days(-held),
+            minutes=minutes,
+            today=self.days(-held),
+        )
+
 
 @contextmanager
 def _clock_at(day: date, hour: int = 10) -> Iterator[None]:
@@ -321,21 +343,12 @@ def _plan_in_place(b: _Builder) -> None:
         answers=EMPLOYEE_ANSWERS,
     )
     actions.assign_caseworker(case=case, actor=caseworker)
-    conversation = actions.book_meeting(
-        case=case,
-        actor=caseworker,
-        kind=MeetingKind.FIRST_CONVERSATION,
-        starts_at=_at(b.days(-8), 9),
-        location="Jobcenter Frederiksberg, Dalgas Have 15",
-        now=_at(b.days(-14), 12),
-    )
-    actions.record_meeting_held(
-        case=case,
-        actor=caseworker,
-        meeting=conversation,
-        held_on=b.days(-8),
+    b.conversation_held(
+        case,
+        caseworker,
+        held=8,
+        booked=14,
         minutes="Camilla vil gerne tilbage gradvist med lettere opgaver.",
-        today=b.days(-8),
     )
     actions.record_plan(
         case=case,
@@ -456,22 +469,12 @@ def _closed(b: _Builder) -> None:
         answers=EMPLOYEE_ANSWERS,
     )
     actions.assign_caseworker(case=case, actor=caseworker)
-    meeting = actions.book_meeting(
-        case=case,
-        actor=caseworker,
-        kind=MeetingKind.FIRST_CONVERSATION,
-        starts_at=_at(b.days(-33), 9),
-        location="Jobcenter Frederiksberg, Dalgas Have 15",
-        # Booked back then, for a time that was still to come (R-33).
-        now=_at(b.days(-38), 12),
-    )
-    actions.record_meeting_held(
-        case=case,
-        actor=caseworker,
-        meeting=meeting,
-        held_on=b.days(-33),
+    b.conversation_held(
+        case,
+        caseworker,
+        held=33,
+        booked=38,
         minutes="Peter forventer at vende tilbage på fuld tid efter behandling.",
-        today=b.days(-33),
     )
     actions.record_plan(
         case=case,

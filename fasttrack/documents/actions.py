@@ -108,6 +108,52 @@ def request_retention_plan(
     return plan_request
 
 
+def _answer_plan_request(
+    *,
+    case: FastTrackCase,
+    actor: Any,
+    plan_request: RetentionPlanRequest,
+    action: DocumentAction,
+    verb: EventVerb,
+    values: dict[str, str],
+    today: date | None,
+) -> RetentionPlanRequest:
+    """The employer's answer, made or refused: the one change both share."""
+    today = today or _today()
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.WORK_ON_DOCUMENT)
+        _require_role(actor, case, EMPLOYER_ROLES, Action.WORK_ON_DOCUMENT)
+        plan_request = _plan_request(case, plan_request)
+        new_state = require_plan_request(plan_request.state, action)
+        if action == DocumentAction.PREPARE and not values["work_functions"]:
+            raise RetentionPlanContentRequired()
+        if action == DocumentAction.REFUSE and not values["refusal_reason"]:
+            raise RefusalReasonRequired()
+        old = plan_request.state
+        for name, value in values.items():
+            setattr(plan_request, name, value)
+        plan_request.state = new_state
+        plan_request.answered_by = actor
+        plan_request.answered_on = today
+        plan_request.save()
+        # The texts stay on the document, out of the history's values.
+        record_event(
+            case=case,
+            verb=verb,
+            actor=actor,
+            old={"request": plan_request.pk, "document_state": old},
+            new={
+                "request": plan_request.pk,
+                "document_state": new_state,
+                "answered_on": today.isoformat(),
+            },
+        )
+        case_letters.send(letters.retention_plan_answered(case, plan_request))
+        _finish(case, actor, today=today)
+    return plan_request
+
+
 def prepare_retention_plan(
     *,
     case: FastTrackCase,
@@ -119,37 +165,19 @@ def prepare_retention_plan(
     today: date | None = None,
 ) -> RetentionPlanRequest:
     """HR or the nearest manager answers with the plan, made with the employee."""
-    today = today or _today()
-    with transaction.atomic():
-        case = _lock(case)
-        require_transition(case.state, Action.WORK_ON_DOCUMENT)
-        _require_role(actor, case, EMPLOYER_ROLES, Action.WORK_ON_DOCUMENT)
-        plan_request = _plan_request(case, plan_request)
-        new_state = require_plan_request(plan_request.state, DocumentAction.PREPARE)
-        if not work_functions.strip():
-            raise RetentionPlanContentRequired()
-        old = plan_request.state
-        plan_request.state = new_state
-        plan_request.work_functions = work_functions.strip()
-        plan_request.working_hours = working_hours.strip()
-        plan_request.other_measures = other_measures.strip()
-        plan_request.answered_by = actor
-        plan_request.answered_on = today
-        plan_request.save()
-        record_event(
-            case=case,
-            verb=EventVerb.RETENTION_PLAN_PREPARED,
-            actor=actor,
-            old={"request": plan_request.pk, "document_state": old},
-            new={
-                "request": plan_request.pk,
-                "document_state": new_state,
-                "answered_on": today.isoformat(),
-            },
-        )
-        case_letters.send(letters.retention_plan_answered(case, plan_request))
-        _finish(case, actor, today=today)
-    return plan_request
+    return _answer_plan_request(
+        case=case,
+        actor=actor,
+        plan_request=plan_request,
+        action=DocumentAction.PREPARE,
+        verb=EventVerb.RETENTION_PLAN_PREPARED,
+        values={
+            "work_functions": work_functions.strip(),
+            "working_hours": working_hours.strip(),
+            "other_measures": other_measures.strip(),
+        },
+        today=today,
+    )
 
 
 def refuse_retention_plan(
@@ -161,36 +189,15 @@ def refuse_retention_plan(
     today: date | None = None,
 ) -> RetentionPlanRequest:
     """The employer may refuse, with a reason the employee is told (§ 7 b)."""
-    today = today or _today()
-    with transaction.atomic():
-        case = _lock(case)
-        require_transition(case.state, Action.WORK_ON_DOCUMENT)
-        _require_role(actor, case, EMPLOYER_ROLES, Action.WORK_ON_DOCUMENT)
-        plan_request = _plan_request(case, plan_request)
-        new_state = require_plan_request(plan_request.state, DocumentAction.REFUSE)
-        if not reason.strip():
-            raise RefusalReasonRequired()
-        old = plan_request.state
-        plan_request.state = new_state
-        plan_request.refusal_reason = reason.strip()
-        plan_request.answered_by = actor
-        plan_request.answered_on = today
-        plan_request.save()
-        # The reason stays on the document, out of the history's values.
-        record_event(
-            case=case,
-            verb=EventVerb.RETENTION_PLAN_REFUSED,
-            actor=actor,
-            old={"request": plan_request.pk, "document_state": old},
-            new={
-                "request": plan_request.pk,
-                "document_state": new_state,
-                "answered_on": today.isoformat(),
-            },
-        )
-        case_letters.send(letters.retention_plan_answered(case, plan_request))
-        _finish(case, actor, today=today)
-    return plan_request
+    return _answer_plan_request(
+        case=case,
+        actor=actor,
+        plan_request=plan_request,
+        action=DocumentAction.REFUSE,
+        verb=EventVerb.RETENTION_PLAN_REFUSED,
+        values={"refusal_reason": reason.strip()},
+        today=today,
+    )
 
 
 def withdraw_retention_plan_request(
