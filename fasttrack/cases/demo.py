@@ -450,6 +450,15 @@ def _overdue(b: _Builder) -> None:
 
 
 def _declined(b: _Builder) -> None:
+    # An earlier absence in the spring, withdrawn by HR before Hanne answered:
+    # she was back at work within the week.
+    earlier = b.request(
+        "0204751350", by="hr", cvr="29887659", absent_since=140, requested=134, answers={}
+    )
+    with _clock_at(b.days(-133)):
+        actions.withdraw(
+            case=earlier, actor=_user("hr"), reason="Hanne er tilbage på arbejde på fuld tid."
+        )
     case = b.request(
         "0204751350", by="hr", cvr="29887659", absent_since=20, requested=12, answers={}
     )
