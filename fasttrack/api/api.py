@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import NinjaAPI
 
-from fasttrack.api import batch, cases, feed, history, me, meetings, plans
+from fasttrack.api import batch, cases, documents, feed, history, me, meetings, plans
 from fasttrack.api.auth import ApiTokenAuth
 from fasttrack.api.middleware import API_MAX_URL_LENGTH
 from fasttrack.api.problems import PROBLEM_CONTENT_TYPE, install_exception_handlers
@@ -173,5 +173,6 @@ api.add_router("", batch.router)
 api.add_router("", cases.router)
 api.add_router("", meetings.router)
 api.add_router("", plans.router)
+api.add_router("", documents.router)
 api.add_router("", history.router)
 api.add_router("", feed.router)

@@ -434,6 +434,8 @@ def _label_of(name: str, value: Any) -> Any:
     """
     from fasttrack.cases.models import Party
     from fasttrack.cases.states import ACTION_LABELS, State
+    from fasttrack.documents.models import RetentionPlanRequestState, StatementState
+    from fasttrack.documents.states import DOCUMENT_ACTION_LABELS
     from fasttrack.meetings.models import MeetingKind
     from fasttrack.meetings.models import Party as MeetingParty
     from fasttrack.notifications.models import Message
@@ -443,7 +445,11 @@ def _label_of(name: str, value: Any) -> Any:
         "state": dict(State.choices),
         "party": dict(Party.choices),
         "role": dict(Role.choices),
-        "action": ACTION_LABELS,
+        "action": {**ACTION_LABELS, **DOCUMENT_ACTION_LABELS},
+        "document_state": {
+            **dict(RetentionPlanRequestState.choices),
+            **dict(StatementState.choices),
+        },
         "status": dict(Message.Status.choices),
         "meeting_party": dict(MeetingParty.choices),
         "kind": dict(MeetingKind.choices),

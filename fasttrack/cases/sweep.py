@@ -14,6 +14,7 @@ from django.utils import timezone
 from fasttrack.cases.actions import mark_missed_deadlines, send_deadline_reminders
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
 from fasttrack.cases.models import CaseDeadline, DeadlineStatus
+from fasttrack.documents.actions import send_plan_evaluation_reminders
 
 
 def sweep(*, today: date | None = None) -> int:
@@ -35,7 +36,8 @@ _REMINDER_HORIZON_DAYS = 14
 
 
 def send_reminders(*, today: date | None = None) -> int:
-    """Send the reminders due today before coming deadlines; how many letters."""
+    """Send the reminders due today before coming deadlines and plan evaluations
+    (R-20); how many letters."""
     today = today or timezone.localdate()
     case_ids = (
         CaseDeadline.objects.filter(
@@ -47,4 +49,5 @@ def send_reminders(*, today: date | None = None) -> int:
         .distinct()
         .order_by("case_id")
     )
-    return sum(send_deadline_reminders(case_id=case_id, today=today) for case_id in list(case_ids))
+    sent = sum(send_deadline_reminders(case_id=case_id, today=today) for case_id in list(case_ids))
+    return sent + send_plan_evaluation_reminders(today=today)
