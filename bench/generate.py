@@ -422,7 +422,7 @@ def _case_facts(cursor: Any, p: dict[str, Any], municipalities: int, employers: 
                  ELSE 'closed'
                END AS state,
                {municipality} AS m_idx,
-               CASE WHEN i %% 3 = 0 THEN (i / 3) %% %(employers)s ELSE NULL END AS e_idx
+               CASE WHEN i %% 100 = 0 THEN NULL ELSE (i / 3) %% %(employers)s END AS e_idx
         FROM (
           SELECT i, ((i - 1) * %(span)s / %(n)s) AS age,
                  %(today)s::date - ((i - 1) * %(span)s / %(n)s)::int AS requested_on

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.utils import timezone
 
@@ -134,18 +135,28 @@ def recompute_deadlines(case: FastTrackCase, *, today: date) -> Recomputed:
     rows = {row.key: row for row in CaseDeadline.objects.filter(case=case)}
     changes: list[StatusChange] = []
     moved: list[DueChange] = []
+    new_rows: list[CaseDeadline] = []
+    kept: list[CaseDeadline] = []
     for key, deadline in scheduled.items():
         row = rows.pop(key, None) or CaseDeadline(case=case, key=key)
         old, old_due = (row.status, row.due_on) if row.pk else ("", None)
+        before = _stored(row)
         _apply(row, deadline, reached.get(key), today=today)
         if case.state in _ENDED_STATES:
             _retire(row)
-        row.save()
+        if row.pk is None:
+            new_rows.append(row)
+        elif _stored(row) != before:
+            # Only what changed is written: most actions move one deadline or none.
+            row.save()
+        kept.append(row)
         if old and row.status != old:
             changes.append(StatusChange(key, old, row.status, row.met_on))
         if old == row.status == DeadlineStatus.PENDING and old_due and row.due_on != old_due:
             assert row.due_on is not None
             moved.append(DueChange(key, old_due, row.due_on))
+    # A new case's deadlines in one statement.
+    CaseDeadline.objects.bulk_create(new_rows)
     _keep_certificate_request_due(case, scheduled.get(DeadlineKey.MEDICAL_CERTIFICATE))
     # What the rules no longer schedule (the retention meeting after a decline).
     for row in rows.values():
@@ -153,8 +164,22 @@ def recompute_deadlines(case: FastTrackCase, *, today: date) -> Recomputed:
         if _retire(row):
             row.save()
             changes.append(StatusChange(row.key, old, row.status, None))
-    _set_next_deadline(case)
+        kept.append(row)
+    _set_next_deadline(case, kept)
     return Recomputed(changes, moved)
+
+
+def _stored(row: CaseDeadline) -> tuple[Any, ...]:
+    """The values of ``row`` that ``_apply`` and ``_retire`` may change."""
+    return (
+        row.due_on,
+        row.basis,
+        row.rule_id,
+        row.legal,
+        row.counts_from,
+        row.status,
+        row.met_on,
+    )
 
 
 def _keep_certificate_request_due(case: FastTrackCase, deadline: Deadline | None) -> None:
@@ -200,13 +225,22 @@ def _retire(row: CaseDeadline) -> bool:
     return True
 
 
-def _set_next_deadline(case: FastTrackCase) -> None:
-    next_row = (
-        CaseDeadline.objects.filter(case=case, status=DeadlineStatus.PENDING, due_on__isnull=False)
-        .exclude(key__in=INFORMATIONAL_KEYS)
-        .order_by("due_on", "id")
-        .first()
-    )
-    case.next_deadline_on = next_row.due_on if next_row else None
-    case.next_deadline_key = next_row.key if next_row else ""
+def _set_next_deadline(case: FastTrackCase, rows: list[CaseDeadline]) -> None:
+    """The earliest pending deadline of ``rows`` (all the case's, as just written),
+    the jobcentre's own before the employer's information."""
+    pending = [
+        row
+        for row in rows
+        if row.status == DeadlineStatus.PENDING
+        and row.due_on is not None
+        and row.key not in INFORMATIONAL_KEYS
+    ]
+    # By day, then by id as the database would order them (new rows have theirs by now).
+    next_row = min(pending, key=lambda row: (row.due_on, row.pk or 0), default=None)
+    next_on = next_row.due_on if next_row else None
+    next_key = next_row.key if next_row else ""
+    if (case.next_deadline_on, case.next_deadline_key) == (next_on, next_key):
+        return
+    case.next_deadline_on = next_on
+    case.next_deadline_key = next_key
     case.save(update_fields=["next_deadline_on", "next_deadline_key", "updated_at"])

@@ -7,13 +7,19 @@ each case is handled by whichever sweep gets its lock first.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.utils import timezone
 
-from fasttrack.cases.actions import mark_missed_deadlines, send_deadline_reminders
+from fasttrack.cases.actions import (
+    mark_missed_deadlines,
+    reminder_banking_days,
+    send_deadline_reminders,
+)
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
 from fasttrack.cases.models import CaseDeadline, DeadlineStatus
+from fasttrack.cases.states import State
+from fasttrack.lib.rules import add_banking_days
 
 
 def sweep(*, today: date | None = None) -> int:
@@ -30,19 +36,25 @@ def sweep(*, today: date | None = None) -> int:
     return sum(mark_missed_deadlines(case_id=case_id, today=today) for case_id in list(case_ids))
 
 
-# Far enough ahead to cover the longest reminder across Easter's closing days.
-_REMINDER_HORIZON_DAYS = 14
-
-
 def send_reminders(*, today: date | None = None) -> int:
-    """Send the reminders due today before coming deadlines; how many letters."""
+    """Send the reminders due today before coming deadlines; how many letters.
+
+    Only the cases that can have one are visited: a pending deadline counted
+    from before today that lies at most the longest reminder's banking days
+    ahead (every day before the next banking day after that has as many banking
+    days left), on a case that is neither closed nor withdrawn. The rest of a
+    national database is never read.
+    """
     today = today or timezone.localdate()
+    horizon = add_banking_days(today, max(reminder_banking_days()) + 1)
     case_ids = (
         CaseDeadline.objects.filter(
             status=DeadlineStatus.PENDING,
             due_on__gt=today,
-            due_on__lte=today + timedelta(days=_REMINDER_HORIZON_DAYS),
+            due_on__lt=horizon,
+            counts_from__lt=today,
         )
+        .exclude(case__state__in=(State.CLOSED, State.WITHDRAWN))
         .values_list("case_id", flat=True)
         .distinct()
         .order_by("case_id")
