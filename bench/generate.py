@@ -296,7 +296,7 @@ EVENT_JSON = (
     '\'{{"actor_id":null,"actor_organisation":"","actor_role":"","at":"\' || '
     "to_char({at} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') || "
     '\'","case_id":\' || {case_id} || \',"new":{{}},"note":"","old":{{}},"prev_hash":"\' || '
-    '{prev} || \'","sequence":{sequence},"verb":"{verb}","visible_to_employer":true}}\''
+    '{prev} || \'","sequence":{sequence},"verb":"\' || {verb} || \'","visible_to_employer":true}}\''
 )
 
 
@@ -341,6 +341,7 @@ def generate(*, cases: int, fresh: int, today: date) -> dict[str, float]:
         cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        indexes = _drop_secondary_indexes(cursor)
         _copy_persons(cursor, cases, fresh, municipalities)
         lap("persons")
         params = {
@@ -365,13 +366,17 @@ def generate(*, cases: int, fresh: int, today: date) -> dict[str, float]:
         cursor.execute("CREATE TEMP TABLE bench_e (idx int PRIMARY KEY, id bigint)")
         cursor.executemany("INSERT INTO bench_e VALUES (%s, %s)", list(enumerate(employers)))
         _case_facts(cursor, params, len(municipalities), len(employers))
-        lap("facts")
+        _history(cursor)
+        lap("facts_and_hashes")
         _insert_world(cursor, params)
         lap("cases")
-        _history(cursor, params)
+        _insert_history(cursor)
         lap("history")
         _letters_and_log(cursor, params)
         lap("letters_and_access_log")
+        for definition in indexes:
+            cursor.execute(definition)
+        lap("indexes")
         for table in (
             "people_person",
             "cases_absence",
@@ -531,8 +536,9 @@ def _insert_world(cursor: Any, p: dict[str, Any]) -> None:
                  WHEN f.i %% 3 = 0 THEN NULL
                  ELSE m.cw
                END,
-               m.id, NULL, NULL, ''
+               m.id, NULL, NULL, h.head
         FROM bench_f f JOIN bench_m m ON m.idx = f.m_idx LEFT JOIN bench_next n ON n.i = f.i
+        JOIN bench_h h ON h.i = f.i
         """,
         p,
     )
@@ -560,71 +566,86 @@ def _insert_world(cursor: Any, p: dict[str, Any]) -> None:
     )
 
 
-def _history(cursor: Any, p: dict[str, Any]) -> None:
-    """2 to 4 events a case, hash-chained exactly as ``audit.history`` chains them."""
-    steps = [
-        (1, "requested", "TRUE"),
-        (2, "answers_given", "TRUE"),
-        (
-            3,
-            "CASE f.state WHEN 'declined' THEN 'declined' WHEN 'withdrawn' THEN 'withdrawn' "
-            "ELSE 'accepted' END",
-            "f.state <> 'awaiting_consent'",
-        ),
-        (4, "closed", "f.state = 'closed'"),
-    ]
+def _history(cursor: Any) -> None:
+    """The hashes of 2 to 4 events a case, chained exactly as ``audit.history`` chains
+    them, all four of a case in one pass; ``bench_h.head`` is its ``history_head``."""
     at = (
         "(f.requested_on + time '09:00' + interval '{minutes} minutes')::timestamp "
         "AT TIME ZONE 'UTC'"
     )
-    cursor.execute("CREATE TEMP TABLE bench_h (i bigint PRIMARY KEY, h text, s int)")
-    cursor.execute("INSERT INTO bench_h SELECT i, %s, 0 FROM bench_f", [GENESIS_HASH])
-    for sequence, verb, condition in steps:
-        when = at.format(minutes=sequence)
-        if verb.startswith("CASE"):
-            # The verb varies: hash each variant under its own condition.
-            variants = [("declined", "declined"), ("withdrawn", "withdrawn"), ("accepted", None)]
-        else:
-            variants = [(verb, None)]
-        for name, state in variants:
-            extra = (
-                f"f.state = '{state}'"
-                if state
-                else (
-                    "f.state NOT IN ('declined', 'withdrawn')"
-                    if verb.startswith("CASE")
-                    else "TRUE"
-                )
-            )
-            digest = _event_hash_sql(when, "f.id", "h.h", sequence, name)
-            cursor.execute(
-                f"""
-                CREATE TEMP TABLE bench_step AS
-                SELECT f.i, f.id, {when} AS at, h.h AS prev, {digest} AS hash
-                FROM bench_f f JOIN bench_h h ON h.i = f.i
-                WHERE ({condition}) AND ({extra})
-                """
-            )
-            cursor.execute(
-                f"""
-                INSERT INTO audit_caseevent (sequence, verb, actor_role, actor_organisation, at,
-                    old, new, note, visible_to_employer, prev_hash, hash, actor_id, case_id)
-                SELECT {sequence}, '{name}', '', '', at, '{{}}', '{{}}', '', true, prev, hash,
-                       NULL, id
-                FROM bench_step ORDER BY i
-                """
-            )
-            cursor.execute(
-                f"UPDATE bench_h h SET h = s.hash, s = {sequence} FROM bench_step s WHERE s.i = h.i"
-            )
-            cursor.execute("DROP TABLE bench_step")
+    genesis = f"'{GENESIS_HASH}'"
+    h1 = _event_hash_sql(at.format(minutes=1), "f.id", genesis, 1, "'requested'")
+    h2 = _event_hash_sql(at.format(minutes=2), "f.id", "h1.h", 2, "'answers_given'")
+    h3 = _event_hash_sql(at.format(minutes=3), "f.id", "h2.h", 3, "v.verb")
+    h4 = _event_hash_sql(at.format(minutes=4), "f.id", "h3.h", 4, "'closed'")
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE bench_h AS
+        SELECT f.i, f.id, f.requested_on, v.verb, h1.h AS h1, h2.h AS h2, h3.h AS h3,
+               h4.h AS h4, coalesce(h4.h, h3.h, h2.h) AS head
+        FROM bench_f f
+        CROSS JOIN LATERAL (SELECT CASE f.state WHEN 'declined' THEN 'declined'
+            WHEN 'withdrawn' THEN 'withdrawn' ELSE 'accepted' END AS verb) v
+        CROSS JOIN LATERAL (SELECT {h1} AS h) h1
+        CROSS JOIN LATERAL (SELECT {h2} AS h) h2
+        CROSS JOIN LATERAL (SELECT CASE WHEN f.state <> 'awaiting_consent' THEN {h3} END AS h) h3
+        CROSS JOIN LATERAL (SELECT CASE WHEN f.state = 'closed' THEN {h4} END AS h) h4
+        """
+    )
+    cursor.execute("ALTER TABLE bench_h ADD PRIMARY KEY (i)")
+
+
+def _insert_history(cursor: Any) -> None:
+    cursor.execute(
+        f"""
+        INSERT INTO audit_caseevent (sequence, verb, actor_role, actor_organisation, at,
+            old, new, note, visible_to_employer, prev_hash, hash, actor_id, case_id)
+        SELECT e.sequence, e.verb, '', '',
+               (h.requested_on + time '09:00' + e.sequence * interval '1 minute')::timestamp
+                 AT TIME ZONE 'UTC',
+               '{{}}', '{{}}', '', true, e.prev, e.hash, NULL, h.id
+        FROM bench_h h
+        CROSS JOIN LATERAL (VALUES
+          (1, 'requested', '{GENESIS_HASH}', h.h1),
+          (2, 'answers_given', h.h1, h.h2),
+          (3, h.verb, h.h2, h.h3),
+          (4, 'closed', h.h3, h.h4)
+        ) AS e(sequence, verb, prev, hash)
+        WHERE e.hash IS NOT NULL
+        ORDER BY h.i, e.sequence
+        """
+    )
+
+
+# The tables the load fills; their secondary indexes are built once at the end,
+# several times faster than keeping them up to date row by row.
+LOADED_TABLES = [
+    "people_person",
+    "people_employment",
+    "cases_absence",
+    "cases_fasttrackcase",
+    "cases_casedeadline",
+    "cases_answers",
+    "audit_caseevent",
+    "notifications_message",
+    "audit_accesslogentry",
+]
+
+
+def _drop_secondary_indexes(cursor: Any) -> list[str]:
+    """Drop the indexes of ``LOADED_TABLES`` that no constraint needs; their definitions."""
     cursor.execute(
         """
-        UPDATE cases_fasttrackcase c SET history_head = h.h
-        FROM bench_h h WHERE c.id = %(base)s + h.i
+        SELECT i.indexdef, i.indexname FROM pg_indexes i
+        WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
         """,
-        p,
+        [LOADED_TABLES],
     )
+    definitions = cursor.fetchall()
+    for _definition, name in definitions:
+        cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for definition, _name in definitions]
 
 
 def _letters_and_log(cursor: Any, p: dict[str, Any]) -> None:

@@ -135,6 +135,27 @@ def _wait_for_port(port: int, timeout: float = 60) -> None:
     raise SystemExit(f"Nothing answers on 127.0.0.1:{port}.")
 
 
+def _wait_for_answers(port: int, *, ping: bool, timeout: float = 120) -> None:
+    """Until every worker process has loaded the application and answers."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    answered = 0
+    while answered < 4 * GUNICORN_WORKERS:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"127.0.0.1:{port} does not answer.")
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/{'ping' if ping else 'healthz'}",
+            method="POST" if ping else "GET",
+            data=b"{}" if ping else None,
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - local
+                answered += response.status in (200, 201)
+        except OSError:
+            time.sleep(0.5)
+
+
 @contextmanager
 def gunicorn(app: str, port: int, env: dict[str, str]) -> Iterator[None]:
     log = (OUT / f"gunicorn-{port}.log").open("w")
@@ -159,6 +180,7 @@ def gunicorn(app: str, port: int, env: dict[str, str]) -> Iterator[None]:
     )
     try:
         _wait_for_port(port)
+        _wait_for_answers(port, ping=app.startswith("bench.baseline"))
         yield
     finally:
         process.send_signal(signal.SIGTERM)
@@ -184,6 +206,8 @@ def wrk(port: int, script: str, args: list[str], seconds: int) -> dict[str, Any]
         *args,
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
+    # Let the server finish what wrk left queued before the next run starts.
+    time.sleep(2)
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     if summary["unexpected"] or summary["socket_errors"]:
         say(f"  {summary['unexpected']} unexpected statuses: {done.stderr.strip()[:300]}")
