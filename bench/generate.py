@@ -548,7 +548,7 @@ def _insert_world(cursor: Any, p: dict[str, Any]) -> None:
             met_on, case_id)
         SELECT key, due, basis, rule_id, legal, counts_from, status,
                CASE WHEN status = 'met' THEN least(due, %(today)s::date) - 1 END, id
-        FROM bench_d ORDER BY i
+        FROM bench_d
         """,
         p,
     )
@@ -612,7 +612,7 @@ def _insert_history(cursor: Any) -> None:
           (4, 'closed', h.h3, h.h4)
         ) AS e(sequence, verb, prev, hash)
         WHERE e.hash IS NOT NULL
-        ORDER BY h.i, e.sequence
+
         """
     )
 
@@ -670,7 +670,7 @@ def _letters_and_log(cursor: Any, p: dict[str, Any]) -> None:
           ('request_received', 'inbox', true, 'Anmodningen om Fast track er modtaget',
            'Jobcentret har modtaget anmodningen og følger op inden for 14 dage.')
         ) AS l(kind, channel, to_employer, subject, body)
-        ORDER BY f.i
+
         """,
         p,
     )
