@@ -339,6 +339,8 @@ def generate(*, cases: int, fresh: int, today: date) -> dict[str, float]:
         # are made consistent here), and no waiting for the WAL flush.
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute("SET LOCAL synchronous_commit = off")
+        # The load's statements run for minutes, not the production limit's seconds.
+        cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         indexes = _drop_secondary_indexes(cursor)
@@ -394,6 +396,7 @@ def generate(*, cases: int, fresh: int, today: date) -> dict[str, float]:
             )
     lap("commit")
     with connection.cursor() as cursor:
+        cursor.execute("SET statement_timeout = 0")
         for table in (
             "people_person",
             "cases_absence",
