@@ -288,7 +288,7 @@ def _municipality_index(i: int, count: int) -> int:
     return 0 if i % 10 == 0 else 1 + (i * 7919) % (count - 1)
 
 
-MUNICIPALITY_SQL = "CASE WHEN i %% 10 = 0 THEN 0 ELSE 1 + (i * 7919) %% ({count} - 1) END"
+MUNICIPALITY_SQL = "CASE WHEN i %% 10 = 0 THEN 0 ELSE 1 + (i::bigint * 7919) %% ({count} - 1) END"
 
 # Canonical JSON of an event as ``fasttrack.audit.chain.canonical_json`` makes it
 # for an event by the system with empty old and new values: keys sorted, no spaces.
