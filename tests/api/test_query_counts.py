@@ -136,17 +136,23 @@ def test_the_submit_stays_within_its_query_budget(personas, api_as):
     day = (timezone.localdate() - timedelta(days=3)).isoformat()
     counts = []
     for number, cpr in enumerate(NORDISK_EMPLOYEES):
-        body = {"employee_cpr": cpr, "first_absence_day": day, "expects_over_8_weeks": True}
-        body["answers"] = {
-            "affected_functions": "Løft",
-            "affected_duration": "",
-            "adjustments_tried": "",
+        body: dict[str, Any] = {
+            "employee_cpr": cpr,
+            "first_absence_day": day,
+            "expects_over_8_weeks": True,
+            "answers": {
+                "affected_functions": "Løft",
+                "affected_duration": "",
+                "adjustments_tried": "",
+            },
         }
-        count, response = queries(
-            lambda body=body, number=number: client.post(
+
+        def submit(body: dict[str, Any] = body, number: int = number) -> Any:
+            return client.post(
                 "/api/v1/cases", body, headers={"Idempotency-Key": f"query-count-{number}"}
             )
-        )
+
+        count, response = queries(submit)
         assert response.status_code == 201
         counts.append(count)
     # The first request also warms the process's caches.
