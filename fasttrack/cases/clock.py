@@ -63,9 +63,35 @@ def first_conversation_on(case: FastTrackCase) -> date | None:
     return meeting.held_on or timezone.localdate(meeting.starts_at)
 
 
-def case_facts(case: FastTrackCase) -> CaseFacts:
+@dataclass(frozen=True)
+class _Records:
+    """What the clock reads about a case, each table once."""
+
+    certificate_request: CertificateRequest | None
+    # Not cancelled, by start.
+    meetings: list[Meeting]
+
+    @classmethod
+    def of(cls, case: FastTrackCase) -> _Records:
+        meetings = (
+            Meeting.objects.filter(case=case)
+            .exclude(state=MeetingState.CANCELLED)
+            .order_by("starts_at", "pk")
+        )
+        return cls(current_certificate_request(case), list(meetings))
+
+    def first_conversation_on(self) -> date | None:
+        """As ``first_conversation_on``, from the meetings already read."""
+        meeting = next((m for m in self.meetings if m.kind == MeetingKind.FIRST_CONVERSATION), None)
+        if meeting is None:
+            return None
+        return meeting.held_on or timezone.localdate(meeting.starts_at)
+
+
+def case_facts(case: FastTrackCase, records: _Records | None = None) -> CaseFacts:
     absence = case.absence
-    certificate_request = current_certificate_request(case)
+    records = records or _Records.of(case)
+    certificate_request = records.certificate_request
     return CaseFacts(
         first_absence_day=absence.first_absence_day,
         request_date=case.requested_on,
@@ -75,23 +101,27 @@ def case_facts(case: FastTrackCase) -> CaseFacts:
         declined=case.state in _NORMAL_TRACK_STATES,
         certificate_requested_on=certificate_request.requested_on if certificate_request else None,
         certificate_due_in_days=certificate_request.due_in_days if certificate_request else None,
-        first_conversation_on=first_conversation_on(case),
+        first_conversation_on=records.first_conversation_on(),
         leaves_within_8_weeks=absence.leaves_within_8_weeks,
     )
 
 
-def _reached_on(case: FastTrackCase) -> dict[str, date]:
+def _reached_on(case: FastTrackCase, records: _Records) -> dict[str, date]:
     """The day each milestone was reached, as the case's records show it."""
     reached: dict[str, date] = {DeadlineKey.REQUEST_WINDOW_CLOSES: case.requested_on}
     consent = Consent.objects.filter(case=case).first()
     if consent is not None:
         reached[DeadlineKey.EMPLOYEE_CONSENT] = consent.answered_on
-    certificate_request = current_certificate_request(case)
-    certificate = Certificate.objects.filter(request=certificate_request).first()
+    certificate_request = records.certificate_request
+    certificate = (
+        Certificate.objects.filter(request=certificate_request).first()
+        if certificate_request is not None
+        else None
+    )
     if certificate is not None:
         reached[DeadlineKey.MEDICAL_CERTIFICATE] = timezone.localdate(certificate.received_at)
-    held = Meeting.objects.filter(case=case, state=MeetingState.HELD).order_by("held_on")
-    for meeting in held:
+    held = [m for m in records.meetings if m.state == MeetingState.HELD]
+    for meeting in sorted(held, key=lambda m: (m.held_on, m.starts_at, m.pk)):
         assert meeting.held_on is not None
         reached.setdefault(MILESTONE_OF_KIND[MeetingKind(meeting.kind)], meeting.held_on)
     conversation = EmployerConversation.objects.filter(case=case).first()
@@ -130,8 +160,9 @@ def recompute_deadlines(case: FastTrackCase, *, today: date) -> Recomputed:
     history, and the pending deadlines that moved, so that it can tell
     whoever works to them.
     """
-    scheduled = schedule(rule_set_by_version(case.rule_set_version), case_facts(case))
-    reached = _reached_on(case)
+    records = _Records.of(case)
+    scheduled = schedule(rule_set_by_version(case.rule_set_version), case_facts(case, records))
+    reached = _reached_on(case, records)
     rows = {row.key: row for row in CaseDeadline.objects.filter(case=case)}
     changes: list[StatusChange] = []
     moved: list[DueChange] = []
