@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "fasttrack.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fasttrack.web.middleware.DanishFirstLocaleMiddleware",
+    # The API's body limit and NUL check, in the caller's language.
+    "fasttrack.api.middleware.ApiBodyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -343,6 +345,11 @@ API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
 API_RATE_LIMIT_KEY_PREFIX = "fasttrack"
 # The change feed gives events at least this old, so one committed late is not skipped.
 API_EVENT_FEED_SETTLE_SECONDS = env_int("API_EVENT_FEED_SETTLE_SECONDS", 2)
+# The largest request body (API and forms). The largest valid JSON batch
+# (fasttrack.cases.batch.MAX_JSON_REQUESTS items with every text at its
+# longest, every character escaped as \uXXXX) fits below it; a larger body is
+# 413 problem+json in the API (fasttrack.api.middleware.ApiBodyMiddleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Background jobs: django-tasks with its database backend, so workers claim
 # jobs with SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL and the embedded

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -37,11 +38,11 @@ class BatchIn(Schema):
     # one item with a wrong value does not refuse the whole batch.
     requests: list[dict[str, Any]] = Field(
         description=(
-            f"The requests, 1 to {batch.MAX_ROWS}, each a JSON object as the body of "
+            f"The requests, 1 to {batch.MAX_JSON_REQUESTS}, each a JSON object as the body of "
             "`POST /cases` (`employee_cpr`, `first_absence_day`, `expects_over_8_weeks`, "
             "`answers`, `employer_cvr`). `employer_cvr` may be left out (your own is used)."
         ),
-        json_schema_extra={"minItems": 1, "maxItems": batch.MAX_ROWS},
+        json_schema_extra={"minItems": 1, "maxItems": batch.MAX_JSON_REQUESTS},
     )
 
 
@@ -142,7 +143,9 @@ def _results(
     summary="Request Fast track for many employees",
     description=(
         "The employer's HR requests Fast track for up to "
-        f"{batch.MAX_ROWS} absences at once, each item as the body of `POST /cases`. "
+        f"{batch.MAX_JSON_REQUESTS} absences at once, each item as the body of `POST /cases` "
+        f"(a CSV file may hold {batch.MAX_ROWS}). A body over "
+        f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)} MB is 413. "
         "Each request is made on its own: an invalid one does not stop or undo the others. "
         "200 with one result per request: `created`, `existing` (R-05) or `error` with "
         "`errors` per field and, for a refused rule, `rule_id`. Other roles get 403. Send an "
@@ -155,8 +158,8 @@ def request_batch(request: HttpRequest, payload: BatchIn) -> dict[str, Any]:
     user, employer = _employer_of(request)
     if not payload.requests:
         raise InvalidInput({"requests": [_("Send at least one request.")]})
-    if len(payload.requests) > batch.MAX_ROWS:
-        raise InvalidInput({"requests": [batch.too_many_rows_message()]})
+    if len(payload.requests) > batch.MAX_JSON_REQUESTS:
+        raise InvalidInput({"requests": [batch.too_many_requests_message()]})
     rows = [_row(index, item) for index, item in enumerate(payload.requests)]
     return _results(request, rows, user, employer)
 

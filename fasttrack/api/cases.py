@@ -51,7 +51,8 @@ from fasttrack.cases.models import (
 )
 from fasttrack.cases.queries import answers_visible_to, deadlines_for, meetings_for
 from fasttrack.lib.rules.keys import DeadlineKey
-from fasttrack.meetings.access import meetings_for_user
+from fasttrack.lib.validation import TEXT_LENGTH
+from fasttrack.meetings.access import meetings_for_user, participants_visible_to
 from fasttrack.meetings.models import Meeting
 from fasttrack.meetings.models import Party as MeetingParty
 from fasttrack.people.models import (
@@ -307,10 +308,10 @@ def case_out(case: FastTrackCase, role: Role, user: Any) -> dict[str, Any]:
 
 def meeting_out(meeting: Meeting, role: Role) -> dict[str, Any]:
     """A meeting as ``role`` may see it; read its participants prefetched."""
-    participants = sorted(meeting.participants.all(), key=lambda p: p.pk)
-    if role in EMPLOYER_ROLES:
-        # That a doctor is involved is health data to the employer side (R-18).
-        participants = [p for p in participants if p.party != MeetingParty.DOCTOR]
+    # That a doctor is involved is health data to the employer side (R-18).
+    participants = participants_visible_to(
+        role, sorted(meeting.participants.all(), key=lambda p: p.pk)
+    )
     return {
         "id": meeting.pk,
         "kind": meeting.kind,
@@ -391,19 +392,19 @@ class AnswersIn(BaseModel):
     # value, so a list or a string would pass as answers.
     affected_functions: str = Field(
         "",
-        max_length=5000,
+        max_length=TEXT_LENGTH,
         description="Which job functions the illness affects.",
         examples=["Lifting and standing for long periods."],
     )
     affected_duration: str = Field(
         "",
-        max_length=5000,
+        max_length=TEXT_LENGTH,
         description="How long the work has been affected.",
         examples=["Since early September."],
     )
     adjustments_tried: str = Field(
         "",
-        max_length=5000,
+        max_length=TEXT_LENGTH,
         description="Which adjustments have been tried.",
         examples=["Shorter shifts for two weeks."],
     )
@@ -624,7 +625,7 @@ class DecisionIn(Schema):
     )
     reason: str = Field(
         min_length=1,
-        max_length=5000,
+        max_length=TEXT_LENGTH,
         description="Why; the employee sees it, the employer does not (R-12).",
         examples=["The consent came two days late because of a hospital stay."],
     )
@@ -701,7 +702,7 @@ def request_certificate(
 class CertificateIn(Schema):
     diagnosis: str = Field(
         min_length=1,
-        max_length=5000,
+        max_length=TEXT_LENGTH,
         description=(
             "The diagnosis or cause of the absence. Health data: never shown to the employer."
         ),
@@ -709,23 +710,23 @@ class CertificateIn(Schema):
     )
     work_capacity: str = Field(
         min_length=1,
-        max_length=5000,
+        max_length=TEXT_LENGTH,
         description="The doctor's assessment of the ability to work.",
         examples=["Can work 4 hours a day without heavy lifting."],
     )
     considerations: str = Field(
         "",
-        max_length=5000,
+        max_length=TEXT_LENGTH,
         description="Considerations to take (skånehensyn).",
         examples=["No lifting above 10 kg."],
     )
     expected_return: str = Field(
         "",
-        max_length=5000,
+        max_length=TEXT_LENGTH,
         description="When a full or partial return is expected.",
         examples=["Partial return in two weeks."],
     )
-    remarks: str = Field("", max_length=5000, description="Other remarks.", examples=[""])
+    remarks: str = Field("", max_length=TEXT_LENGTH, description="Other remarks.", examples=[""])
     expected_return_on: date | None = Field(
         None,
         description=(

@@ -44,9 +44,10 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from fasttrack.api.auth import token_of
-from fasttrack.api.history import EventOut, event_out, visible_events
+from fasttrack.api.history import EventOut, event_out
 from fasttrack.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, CursorPaginator, SortKey
 from fasttrack.audit.models import CaseEvent
+from fasttrack.audit.visibility import events_visible_to
 from fasttrack.cases.access import cases_for
 from fasttrack.people.models import Role, membership_of
 
@@ -142,10 +143,11 @@ def list_events(request: HttpRequest, params: Query[FeedParams]) -> dict[str, An
     assert membership is not None  # the authentication refuses users without a role
     after = FEED.decode_cursor(params.after, parameter="after") if params.after else _START
     visible_cases = cases_for(user).order_by().values("pk")
-    events = visible_events(
-        CaseEvent.objects.filter(case__in=visible_cases), Role(membership.role)
-    ).filter(at__lte=settled_before())
+    role = Role(membership.role)
+    events = events_visible_to(role, CaseEvent.objects.filter(case__in=visible_cases)).filter(
+        at__lte=settled_before()
+    )
     page = FEED.page(events, after_values=after, limit=params.limit)
-    items = [{**event_out(e), "case_id": e.case_id} for e in page.items]
+    items = [{**event_out(e, role), "case_id": e.case_id} for e in page.items]
     next_cursor = FEED.encode_cursor(page.items[-1]) if page.items else FEED.encode_values(after)
     return {"items": items, "next": next_cursor}

@@ -12,8 +12,9 @@ from fasttrack.api.auth import token_of
 from fasttrack.api.cases import read_case
 from fasttrack.api.pagination import CursorPaginator, Page, PageParams, SortKey
 from fasttrack.audit.access import access_log_for_person
-from fasttrack.audit.models import CaseEvent, CaseEventQuerySet
-from fasttrack.people.models import EMPLOYER_ROLES, Role, membership_of
+from fasttrack.audit.models import CaseEvent
+from fasttrack.audit.visibility import events_visible_to, note_visible_to
+from fasttrack.people.models import Role, membership_of
 
 router = Router(tags=["history"])
 
@@ -38,7 +39,13 @@ class EventOut(Schema):
     new: dict[str, Any] = Field(
         description="The values after.", examples=[{"state": "awaiting_consent"}]
     )
-    note: str = Field(description="A note that came with the change; may be empty.", examples=[""])
+    note: str = Field(
+        description=(
+            "A note that came with the change; may be empty. The employer side reads the "
+            "jobcentre's notes only when the caseworker shared them with the employer."
+        ),
+        examples=[""],
+    )
 
 
 class EventPage(Page[EventOut]):
@@ -55,7 +62,8 @@ EVENTS = CursorPaginator("case-events", SortKey("sequence"), SortKey("id"))
     description=(
         "What happened in the case, oldest first, as far as the user may see it: the "
         "employer and the nearest manager see no event about health or the employee's own "
-        "answers (R-09, R-18); the doctor works from the certificate request and sees no "
+        "answers (R-09, R-18), and the jobcentre's notes (`note`) only where the caseworker "
+        "shared them with the employer; the doctor works from the certificate request and sees no "
         "history. 404 for a case that is not the user's. Paginated with `limit` and `cursor`."
     ),
 )
@@ -63,22 +71,13 @@ def list_case_events(
     request: HttpRequest, case_id: int, params: Query[PageParams]
 ) -> dict[str, Any]:
     case, role = read_case(request, case_id)
-    events = visible_events(CaseEvent.objects.filter(case=case), role)
+    events = events_visible_to(role, CaseEvent.objects.filter(case=case))
     page = EVENTS.page(events, cursor=params.cursor, limit=params.limit)
-    return {"items": [event_out(e) for e in page.items], "next": page.next}
+    return {"items": [event_out(e, role) for e in page.items], "next": page.next}
 
 
-def visible_events(events: CaseEventQuerySet, role: Role) -> CaseEventQuerySet:
-    """The events ``role`` may see: the employer side none about health or the
-    employee's answers (R-09, R-18), the doctor none at all."""
-    if role in EMPLOYER_ROLES:
-        return events.visible_to_employer_side()
-    if role == Role.DOCTOR:
-        return events.none()
-    return events
-
-
-def event_out(event: CaseEvent) -> dict[str, Any]:
+def event_out(event: CaseEvent, role: Role) -> dict[str, Any]:
+    """One event as ``role`` may read it (``audit.visibility``)."""
     return {
         "sequence": event.sequence,
         "at": event.at,
@@ -87,7 +86,7 @@ def event_out(event: CaseEvent) -> dict[str, Any]:
         "actor_organisation": event.actor_organisation,
         "old": event.old,
         "new": event.new,
-        "note": event.note,
+        "note": note_visible_to(role, event),
     }
 
 

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
-from pydantic import AwareDatetime, BaseModel, StrictBool
+from pydantic import BaseModel, StrictBool
 
 from fasttrack.api.auth import token_of
 from fasttrack.api.cases import (
@@ -28,13 +28,15 @@ from fasttrack.api.cases import (
     case_out,
     meeting_out,
 )
+from fasttrack.api.fields import AwareTime
 from fasttrack.api.idempotency import idempotent
 from fasttrack.api.problems import InvalidInput
-from fasttrack.audit.access import AccessAction, log_access
 from fasttrack.cases import actions
 from fasttrack.cases.errors import MeetingAlreadyHeld, localized_message
 from fasttrack.cases.models import FastTrackCase
 from fasttrack.cases.queries import meetings_for
+from fasttrack.lib.validation import LATEST_YEAR, MINUTES_LENGTH, NAME_LENGTH
+from fasttrack.meetings.access import get_meeting_for, may_download_invitation
 from fasttrack.meetings.calendar import invitation_ics
 from fasttrack.meetings.invitees import (
     InvalidParticipants,
@@ -42,7 +44,7 @@ from fasttrack.meetings.invitees import (
     resolve_participants,
 )
 from fasttrack.meetings.models import Meeting, MeetingKind, Party
-from fasttrack.people.models import JOBCENTRE_ROLES, Role, membership_of
+from fasttrack.people.models import Role, membership_of
 
 router = Router(tags=["meetings"])
 
@@ -68,7 +70,7 @@ class ParticipantIn(BaseModel):
     )
     name: str = Field(
         "",
-        max_length=200,
+        max_length=NAME_LENGTH,
         description="The name; required for companion and union_representative, else ignored.",
         examples=["Bo Nielsen"],
     )
@@ -90,8 +92,11 @@ class MeetingIn(Schema):
         ),
         examples=["first_conversation"],
     )
-    starts_at: AwareDatetime = Field(
-        description="When it starts: ISO 8601 with an offset, not in the past.",
+    starts_at: AwareTime = Field(
+        description=(
+            "When it starts: ISO 8601 with an offset from -12:00 to +14:00, not in the past "
+            f"and not after the year {LATEST_YEAR}."
+        ),
         examples=["2026-11-27T10:00:00+01:00"],
     )
     location: str = Field(
@@ -120,7 +125,7 @@ class MeetingIn(Schema):
 class HeldIn(Schema):
     minutes: str = Field(
         min_length=1,
-        max_length=20000,
+        max_length=MINUTES_LENGTH,
         description="What was said and agreed, and who does what next.",
         examples=["Janni starts on 20 hours a week from Monday; we meet again in 4 weeks."],
     )
@@ -263,32 +268,21 @@ def record_meeting_held(
 )
 def meeting_invitation(request: HttpRequest, case_id: int, meeting_id: int) -> HttpResponse:
     user = token_of(request).user
-    membership = membership_of(user)
-    assert membership is not None  # the authentication refuses users without a role
-    meeting = (
-        Meeting.objects.select_related("case__municipality", "case__absence__person")
-        .filter(pk=meeting_id)
-        .first()
+    # Whether the user may see the meeting, and what of it, is meetings.access's
+    # to say, as on the pages; the read is logged there (R-25).
+    meeting, role, own = get_meeting_for(
+        user, case_id, meeting_id, purpose=PURPOSE[_role_of(user)], request=request
     )
-    # Compared here, not in the query: a foreign key lookup does not guard
-    # against a case id beyond the database's integer range.
-    if meeting is None or meeting.case_id != case_id:
+    if not may_download_invitation(role, own):
         raise Http404
-    case = meeting.case
-    role = Role(membership.role)
-    # Taking part is what entitles to the invitation (a doctor sees no case
-    # otherwise); the jobcentre sees every meeting of its municipality's cases.
-    in_jobcentre = role in JOBCENTRE_ROLES and membership.municipality_id == case.municipality_id
-    if not (in_jobcentre or meeting.participants.filter(user=user).exists()):
-        raise Http404
-    log_access(
-        user=user,
-        action=AccessAction.READ,
-        purpose=PURPOSE[role],
-        person=case.absence.person,
-        case=case,
-        request=request,
+    response = HttpResponse(
+        invitation_ics(meeting, audience=role), content_type=CALENDAR_CONTENT_TYPE
     )
-    response = HttpResponse(invitation_ics(meeting), content_type=CALENDAR_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="fasttrack-meeting-{meeting.pk}.ics"'
     return response
+
+
+def _role_of(user: Any) -> Role:
+    membership = membership_of(user)
+    assert membership is not None  # the authentication refuses users without a role
+    return Role(membership.role)

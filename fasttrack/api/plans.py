@@ -21,6 +21,7 @@ from fasttrack.api.idempotency import idempotent
 from fasttrack.api.problems import InvalidInput
 from fasttrack.cases import actions
 from fasttrack.cases.queries import current_plan_version
+from fasttrack.lib.validation import PLAN_SUMMARY_LENGTH
 from fasttrack.people.models import Role
 from fasttrack.plans.models import MeasureKind, PlanVersion
 
@@ -58,7 +59,7 @@ class MeasureOut(Schema):
 class PlanIn(Schema):
     summary: str = Field(
         min_length=1,
-        max_length=10000,
+        max_length=PLAN_SUMMARY_LENGTH,
         description="The plan in a few sentences.",
         examples=["Back on 20 hours a week with lighter tasks; full time by February."],
     )

@@ -167,6 +167,10 @@ _PYDANTIC_MESSAGES: dict[str, Promise] = {
     "datetime_from_date_parsing": _("Enter a time as ISO 8601 with an offset."),
     "datetime_type": _("Enter a time as ISO 8601 with an offset."),
     "timezone_aware": _("Enter a time as ISO 8601 with an offset."),
+    # fasttrack.api.fields.AwareTime
+    "time_out_of_range": _(
+        "Enter a time with an offset from -12:00 to +14:00, before the year 2100."
+    ),
     "list_type": _("Send a list."),
     "json_invalid": _("The body is not valid JSON."),
     "model_attributes_type": _("Send a JSON object."),

@@ -36,6 +36,7 @@ class EventFields:
     note: str
     visible_to_employer: bool
     prev_hash: str
+    note_shared_with_employer: bool = False
 
 
 def format_timestamp(at: datetime) -> str:
@@ -80,6 +81,10 @@ def canonical_json(fields: EventFields) -> bytes:
         "visible_to_employer": bool(fields.visible_to_employer),
         "prev_hash": fields.prev_hash,
     }
+    # Covered only when set, so that the events recorded before the field
+    # existed (all of them unshared) keep the hash they were stored with.
+    if fields.note_shared_with_employer:
+        payload["note_shared_with_employer"] = True
     text = json.dumps(
         payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     )

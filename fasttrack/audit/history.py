@@ -56,6 +56,7 @@ def record_event(
     new: Mapping[str, Any] | None = None,
     note: str = "",
     visible_to_employer: bool = True,
+    note_shared_with_employer: bool = False,
     at: datetime | None = None,
 ) -> CaseEvent:
     """Append one event to ``case``'s history and return it.
@@ -71,7 +72,9 @@ def record_event(
     ``actor`` is None for the system (the deadline sweep, for example).
     ``old`` and ``new`` hold the values before and after; they must not hold
     health data unless ``visible_to_employer`` is False, and never diagnoses
-    (R-18: other parties read the history).
+    (R-18: other parties read the history). ``note`` written by the jobcentre
+    reaches the employer side only with ``note_shared_with_employer``, which the
+    caseworker chooses (``fasttrack.audit.visibility``).
     """
     if not transaction.get_connection().in_atomic_block:
         raise HistoryOutsideTransaction(
@@ -93,6 +96,7 @@ def record_event(
         new=json_safe(new),
         note=note,
         visible_to_employer=visible_to_employer,
+        note_shared_with_employer=note_shared_with_employer,
         prev_hash=prev_hash,
     )
     event.hash = event_hash(event.chain_fields())

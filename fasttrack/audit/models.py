@@ -73,6 +73,11 @@ class CaseEvent(models.Model):
     new = models.JSONField(_("after"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
     visible_to_employer = models.BooleanField(_("visible to the employer"), default=True)
+    # Whether the jobcentre shared its free text (the note) with the employer
+    # side; the employer side reads a note only when it wrote it or it is shared.
+    note_shared_with_employer = models.BooleanField(
+        _("note shared with the employer"), default=False
+    )
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64)
 
@@ -115,6 +120,7 @@ class CaseEvent(models.Model):
             note=self.note,
             visible_to_employer=self.visible_to_employer,
             prev_hash=self.prev_hash,
+            note_shared_with_employer=self.note_shared_with_employer,
         )
 
 

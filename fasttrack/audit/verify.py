@@ -42,6 +42,7 @@ _COLUMNS = (
     "new",
     "note",
     "visible_to_employer",
+    "note_shared_with_employer",
     "prev_hash",
     "hash",
 )

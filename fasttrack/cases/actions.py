@@ -33,6 +33,7 @@ from fasttrack.cases.errors import (
     ClosedOnOutOfRange,
     ConsentAlreadyGiven,
     ConsentNotLate,
+    DoctorNotAskedForCertificate,
     EmployerConversationOutOfRange,
     EvaluationBeforeAbsence,
     ExpectedReturnBeforeAbsence,
@@ -91,6 +92,7 @@ from fasttrack.lib.rules import (
     rule_set_for,
 )
 from fasttrack.medical.models import Certificate, CertificateRequest, RequestStatus
+from fasttrack.meetings.access import doctor_may_be_invited
 from fasttrack.meetings.models import (
     MILESTONE_OF_KIND,
     RESPONSES_WITH_REASON,
@@ -447,8 +449,15 @@ def _join(
     nearest_manager: Any,
     today: date,
 ) -> FastTrackCase:
-    """A second request for the same absence joins the case it belongs to (R-05)."""
+    """A second request for the same absence joins the case it belongs to (R-05).
+
+    The same party asking again (a retry without an idempotency key, a double
+    click, a payroll file sent twice) is no new join: when it brings nothing
+    the case lacks, nothing is recorded and the case is answered as it is.
+    """
     require_transition(case.state, Action.JOIN)
+    if _is_repeat(case, requested_by, answers=answers, nearest_manager=nearest_manager):
+        return case
     record_event(
         case=case,
         verb=EventVerb.JOINED,
@@ -470,6 +479,27 @@ def _join(
     elif answers is not None and not Answers.objects.filter(case=case, party=Party.EMPLOYEE):
         _save_answers(case, party=Party.EMPLOYEE, answers=answers, actor=actor)
     return _finish(case, actor, today=today)
+
+
+def _is_repeat(
+    case: FastTrackCase,
+    requested_by: Requester,
+    *,
+    answers: AnswerTexts | None,
+    nearest_manager: Any,
+) -> bool:
+    """Whether ``requested_by`` already requested or joined the case and now brings
+    nothing it lacks (a nearest manager, the party's answers)."""
+    already = (
+        case.requested_by == requested_by
+        or case.events.filter(verb=EventVerb.JOINED, new__requested_by=requested_by.value).exists()
+    )
+    if not already:
+        return False
+    if nearest_manager is not None and case.nearest_manager_id is None:
+        return False
+    party = Party.EMPLOYER if requested_by == Requester.EMPLOYER else Party.EMPLOYEE
+    return answers is None or Answers.objects.filter(case=case, party=party).exists()
 
 
 # --- consent (R-11 to R-14) ----------------------------------------------------
@@ -641,8 +671,14 @@ def _require_late_or_missing_consent(
         raise ConsentNotLate(due=due)
 
 
-def withdraw(*, case: FastTrackCase, actor: Any, reason: str) -> FastTrackCase:
-    """The requester withdraws before the employee has consented."""
+def withdraw(
+    *, case: FastTrackCase, actor: Any, reason: str, note_shared_with_employer: bool = False
+) -> FastTrackCase:
+    """The requester withdraws before the employee has consented.
+
+    The jobcentre's reason reaches the employer side only when the caseworker
+    shares it (``note_shared_with_employer``); an employer reads its own.
+    """
     with transaction.atomic():
         case = _lock(case)
         require_transition(case.state, Action.WITHDRAW)
@@ -657,6 +693,7 @@ def withdraw(*, case: FastTrackCase, actor: Any, reason: str) -> FastTrackCase:
             old={"state": old},
             new={"state": new},
             note=reason.strip(),
+            note_shared_with_employer=note_shared_with_employer and bool(reason.strip()),
         )
         letters.send(letters.request_withdrawn(case, on=_today()))
         return _finish(case, actor)
@@ -845,6 +882,7 @@ def book_meeting(
         _require_role(actor, case, _JOBCENTRE, Action.BOOK_MEETING)
         _require_future(starts_at, now)
         invited = _with_required_parties(case, kind, actor, _participant_rows(kind, participants))
+        _require_doctor_asked(case, invited)
         meeting = Meeting.objects.create(
             case=case,
             kind=kind,
@@ -866,6 +904,13 @@ def book_meeting(
         # A first conversation sooner than the doctor's deadline brings it forward (R-16).
         _finish(case, actor)
     return meeting
+
+
+def _require_doctor_asked(case: FastTrackCase, invited: list[dict[str, Any]]) -> None:
+    """The doctor comes only once asked for a certificate: only then may they see the case."""
+    for row in invited:
+        if row["party"] == MeetingParty.DOCTOR and not doctor_may_be_invited(case, row["user"]):
+            raise DoctorNotAskedForCertificate()
 
 
 def _require_future(starts_at: datetime, now: datetime | None) -> None:
@@ -1384,9 +1429,13 @@ def close(
     actor: Any,
     outcome: Outcome | str,
     note: str = "",
+    note_shared_with_employer: bool = False,
     on: date | None = None,
 ) -> FastTrackCase:
     """End Fast track with an outcome; what is still pending no longer applies.
+
+    The note is the jobcentre's: the employer side reads it only when the
+    caseworker shares it (``note_shared_with_employer``).
 
     Not while a meeting is still booked: it is held or cancelled first, so
     that nobody's calendar keeps a meeting of a closed case (R-35). ``on`` is
@@ -1414,6 +1463,7 @@ def close(
             old={"state": old},
             new={"state": new, "outcome": outcome.value, "closed_on": _iso(on)},
             note=note.strip(),
+            note_shared_with_employer=note_shared_with_employer and bool(note.strip()),
         )
         letters.send(letters.case_closed(case))
         return _finish(case, actor, today=today)

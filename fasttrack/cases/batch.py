@@ -50,6 +50,7 @@ from fasttrack.cases.errors import (
 from fasttrack.cases.models import Channel, FastTrackCase, Requester
 from fasttrack.lib.cpr import mask_cpr, normalise_cpr
 from fasttrack.lib.rules import QUESTION_KEYS
+from fasttrack.lib.validation import TEXT_LENGTH
 from fasttrack.people.models import Employer, Person
 from fasttrack.people.validators import clean_cpr, clean_cvr
 
@@ -59,8 +60,12 @@ logger = logging.getLogger("fasttrack.cases")
 # one upload is answered within a normal request timeout.
 MAX_ROWS = 500
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# A JSON batch carries up to three answers of MAX_ANSWER_LENGTH per request, so
+# it takes fewer requests than a file: the largest valid batch must fit the
+# body limit (settings.DATA_UPLOAD_MAX_MEMORY_SIZE).
+MAX_JSON_REQUESTS = 100
 # As POST /cases.
-MAX_ANSWER_LENGTH = 5000
+MAX_ANSWER_LENGTH = TEXT_LENGTH
 
 REQUIRED_COLUMNS = ("employee_cpr", "first_absence_day", "expects_over_8_weeks")
 OPTIONAL_COLUMNS = (*QUESTION_KEYS, "employer_cvr")
@@ -367,6 +372,14 @@ def too_many_rows_message() -> str:
         "Send at most %(count)d requests at a time. Split the file.",
         MAX_ROWS,
     ) % {"count": MAX_ROWS}
+
+
+def too_many_requests_message() -> str:
+    return ngettext(
+        "Send at most %(count)d request at a time. Split the batch.",
+        "Send at most %(count)d requests at a time. Split the batch.",
+        MAX_JSON_REQUESTS,
+    ) % {"count": MAX_JSON_REQUESTS}
 
 
 def _row(index: int, line: int, names: Sequence[str], cells: Sequence[str]) -> BatchRow:

@@ -42,6 +42,7 @@ __all__ = [
     "ClosedOnOutOfRange",
     "ConsentAlreadyGiven",
     "ConsentNotLate",
+    "DoctorNotAskedForCertificate",
     "DoctorWithoutConsent",
     "EmployerConversationAlreadyRecorded",
     "EmployerConversationOutOfRange",
@@ -216,6 +217,17 @@ class DoctorWithoutConsent(RuleViolation):
     rule_id = "R-18"
     message = gettext_noop(
         "The doctor can take part in the meeting only when the employee has consented."
+    )
+
+
+class DoctorNotAskedForCertificate(RuleViolation):
+    """The doctor sees a case only after a certificate request to their clinic (R-28),
+    so an invitation before it would point them to a case they cannot open."""
+
+    rule_id = "R-28"
+    message = gettext_noop(
+        "Ask the employee's doctor for a medical certificate before inviting them: the "
+        "doctor sees the case only after a certificate request."
     )
 
 

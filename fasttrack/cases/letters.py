@@ -40,6 +40,7 @@ from fasttrack.lib.rules import (
     question_set,
     rule_set_by_version,
 )
+from fasttrack.meetings.access import may_see_meeting
 from fasttrack.meetings.calendar import invitation_ics
 from fasttrack.meetings.calendar import method as calendar_method
 from fasttrack.meetings.models import Party as MeetingParty
@@ -120,7 +121,19 @@ def render(kind: str, language: str, context: dict[str, Any]) -> tuple[str, str]
     with translation.override(language):
         text = render_to_string(f"notifications/{kind}.{language}.txt", context)
     subject, _, body = text.strip().partition("\n")
-    return subject.strip(), body.strip() + "\n"
+    return _fitted(subject.strip()), body.strip() + "\n"
+
+
+# As long as a subject may be (``Message.subject``); e-mail clients show less.
+SUBJECT_LENGTH = 250
+
+
+def _fitted(subject: str) -> str:
+    """The subject, cut with an ellipsis where names put in it make it too long;
+    the body still says everything."""
+    if len(subject) <= SUBJECT_LENGTH:
+        return subject
+    return subject[: SUBJECT_LENGTH - 1].rstrip() + "…"
 
 
 def absolute_url(path: str) -> str:
@@ -472,7 +485,7 @@ def meeting_booked(case: FastTrackCase, meeting: Meeting) -> list[Letter]:
     """
     if meeting.starts_at <= timezone.now():
         return []
-    return _meeting_letters(case, meeting, "meeting_invitation", ics=invitation_ics(meeting))
+    return _meeting_letters(case, meeting, "meeting_invitation", with_ics=True)
 
 
 def meeting_rebooked(
@@ -487,7 +500,7 @@ def meeting_rebooked(
         case,
         meeting,
         "meeting_rebooked",
-        ics=invitation_ics(meeting),
+        with_ics=True,
         version=meeting.sequence,
         context={
             "old_starts_at": old_starts_at,
@@ -505,7 +518,7 @@ def meeting_cancelled(case: FastTrackCase, meeting: Meeting, *, reason: str) -> 
         case,
         meeting,
         "meeting_cancelled",
-        ics=invitation_ics(meeting),
+        with_ics=True,
         version=meeting.sequence,
         reason=reason,
     )
@@ -554,28 +567,34 @@ def _meeting_letters(
     meeting: Meeting,
     kind: str,
     *,
-    ics: bytes | None = None,
+    with_ics: bool = False,
     version: object = None,
     context: dict[str, Any] | None = None,
     reason: str = "",
     skip: frozenset[str] = frozenset(),
     tasks_of: Callable[[str], list[Any]] | None = None,
 ) -> list[Letter]:
-    """One letter per participant with a login: inbox, and e-mail with ``ics`` if given.
+    """One letter per participant with a login: inbox, and e-mail with the ICS if asked.
 
     ``reason`` goes to the jobcentre's side, the employee and the doctor, never
-    to the employer side: a reason may be personal.
+    to the employer side: a reason may be personal. Each recipient's calendar
+    file names the attendees their role may know of (``meetings.access``).
     """
     letters: list[Letter] = []
     shared = {**_meeting_context(case, meeting), **(context or {})}
-    attachments = (ics_attachment(ics, method=calendar_method(meeting)),) if ics is not None else ()
     extra = () if version is None else (version,)
     for participant in meeting.participants.select_related("user").order_by("pk"):
         user = participant.user
         if user is None or participant.party in skip:
             continue
+        # A participant who may not see the meeting (a doctor whose clinic was
+        # never asked for a certificate) learns nothing of it by letter either.
+        if not may_see_meeting(user, meeting):
+            continue
         membership = membership_of(user)
         to_employer = membership is not None and membership.is_employer_side
+        # Someone without a role gets the employer side's view, the narrowest.
+        audience = Role(membership.role) if membership is not None else Role.EMPLOYER
         language = language_of(user)
         subject, body = render(
             kind,
@@ -603,7 +622,9 @@ def _meeting_letters(
                 **base,
             )
         )
-        if attachments and _email(participant):
+        if with_ics and _email(participant):
+            ics = invitation_ics(meeting, audience=audience)
+            attachments = (ics_attachment(ics, method=calendar_method(meeting)),)
             letters.append(
                 Letter(
                     dedupe_key=_key(case, kind, "user", user.pk, meeting.pk, *extra, "email"),

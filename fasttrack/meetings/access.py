@@ -1,23 +1,45 @@
-"""Who sees which meeting (R-28), with the case's own rules as the floor.
+"""What each party sees of a meeting (R-18, R-28): the one rule every face calls.
 
-The jobcentre and the employee see every meeting of the case; HR the
-retention meetings (the first conversation is the employee's own talk); the
-nearest manager and the doctor only the meetings they take part in. The
-doctor may be invited without a certificate request to their clinic, so for
-them taking part is what lets them see the meeting. Anything else is 404.
+Which meetings: the jobcentre and the employee see every meeting of the case;
+HR the retention meetings (the first conversation is the employee's own talk);
+the nearest manager and the doctor only the meetings they take part in, and
+the doctor only on a case their clinic was asked for a certificate on (the
+doctor sees a case only after a certificate request). Anything else is 404.
+
+What of a meeting: the employer side never learns that a doctor is involved
+(that alone is health data), so the doctor is left out of every list of
+participants and every calendar file the employer side gets; it reads the
+minutes of the retention meeting only, the first conversation being the
+employee's own talk. The case page, the meeting page, the API's meeting JSON,
+both calendar files and the e-mailed invitations all ask these functions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from fasttrack.audit.access import AccessAction, log_access
-from fasttrack.cases.access import cases_for
-from fasttrack.meetings.models import Meeting, MeetingKind, MeetingParticipant
-from fasttrack.people.models import Role, membership_of
+from fasttrack.cases.access import cases_for, role_in_case
+from fasttrack.cases.models import FastTrackCase
+from fasttrack.medical.models import CertificateRequest
+from fasttrack.meetings.models import (
+    Meeting,
+    MeetingKind,
+    MeetingParticipant,
+    MeetingTask,
+    Party,
+)
+from fasttrack.people.models import EMPLOYER_ROLES, JOBCENTRE_ROLES, Role, membership_of
+
+# The first conversation may hold what the employee told about their health,
+# so the employer side reads minutes of the retention meeting only (R-18).
+_EMPLOYER_SEES_MINUTES_OF = frozenset({MeetingKind.RETENTION_MEETING})
+# Whom the employer side never sees at a meeting (R-18).
+_HIDDEN_FROM_EMPLOYER_SIDE = frozenset({Party.DOCTOR})
 
 
 def _takes_part(user: Any) -> Exists:
@@ -25,10 +47,8 @@ def _takes_part(user: Any) -> Exists:
 
 
 def _visible(user: Any, role: Role) -> Q:
-    if role == Role.DOCTOR:
-        return Q(_takes_part(user))
     on_own_case = Q(case__in=cases_for(user))
-    if role == Role.MANAGER:
+    if role in (Role.MANAGER, Role.DOCTOR):
         return on_own_case & Q(_takes_part(user))
     if role == Role.EMPLOYER:
         return on_own_case & Q(kind=MeetingKind.RETENTION_MEETING)
@@ -41,6 +61,11 @@ def meetings_for_user(user: Any) -> QuerySet[Meeting]:
     if membership is None:
         return Meeting.objects.none()
     return Meeting.objects.filter(_visible(user, Role(membership.role)))
+
+
+def may_see_meeting(user: Any, meeting: Meeting) -> bool:
+    """Whether ``user`` may see ``meeting``: letters about it go to no one else."""
+    return meetings_for_user(user).filter(pk=meeting.pk).exists()
 
 
 def get_meeting_for(
@@ -56,10 +81,12 @@ def get_meeting_for(
     meeting = (
         meetings_for_user(user)
         .select_related("case__absence__person", "case__absence__employer", "case__municipality")
-        .filter(pk=meeting_id, case_id=case_id)
+        .filter(pk=meeting_id)
         .first()
     )
-    if meeting is None:
+    # Compared here, not in the query: a foreign key lookup does not guard
+    # against a case id beyond the database's integer range.
+    if meeting is None or meeting.case_id != case_id:
         raise Http404
     log_access(
         user=user,
@@ -71,3 +98,47 @@ def get_meeting_for(
     )
     own = meeting.participants.filter(user=user).first()
     return meeting, Role(membership.role), own
+
+
+def participants_visible_to(
+    role: Role | str | None, participants: Iterable[MeetingParticipant]
+) -> list[MeetingParticipant]:
+    """The participants ``role`` may know of, in the given order: the employer side
+    never learns that a doctor is involved (R-18). ``None`` is the jobcentre's
+    own view (the organiser), which sees everyone."""
+    return [p for p in participants if _party_visible_to(role, p.party)]
+
+
+def tasks_visible_to(role: Role | str, tasks: Iterable[MeetingTask]) -> list[MeetingTask]:
+    """The tasks agreed at the meeting that ``role`` may read: not the doctor's for
+    the employer side (R-18)."""
+    return [task for task in tasks if _party_visible_to(role, task.party)]
+
+
+def _party_visible_to(role: Role | str | None, party: str) -> bool:
+    if role is not None and Role(role) in EMPLOYER_ROLES:
+        return party not in _HIDDEN_FROM_EMPLOYER_SIDE
+    return True
+
+
+def minutes_visible_to(role: Role | str, meeting: Meeting) -> bool:
+    """Whether ``role`` reads the meeting's minutes and tasks once it is held."""
+    return Role(role) not in EMPLOYER_ROLES or meeting.kind in _EMPLOYER_SEES_MINUTES_OF
+
+
+def may_download_invitation(role: Role, own: MeetingParticipant | None) -> bool:
+    """The calendar file is for the meeting's participants and the jobcentre."""
+    return own is not None or role in JOBCENTRE_ROLES
+
+
+def doctor_may_be_invited(case: FastTrackCase, doctor: Any) -> bool:
+    """Whether the case's doctor can be invited: only once their clinic was asked for
+    a certificate, since before that they may not see the case (R-28) and the
+    invitation would name the employee to them. ``doctor`` is None for a clinic
+    without a doctor of its own in Fasttrack."""
+    if doctor is not None:
+        return role_in_case(doctor, case) == Role.DOCTOR
+    clinic_id = case.absence.person.clinic_id
+    return clinic_id is not None and (
+        CertificateRequest.objects.filter(case=case, clinic_id=clinic_id).exists()
+    )

@@ -6,10 +6,12 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from fasttrack.lib.ics import Method, meeting_invitation
+from fasttrack.meetings.access import participants_visible_to
 from fasttrack.meetings.models import MeetingState
 
 if TYPE_CHECKING:
     from fasttrack.meetings.models import Meeting
+    from fasttrack.people.models import Role
 
 MEETING_LENGTH = timedelta(hours=1)
 # The calendar entry's title, in Danish: every participant's calendar shows it.
@@ -34,14 +36,21 @@ def method(meeting: Meeting) -> Method:
     return "CANCEL" if meeting.state == MeetingState.CANCELLED else "REQUEST"
 
 
-def invitation_ics(meeting: Meeting, *, sequence: int | None = None) -> bytes:
-    """The meeting as it now stands, with every participant who has an e-mail address.
+def invitation_ics(
+    meeting: Meeting, *, audience: Role | str | None, sequence: int | None = None
+) -> bytes:
+    """The meeting as it now stands, for a reader in the role ``audience``.
 
-    The meeting's own ``sequence`` is used unless one is given, so an update
-    or a cancellation replaces the entry a calendar already has (same UID).
+    The attendees are the participants with an e-mail address whom that role
+    may know of (``meetings.access``: the employer side never sees the doctor);
+    ``None`` is the jobcentre's own full view. The meeting's own ``sequence``
+    is used unless one is given, so an update or a cancellation replaces the
+    entry a calendar already has (same UID).
     """
     municipality = meeting.case.municipality
-    participants = meeting.participants.select_related("user").order_by("pk")
+    participants = participants_visible_to(
+        audience, meeting.participants.select_related("user").order_by("pk")
+    )
     return meeting_invitation(
         uid=uid(meeting),
         sequence=meeting.sequence if sequence is None else sequence,

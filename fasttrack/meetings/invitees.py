@@ -16,9 +16,15 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from fasttrack.cases.errors import DoctorWithoutConsent, RuleViolation, localized_message
+from fasttrack.cases.errors import (
+    DoctorNotAskedForCertificate,
+    DoctorWithoutConsent,
+    RuleViolation,
+    localized_message,
+)
 from fasttrack.cases.models import FastTrackCase
 from fasttrack.medical.models import Certificate
+from fasttrack.meetings.access import doctor_may_be_invited
 from fasttrack.meetings.models import MeetingKind, Party
 from fasttrack.meetings.parties import check_party, required_parties
 from fasttrack.people.models import Clinic, Membership, Role
@@ -117,6 +123,9 @@ def _participant(
     if clinic is None:
         raise InvalidParticipants([ParticipantError(index, "party", NO_DOCTOR)])
     doctor = _doctor_user(case, clinic)
+    if not doctor_may_be_invited(case, doctor):
+        message = localized_message(DoctorNotAskedForCertificate())
+        raise InvalidParticipants([ParticipantError(index, "party", message)])
     name = _display_name(doctor) if doctor is not None else clinic.name
     return {"user": doctor, "name": name, "role": Role.DOCTOR, **fields}
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from fasttrack.cases.errors import RuleViolation, localized_message
 from fasttrack.cases.models import Channel, Outcome
 from fasttrack.cases.queries import caseworkers_of
+from fasttrack.lib.validation import NAME_LENGTH, PLAN_SUMMARY_LENGTH, TEXT_LENGTH
 from fasttrack.meetings.models import MeetingKind
 from fasttrack.plans.models import MeasureKind
 
@@ -61,9 +62,11 @@ def _textarea(rows: int = 4) -> forms.Textarea:
 class AnswerFieldsMixin(forms.Form):
     """The three questions (R-06); labels come from the case's question set."""
 
-    affected_functions = forms.CharField(required=False, widget=_textarea(3))
-    affected_duration = forms.CharField(required=False, widget=_textarea(3))
-    adjustments_tried = forms.CharField(required=False, widget=_textarea(3))
+    affected_functions = forms.CharField(
+        required=False, max_length=TEXT_LENGTH, widget=_textarea(3)
+    )
+    affected_duration = forms.CharField(required=False, max_length=TEXT_LENGTH, widget=_textarea(3))
+    adjustments_tried = forms.CharField(required=False, max_length=TEXT_LENGTH, widget=_textarea(3))
 
     ANSWER_FIELDS = ("affected_functions", "affected_duration", "adjustments_tried")
 
@@ -109,7 +112,12 @@ class LateConsentDecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     # Required by the engine (R-12), which says so in its own words.
-    reason = forms.CharField(label=_("Reason for the decision"), required=False, widget=_textarea())
+    reason = forms.CharField(
+        label=_("Reason for the decision"),
+        required=False,
+        max_length=TEXT_LENGTH,
+        widget=_textarea(),
+    )
 
     @property
     def continue_fast_track(self) -> bool:
@@ -143,12 +151,12 @@ class BookMeetingForm(forms.Form):
     companion_name = forms.CharField(
         # Translators: Danish "Bisidder".
         label=_("Companion"),
-        max_length=200,
+        max_length=NAME_LENGTH,
         required=False,
         help_text=_("Someone the employee brings to the conversation, for support."),
     )
     union_representative_name = forms.CharField(
-        label=_("Union representative"), max_length=200, required=False
+        label=_("Union representative"), max_length=NAME_LENGTH, required=False
     )
     doctor = forms.ChoiceField(label=_("The employee's doctor"), required=False)
     doctor_consented = forms.BooleanField(
@@ -200,7 +208,9 @@ MeasureFormSet = forms.formset_factory(MeasureForm, extra=2, max_num=20)
 
 
 class PlanForm(forms.Form):
-    summary = forms.CharField(label=_("Summary of the plan"), widget=_textarea(5))
+    summary = forms.CharField(
+        label=_("Summary of the plan"), max_length=PLAN_SUMMARY_LENGTH, widget=_textarea(5)
+    )
     partial_leave_hours_per_week = forms.DecimalField(
         label=_("Partial sick leave: hours of absence a week"),
         required=False,
@@ -218,19 +228,42 @@ class PlanForm(forms.Form):
 
 class JournalNoteForm(forms.Form):
     # Empty text is refused by the engine (R-27) in its own words.
-    text = forms.CharField(label=_("Journal note"), required=False, widget=_textarea(6))
+    text = forms.CharField(
+        label=_("Journal note"), required=False, max_length=TEXT_LENGTH, widget=_textarea(6)
+    )
 
 
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=_textarea(3))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=TEXT_LENGTH, widget=_textarea(3)
+    )
+    note_shared_with_employer = forms.BooleanField(
+        label=_("Show the note to the employer too"),
+        required=False,
+        help_text=_(
+            "Without this, only the jobcentre and the employee read the note. Share it only "
+            "when it holds nothing about the employee's health."
+        ),
+    )
 
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why the request is withdrawn"), required=False, widget=_textarea(3)
+        label=_("Why the request is withdrawn"),
+        required=False,
+        max_length=TEXT_LENGTH,
+        widget=_textarea(3),
+    )
+    note_shared_with_employer = forms.BooleanField(
+        label=_("Show the reason to the employer too"),
+        required=False,
+        help_text=_(
+            "Without this, only the jobcentre and the employee read the reason. Share it "
+            "only when it holds nothing about the employee's health."
+        ),
     )
 
 

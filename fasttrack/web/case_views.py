@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fasttrack.audit.models import Purpose
+from fasttrack.audit.visibility import events_visible_to, note_visible_to
 from fasttrack.cases import actions, clock, guards
 from fasttrack.cases.access import get_case_for, get_certificate_for
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
@@ -35,6 +36,7 @@ from fasttrack.cases.errors import (
     CertificateDueTooLate,
     CertificateDueTooSoon,
     ClinicMissing,
+    DoctorNotAskedForCertificate,
     DoctorWithoutConsent,
     EvaluationBeforeAbsence,
     InvalidOutcome,
@@ -73,7 +75,11 @@ from fasttrack.lib.rules import (
 from fasttrack.lib.rules.bankdays import next_banking_day_on_or_after
 from fasttrack.lib.rules.questions import Language
 from fasttrack.medical.models import Certificate, CertificateRequest
-from fasttrack.meetings.access import meetings_for_user
+from fasttrack.meetings.access import (
+    meetings_for_user,
+    minutes_visible_to,
+    participants_visible_to,
+)
 from fasttrack.meetings.models import Meeting, MeetingKind
 from fasttrack.people.models import EMPLOYER_ROLES, JOBCENTRE_ROLES, Role, membership_of
 from fasttrack.web.access import require_role
@@ -107,11 +113,6 @@ _PURPOSE = {
 # overview does not need the diagnosis, so it is not fetched for them (data
 # minimisation); the employer side never reaches it at all.
 _READS_CERTIFICATE = frozenset({Role.EMPLOYEE, Role.DOCTOR, Role.CASEWORKER})
-
-# The first conversation is between the jobcentre and the employee: its
-# minutes may hold what the employee told about their health, so the employer
-# side sees only that it took place.
-_EMPLOYER_SEES_MINUTES_OF = frozenset({MeetingKind.RETENTION_MEETING})
 
 # The meeting each kind of booking is due by.
 _DEADLINE_OF_KIND = {
@@ -211,20 +212,22 @@ def _timeline(case: FastTrackCase, role: Role) -> list[Any]:
     if role == Role.DOCTOR:
         # The doctor works from the certificate request, not the case's history.
         return []
-    events = case.events.all()
-    if role in EMPLOYER_ROLES:
-        events = events.visible_to_employer_side()
-    return list(events.order_by("-sequence"))
+    events = list(events_visible_to(role, case.events.all()).order_by("-sequence"))
+    for event in events:
+        event.visible_note = note_visible_to(role, event)  # type: ignore[attr-defined]
+    return events
 
 
 def _meetings(case: FastTrackCase, role: Role, user: Any) -> list[Meeting]:
     if role == Role.DOCTOR:
         return []
-    # The manager sees the meetings they take part in, HR the retention meetings.
+    # The manager sees the meetings they take part in, HR the retention meetings,
+    # neither of them the doctor (meetings.access).
     meetings = list(meetings_for(case).filter(pk__in=meetings_for_user(user).values("pk")))
     for meeting in meetings:
-        meeting.show_minutes = (  # type: ignore[attr-defined]
-            role not in EMPLOYER_ROLES or meeting.kind in _EMPLOYER_SEES_MINUTES_OF
+        meeting.show_minutes = minutes_visible_to(role, meeting)  # type: ignore[attr-defined]
+        meeting.visible_participants = participants_visible_to(  # type: ignore[attr-defined]
+            role, meeting.participants.all()
         )
     return meetings
 
@@ -482,7 +485,12 @@ def case_withdraw(request: HttpRequest, case_id: int) -> HttpResponse:
     form = WithdrawForm(_bound(request))
     if form.is_bound and form.is_valid():
         try:
-            actions.withdraw(case=case, actor=request.user, reason=form.cleaned_data["reason"])
+            actions.withdraw(
+                case=case,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                note_shared_with_employer=form.cleaned_data["note_shared_with_employer"],
+            )
         except RuleViolation as error:
             add_rule_error(form, error, {ReasonRequired: "reason"})
         else:
@@ -691,7 +699,11 @@ def case_book_meeting(request: HttpRequest, case_id: int) -> HttpResponse:
             add_rule_error(
                 form,
                 error,
-                {DoctorWithoutConsent: "doctor_consented", MeetingTimeNotInFuture: "date"},
+                {
+                    DoctorWithoutConsent: "doctor_consented",
+                    DoctorNotAskedForCertificate: "doctor",
+                    MeetingTimeNotInFuture: "date",
+                },
             )
         else:
             return _to_case(request, case, _("%(kind)s is booked.") % {"kind": kind.label})
@@ -837,6 +849,7 @@ def case_close(request: HttpRequest, case_id: int) -> HttpResponse:
                 actor=request.user,
                 outcome=form.cleaned_data["outcome"],
                 note=form.cleaned_data["note"],
+                note_shared_with_employer=form.cleaned_data["note_shared_with_employer"],
             )
         except RuleViolation as error:
             add_rule_error(form, error, {InvalidOutcome: "outcome"})

@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from fasttrack.lib.validation import MINUTES_LENGTH, TEXT_LENGTH
 from fasttrack.meetings.models import Party, Response
 from fasttrack.web.case_forms import _textarea
 
@@ -22,6 +23,7 @@ def _reason_field(label: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=False,
+        max_length=TEXT_LENGTH,
         widget=_textarea(3),
         help_text=_(
             "The employee, the doctor and the jobcentre read the reason; the employer side "
@@ -44,6 +46,7 @@ class AnswerForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
+        max_length=TEXT_LENGTH,
         widget=_textarea(3),
         help_text=_("Needed when you cannot come or ask for another time."),
     )
@@ -72,6 +75,7 @@ class MeetingHeldForm(forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
     minutes = forms.CharField(
         label=_("Minutes"),
+        max_length=MINUTES_LENGTH,
         widget=_textarea(8),
         help_text=_("What was said and agreed. The participants read the minutes."),
     )

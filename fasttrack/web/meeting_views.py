@@ -29,11 +29,17 @@ from fasttrack.cases.errors import (
     RuleViolation,
     localized_message,
 )
-from fasttrack.meetings.access import get_meeting_for
+from fasttrack.meetings.access import (
+    get_meeting_for,
+    may_download_invitation,
+    minutes_visible_to,
+    participants_visible_to,
+    tasks_visible_to,
+)
 from fasttrack.meetings.calendar import invitation_ics
 from fasttrack.meetings.models import Meeting, MeetingKind, MeetingParticipant, MeetingState
 from fasttrack.meetings.tracking import mark_invitation_opened, mark_minutes_opened
-from fasttrack.people.models import EMPLOYER_ROLES, JOBCENTRE_ROLES, Role, membership_of
+from fasttrack.people.models import JOBCENTRE_ROLES, Role, membership_of
 from fasttrack.web.access import require_role
 from fasttrack.web.case_forms import add_rule_error
 from fasttrack.web.case_views import (
@@ -50,10 +56,6 @@ from fasttrack.web.meeting_forms import (
     TaskFormSet,
 )
 
-# The first conversation may hold what the employee told about their health,
-# so the employer side reads minutes of the retention meeting only (R-18).
-_EMPLOYER_SEES_MINUTES_OF = frozenset({MeetingKind.RETENTION_MEETING})
-
 
 def _purpose(user: Any) -> str:
     membership = membership_of(user)
@@ -61,9 +63,7 @@ def _purpose(user: Any) -> str:
 
 
 def _shows_minutes(meeting: Meeting, role: Role) -> bool:
-    return meeting.state == MeetingState.HELD and (
-        role not in EMPLOYER_ROLES or meeting.kind in _EMPLOYER_SEES_MINUTES_OF
-    )
+    return meeting.state == MeetingState.HELD and minutes_visible_to(role, meeting)
 
 
 def _can_answer(meeting: Meeting, own: MeetingParticipant | None) -> bool:
@@ -134,11 +134,11 @@ def meeting_detail(request: HttpRequest, case_id: int, meeting_id: int) -> HttpR
         "meeting": meeting,
         "role": role,
         "own": own,
-        "participants": list(meeting.participants.select_related("user")),
+        "participants": participants_visible_to(role, meeting.participants.select_related("user")),
         "is_jobcentre": role in JOBCENTRE_ROLES,
         "form": form if _can_answer(meeting, own) else None,
         "shows_minutes": shows_minutes,
-        "tasks": list(meeting.tasks.all()) if shows_minutes else [],
+        "tasks": tasks_visible_to(role, meeting.tasks.all()) if shows_minutes else [],
         "links": _caseworker_links(meeting, role),
         "starts_at": timezone.localtime(meeting.starts_at),
     }
@@ -153,9 +153,11 @@ def meeting_ics(request: HttpRequest, case_id: int, meeting_id: int) -> HttpResp
     meeting, role, own = get_meeting_for(
         request.user, case_id, meeting_id, purpose=_purpose(request.user), request=request
     )
-    if own is None and role not in JOBCENTRE_ROLES:
+    if not may_download_invitation(role, own):
         raise Http404
-    response = HttpResponse(invitation_ics(meeting), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        invitation_ics(meeting, audience=role), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
     return response
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from fasttrack.cases.batch import RULE_ERROR_FIELDS
 from fasttrack.cases.errors import RuleViolation, localized_message
 from fasttrack.lib.rules import QUESTION_KEYS, QuestionSet
+from fasttrack.lib.validation import TEXT_LENGTH
 from fasttrack.people.models import Employer, Person, Role
 from fasttrack.people.validators import clean_cpr, clean_cvr
 
@@ -46,7 +47,7 @@ def _answer_fields(
             label=questions[key].text(language),  # type: ignore[arg-type]
             help_text=hint,
             required=required,
-            max_length=4000,
+            max_length=TEXT_LENGTH,
             widget=forms.Textarea(attrs={"rows": 4}),
         )
 
@@ -237,13 +238,13 @@ class CertificateForm(forms.Form):
     diagnosis = forms.CharField(
         label=_("Diagnosis or cause of absence"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
+        max_length=TEXT_LENGTH,
     )
     work_capacity = forms.CharField(
         label=_("Assessment of the ability to work"),
         help_text=_("What the patient can and cannot do at work now."),
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
+        max_length=TEXT_LENGTH,
     )
     considerations = forms.CharField(
         # Translators: Danish "Skånehensyn".
@@ -251,13 +252,13 @@ class CertificateForm(forms.Form):
         help_text=_("What the work must take into account, for example no heavy lifting."),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        max_length=4000,
+        max_length=TEXT_LENGTH,
     )
     expected_return = forms.CharField(
         label=_("Is a full or partial return to work expected, and when?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        max_length=4000,
+        max_length=TEXT_LENGTH,
     )
     expected_return_on = FirstAbsenceDayField(
         label=_("Expected return date (optional)"),
@@ -267,7 +268,7 @@ class CertificateForm(forms.Form):
         label=_("Other remarks"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        max_length=4000,
+        max_length=TEXT_LENGTH,
     )
 
     def certificate(self) -> dict[str, Any]:

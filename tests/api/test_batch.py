@@ -144,13 +144,13 @@ def test_it_refuses_an_empty_or_too_large_or_malformed_batch(personas, api_as):
     api = api_as(personas.hr)
 
     empty = api.post(BATCH, {"requests": []})
-    too_many = api.post(BATCH, {"requests": [_item()] * (batch.MAX_ROWS + 1)})
+    too_many = api.post(BATCH, {"requests": [_item()] * (batch.MAX_JSON_REQUESTS + 1)})
     not_objects = api.post(BATCH, {"requests": [_item(), "not an object"]})
 
     assert empty.status_code == too_many.status_code == not_objects.status_code == 422
     assert list(empty.json()["errors"]) == ["requests"]
     assert list(not_objects.json()["errors"]) == ["requests.1"]
-    assert str(batch.MAX_ROWS) in too_many.json()["errors"]["requests"][0]
+    assert str(batch.MAX_JSON_REQUESTS) in too_many.json()["errors"]["requests"][0]
     assert not FastTrackCase.objects.exists()
     assert not AccessLogEntry.objects.filter(action="search").exists()
 

@@ -138,6 +138,8 @@ def test_a_companion_comes_to_the_first_conversation_only(caseworker, active_cas
 
 
 def test_the_doctor_takes_part_only_with_the_employees_consent(caseworker, active_case, personas):
+    # The doctor sees the case, and so comes, only after a certificate request.
+    actions.request_certificate(case=active_case, actor=personas.sagsbehandler)
     refused = book(
         caseworker, active_case, kind="retention_meeting", participants=[{"party": "doctor"}]
     )
@@ -194,6 +196,7 @@ def test_a_companion_needs_a_name_and_a_party_is_named_once(caseworker, active_c
 def test_the_employer_side_does_not_see_a_doctor_among_the_participants(
     caseworker, active_case, personas, api_as
 ):
+    actions.request_certificate(case=active_case, actor=personas.sagsbehandler)
     book(
         caseworker,
         active_case,
@@ -452,6 +455,8 @@ def test_only_participants_and_the_jobcentre_get_it(
 
 
 def test_the_doctor_gets_it_when_taking_part(personas, api_as, caseworker, active_case):
+    # The doctor sees the case, and so comes, only after a certificate request.
+    actions.request_certificate(case=active_case, actor=personas.sagsbehandler)
     meeting_id = book(
         caseworker,
         active_case,

@@ -59,6 +59,35 @@ def test_a_second_request_for_the_same_absence_answers_200_with_that_case(person
     assert second.json()["state"] == "active"
 
 
+def test_twenty_identical_requests_without_a_key_record_one_request_and_no_join(personas, api_as):
+    client = api_as(personas.hr)
+    answers = [client.post("/api/v1/cases", _body()) for _ in range(20)]
+
+    assert [a.status_code for a in answers] == [201] + [200] * 19
+    case = FastTrackCase.objects.get()
+    verbs = list(case.events.values_list("verb", flat=True))
+    assert verbs.count("requested") == 1
+    assert verbs.count("joined") == 0
+    assert len({a.json()["id"] for a in answers}) == 1
+
+
+def test_each_real_join_is_recorded_once(personas, api_as):
+    # The employee's own request for the same absence joins it; the
+    # employee asking again, and the employer asking again, are no new joins.
+    for user, body in [
+        (personas.hr, _body()),
+        (personas.janni, _body(employee_cpr=None)),
+        (personas.janni, _body(employee_cpr=None)),
+        (personas.hr, _body()),
+    ]:
+        assert api_as(user).post("/api/v1/cases", body).status_code in (200, 201)
+
+    case = FastTrackCase.objects.get()
+    joins = list(case.events.filter(verb="joined").values_list("new", flat=True))
+    assert [join["requested_by"] for join in joins] == ["employee"]
+    assert case.state == "active"
+
+
 def test_the_employee_requests_for_themself(personas, api_as):
     body = _body()
     del body["employee_cpr"]

@@ -39,6 +39,38 @@ def case(request: pytest.FixtureRequest, personas: Any) -> FastTrackCase:
 
 
 @pytest.fixture
+def doctor_asked(case: FastTrackCase, personas: Any) -> FastTrackCase:
+    """The caseworker has asked Janni's doctor for a certificate: only from then on
+    may the doctor see the case, and so be invited to a meeting (R-28)."""
+    actions.request_certificate(case=case, actor=personas.sagsbehandler)
+    case.refresh_from_db()
+    return case
+
+
+@pytest.fixture
+def on_day(request: pytest.FixtureRequest) -> None:
+    """Ten days before the meetings in ``WINTER``: a time to book them from."""
+    request.getfixturevalue("travel")(date(2026, 3, 10))
+
+
+@pytest.fixture
+def with_doctor(
+    book: Callable[..., Meeting], on_day: None, doctor_asked: FastTrackCase, personas: Any
+) -> Meeting:
+    """A retention meeting with Janni's doctor, asked for a certificate and consented to."""
+    return book(
+        participants=[
+            {
+                "user": personas.laege,
+                "role": "doctor",
+                "party": "doctor",
+                "employee_consented": True,
+            }
+        ]
+    )
+
+
+@pytest.fixture
 def book(case: FastTrackCase, personas: Any) -> Callable[..., Meeting]:
     """Book a meeting on the case; the required parties come from the case."""
 

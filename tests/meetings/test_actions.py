@@ -80,7 +80,7 @@ def test_it_refuses_a_union_representative_at_the_first_conversation(book):
         )
 
 
-def test_it_admits_the_doctor_only_with_the_employees_consent(book, personas):
+def test_it_admits_the_doctor_only_with_the_employees_consent(book, doctor_asked, personas):
     doctor = {"user": personas.laege, "name": "Karen Lund", "role": "doctor", "party": "doctor"}
     with pytest.raises(DoctorWithoutConsent):
         book(participants=[doctor])

@@ -30,22 +30,8 @@ def _danish(error: Any) -> str:
 
 
 @pytest.fixture
-def on_day(travel):
-    travel(date(2026, 3, 10))
-
-
-@pytest.fixture
-def retention(book, on_day, personas) -> Meeting:
-    return book(
-        participants=[
-            {
-                "user": personas.laege,
-                "role": "doctor",
-                "party": "doctor",
-                "employee_consented": True,
-            }
-        ]
-    )
+def retention(with_doctor) -> Meeting:
+    return with_doctor
 
 
 # --- who sees which meeting (R-28) ----------------------------------------------------
@@ -315,7 +301,7 @@ def test_it_refuses_the_doctor_without_consent_at_the_checkbox_keeping_the_input
 
 
 def test_it_books_the_doctor_and_the_union_representative_with_consent(
-    case, on_day, login, personas
+    case, on_day, doctor_asked, login, personas
 ):
     url = reverse("web:case_book_meeting", args=[case.pk])
 
