@@ -56,6 +56,12 @@ PORT = int(os.environ.get("BENCH_PORT", "8060"))
 # Each wrk run of the submit takes its employees from its own block of the fresh ones.
 SUBMIT_BLOCK = 12_000
 REFUSED_DATABASES = {"postgres", "test", "template0", "template1"}
+# BENCH_REUSE=1 measures the database of the last run again, with its keys, and
+# BENCH_STEPS chooses what is measured (the table lacks the ratio without "load").
+REUSE = os.environ.get("BENCH_REUSE") == "1"
+ALL_STEPS = {"load", "sweep", "worker", "scaling"}
+STEPS = set(os.environ.get("BENCH_STEPS", ",".join(sorted(ALL_STEPS))).split(",")) & ALL_STEPS
+KEY_NAMES = ("SECRET_KEY", "CPR_ENCRYPTION_KEYS", "CPR_HASH_KEY")
 
 
 def database_url() -> str:
@@ -478,21 +484,38 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     OUT.mkdir(parents=True, exist_ok=True)
     url = database_url()
-    env = bench_env(url)
+    keys = OUT / "keys.json"
     total = time.monotonic()
-    say(f"Database {urllib.parse.urlparse(url).path.lstrip('/')}: recreate and migrate")
-    recreate_database(url)
-    run([str(BIN / "fasttrack"), "migrate", "--no-input", "-v", "0"], env)
-    sql(
-        url,
-        "CREATE TABLE bench_ping (id bigserial PRIMARY KEY, at timestamptz NOT NULL, "
-        "note varchar(100) NOT NULL)",
-    )
-    say(f"Generating {CASES} cases")
-    run(
-        [str(BIN / "python"), "-m", "bench.generate", "--cases", str(CASES), "--fresh", str(FRESH)],
-        env,
-    )
+    if REUSE:
+        # The world of the last run, with its keys (the CPR numbers are encrypted under them).
+        env = {**bench_env(url), **json.loads(keys.read_text())}
+        say(f"Database {urllib.parse.urlparse(url).path.lstrip('/')}: reused, migrate")
+        run([str(BIN / "fasttrack"), "migrate", "--no-input", "-v", "0"], env)
+    else:
+        env = bench_env(url)
+        keys.write_text(json.dumps({name: env[name] for name in KEY_NAMES}))
+        keys.chmod(0o600)
+        say(f"Database {urllib.parse.urlparse(url).path.lstrip('/')}: recreate and migrate")
+        recreate_database(url)
+        run([str(BIN / "fasttrack"), "migrate", "--no-input", "-v", "0"], env)
+        sql(
+            url,
+            "CREATE TABLE bench_ping (id bigserial PRIMARY KEY, at timestamptz NOT NULL, "
+            "note varchar(100) NOT NULL)",
+        )
+        say(f"Generating {CASES} cases")
+        run(
+            [
+                str(BIN / "python"),
+                "-m",
+                "bench.generate",
+                "--cases",
+                str(CASES),
+                "--fresh",
+                str(FRESH),
+            ],
+            env,
+        )
     run(
         [
             str(BIN / "fasttrack"),
@@ -522,45 +545,28 @@ def main() -> None:
     rows: list[dict[str, Any]] = []
     baseline_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.baseline_settings"}
     say(f"Load: {CONNECTIONS} connections, warm-up {WARMUP} s, 3 runs of {SECONDS} s, median")
-    with gunicorn("bench.baseline:django_app", PORT + 1, baseline_env):
-        rows.append({**measure("baseline_django_insert", PORT + 1, "ping.lua", []), "queries": 1})
-    with gunicorn("bench.baseline:psycopg_app", PORT + 2, env):
-        rows.append({**measure("baseline_psycopg_insert", PORT + 2, "ping.lua", []), "queries": 1})
+    if "load" in STEPS:
+        with gunicorn("bench.baseline:django_app", PORT + 1, baseline_env):
+            rows.append(
+                {**measure("baseline_django_insert", PORT + 1, "ping.lua", []), "queries": 1}
+            )
+        with gunicorn("bench.baseline:psycopg_app", PORT + 2, env):
+            rows.append(
+                {**measure("baseline_psycopg_insert", PORT + 2, "ping.lua", []), "queries": 1}
+            )
     with gunicorn("fasttrack.wsgi:application", PORT, env):
-        rows.append(
-            {
-                **measure(
-                    "submit", PORT, "submit.lua", lambda number: submit_args(prepared, number)
-                ),
-                "queries": queries["submit"],
-            }
-        )
-        caseworker = ["Authorization", f"Bearer {prepared['caseworker_token']}", "/api/v1/cases"]
-        rows.append(
-            {**measure("case_list", PORT, "get.lua", caseworker), "queries": queries["case_list"]}
-        )
-        cookie = ["Cookie", prepared["cookie"]]
-        rows.append(
-            {
-                **measure("worklist", PORT, "get.lua", [*cookie, "/jobcenter/"]),
-                "queries": queries["worklist"],
-            }
-        )
-        rows.append(
-            {
-                **measure(
-                    "case_page", PORT, "get.lua", [*cookie, ",".join(prepared["case_paths"])]
-                ),
-                "queries": queries["case_page"],
-            }
-        )
-        say("Deadline sweep")
-        rows.append(sweep(url, env))
-        say("Worker")
-        rows.append(drain(url, env))
-        say("Two gunicorn processes and two workers on one database")
-        rows.append(scaling(url, env, prepared))
-    baseline = rows[0]["rps"]
+        if "load" in STEPS:
+            _measure_fasttrack(rows, prepared, queries)
+        if "sweep" in STEPS:
+            say("Deadline sweep")
+            rows.append(sweep(url, env))
+        if "worker" in STEPS:
+            say("Worker")
+            rows.append(drain(url, env))
+        if "scaling" in STEPS:
+            say("Two gunicorn processes and two workers on one database")
+            rows.append(scaling(url, env, prepared))
+    baseline = rows[0]["rps"] if rows and rows[0]["name"] == "baseline_django_insert" else None
     for row in rows:
         if row.get("rps") is not None and baseline:
             row["ratio"] = round(row["rps"] / baseline, 3)
@@ -568,14 +574,43 @@ def main() -> None:
             row.setdefault(column, None)
     elapsed = time.monotonic() - total
     result = {"machine": machine(), "seconds": round(elapsed, 1), "rows": rows}
-    (OUT / "results.json").write_text(json.dumps(rows, indent=2) + "\n")
-    (OUT / "run.json").write_text(json.dumps(result, indent=2) + "\n")
+    name = "results.json" if STEPS == ALL_STEPS else f"results-{'-'.join(sorted(STEPS))}.json"
+    (OUT / name).write_text(json.dumps(rows, indent=2) + "\n")
+    (OUT / f"run-{name}").write_text(json.dumps(result, indent=2) + "\n")
     markdown = table(rows)
-    (OUT / "results.md").write_text(markdown + "\n")
+    (OUT / name.replace(".json", ".md")).write_text(markdown + "\n")
     print()
     print(markdown)
     print()
-    say(f"make bench took {elapsed / 60:.1f} minutes; var/bench/results.json written.")
+    say(f"make bench took {elapsed / 60:.1f} minutes; var/bench/{name} written.")
+
+
+def _measure_fasttrack(
+    rows: list[dict[str, Any]], prepared: dict[str, Any], queries: dict[str, int]
+) -> None:
+    rows.append(
+        {
+            **measure("submit", PORT, "submit.lua", lambda number: submit_args(prepared, number)),
+            "queries": queries["submit"],
+        }
+    )
+    caseworker = ["Authorization", f"Bearer {prepared['caseworker_token']}", "/api/v1/cases"]
+    rows.append(
+        {**measure("case_list", PORT, "get.lua", caseworker), "queries": queries["case_list"]}
+    )
+    cookie = ["Cookie", prepared["cookie"]]
+    rows.append(
+        {
+            **measure("worklist", PORT, "get.lua", [*cookie, "/jobcenter/"]),
+            "queries": queries["worklist"],
+        }
+    )
+    rows.append(
+        {
+            **measure("case_page", PORT, "get.lua", [*cookie, ",".join(prepared["case_paths"])]),
+            "queries": queries["case_page"],
+        }
+    )
 
 
 if __name__ == "__main__":
