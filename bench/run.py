@@ -385,6 +385,8 @@ def scaling(url: str, env: dict[str, str], prepared: dict[str, Any]) -> dict[str
                         f"-t{THREADS}",
                         f"-c{CONNECTIONS // 2}",
                         f"-d{SECONDS}s",
+                        "--timeout",
+                        "10s",
                         "-s",
                         str(LUA / "submit.lua"),
                         f"http://127.0.0.1:{port}",
