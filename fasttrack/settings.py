@@ -363,6 +363,9 @@ TASKS = {
 
 # RULES.md R-25: the access log is kept 6 months by default.
 ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 183)
+# RULES.md R-31: an ended case is kept this many whole years after the year it
+# ended, then erased by `fasttrack purge` (5 is assumed; set the archive's period).
+CLOSED_CASE_RETENTION_YEARS = env_int("CLOSED_CASE_RETENTION_YEARS", 5)
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,14 @@ from fasttrack.login.policy import needs_second_factor
 from fasttrack.people.demo import DEMO_PASSWORD, DEMO_USERS, DemoWorld, build_demo_world
 from fasttrack.web.middleware import LOGIN_AT_SESSION_KEY, SEEN_AT_SESSION_KEY
 
+# The suite-wide check that no CPR number or diagnosis reaches a log line or an
+# address (tests/log_capture.py): its hooks, picked up from this conftest.
+from tests.log_capture import (  # noqa: F401
+    pytest_runtest_makereport,
+    pytest_runtest_setup,
+    pytest_sessionstart,
+)
+
 
 def pytest_configure(config: pytest.Config) -> None:
     # Demo users are created in many tests; a fast hasher keeps that cheap.

@@ -22,9 +22,10 @@ from fasttrack.api.auth import token_of
 from fasttrack.api.idempotency import idempotent
 from fasttrack.api.pagination import CursorPaginator, Page, PageParams, SortKey
 from fasttrack.api.problems import Conflict, InvalidInput
+from fasttrack.audit.access import ROLE_PURPOSE
 from fasttrack.audit.models import Purpose
 from fasttrack.cases import actions
-from fasttrack.cases.access import cases_for, get_case_for, get_certificate_for
+from fasttrack.cases.access import cases_for, get_case_for, get_certificate_for, log_cases_shown
 from fasttrack.cases.batch import (
     NOT_YOUR_CVR,
     REQUIRED,
@@ -69,14 +70,7 @@ router = Router(tags=["cases"])
 
 # Why each role reads a case; the employee sees the label in "who has seen my
 # data" (R-26). The same purposes as the web case page.
-PURPOSE = {
-    Role.EMPLOYER: Purpose.EMPLOYER_FOLLOWUP,
-    Role.MANAGER: Purpose.EMPLOYER_FOLLOWUP,
-    Role.EMPLOYEE: Purpose.OWN_DATA,
-    Role.DOCTOR: Purpose.MEDICAL_CERTIFICATE,
-    Role.CASEWORKER: Purpose.CASE_WORK,
-    Role.JOBCENTRE_MANAGER: Purpose.SUPERVISION,
-}
+PURPOSE = ROLE_PURPOSE
 
 
 # --- schemas --------------------------------------------------------------------
@@ -362,6 +356,7 @@ def list_cases(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any
         )
     )
     page = CASES.page(queryset, cursor=params.cursor, limit=params.limit)
+    log_cases_shown(user, page.items, request=request)
     items = [
         _summary(case, _visible_deadlines(list(case.deadlines.all()), role)) for case in page.items
     ]

@@ -48,7 +48,7 @@ from fasttrack.api.history import EventOut, event_out
 from fasttrack.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, CursorPaginator, SortKey
 from fasttrack.audit.models import CaseEvent
 from fasttrack.audit.visibility import events_visible_to
-from fasttrack.cases.access import cases_for
+from fasttrack.cases.access import cases_for, log_cases_shown
 from fasttrack.people.models import Role, membership_of
 
 router = Router(tags=["history"])
@@ -149,5 +149,6 @@ def list_events(request: HttpRequest, params: Query[FeedParams]) -> dict[str, An
     )
     page = FEED.page(events, after_values=after, limit=params.limit)
     items = [{**event_out(e, role), "case_id": e.case_id} for e in page.items]
+    log_cases_shown(user, dict.fromkeys(e.case_id for e in page.items), request=request)
     next_cursor = FEED.encode_cursor(page.items[-1]) if page.items else FEED.encode_values(after)
     return {"items": items, "next": next_cursor}

@@ -11,9 +11,10 @@ from ninja import Field, Query, Router, Schema
 from fasttrack.api.auth import token_of
 from fasttrack.api.cases import read_case
 from fasttrack.api.pagination import CursorPaginator, Page, PageParams, SortKey
-from fasttrack.audit.access import access_log_for_person
+from fasttrack.audit.access import AccessAction, Purpose, access_log_for_person, log_access
 from fasttrack.audit.models import CaseEvent
 from fasttrack.audit.visibility import events_visible_to, note_visible_to
+from fasttrack.cases.export import export_for_person
 from fasttrack.people.models import Role, membership_of
 
 router = Router(tags=["history"])
@@ -142,3 +143,35 @@ def my_access_log(request: HttpRequest, params: Query[PageParams]) -> dict[str, 
         for entry in page.items
     ]
     return {"items": items, "next": page.next}
+
+
+@router.get(
+    "/me/export",
+    response=dict[str, Any],
+    openapi_extra={"responses": {"404": {"description": "Not an employee."}}},
+    summary="All my data",
+    description=(
+        "For the employee: a copy of everything Fasttrack holds about them (GDPR art. 15 "
+        "and 20), as one JSON document of format `fasttrack-export/1`: `person` (with the "
+        "own CPR number, in the body only), `employments`, `cases` (each with its absence, "
+        "answers, consent, deadlines, certificate requests and certificates, meetings, plans, "
+        "journal notes and history), `letters` and `access_log`. Only the employee's own "
+        "data: staff appear by role and organisation, other participants of a meeting by "
+        "name and role only. The export is logged (R-25). 404 for every other role. The "
+        'same document as the download on the citizen\'s page "Dine data".'
+    ),
+)
+def my_export(request: HttpRequest) -> dict[str, Any]:
+    user = token_of(request).user
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.EMPLOYEE or membership.person is None:
+        raise Http404
+    document = export_for_person(membership.person)
+    log_access(
+        user=user,
+        action=AccessAction.EXPORT,
+        purpose=Purpose.OWN_DATA,
+        person=membership.person,
+        request=request,
+    )
+    return document

@@ -7,7 +7,7 @@ views, so that no page or endpoint can forget it.
 from __future__ import annotations
 
 import ipaddress
-import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from fasttrack.audit.models import AccessAction, AccessLogEntry, Purpose
-from fasttrack.people.models import membership_of
+from fasttrack.lib.cpr import CPR_LIKE
+from fasttrack.people.models import Role, membership_of
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -24,25 +25,43 @@ if TYPE_CHECKING:
     from fasttrack.people.models import Person
 
 __all__ = [
+    "ROLE_PURPOSE",
     "AccessAction",
     "AccessLogEntry",
     "Purpose",
     "access_log_for_person",
     "failed_logins_since",
     "log_access",
+    "log_list_access",
     "mask_cpr_numbers",
     "purge_access_log",
     "purpose_label",
+    "purpose_of_role",
     "stored_username",
 ]
 
-# Ten digits, optionally split after the sixth (ddmmyy-ssss or ddmmyy ssss),
-# not part of a longer number. Any such number is masked, valid date or not:
-# a typo in a CPR number is still mostly a CPR number.
-_CPR_LIKE = re.compile(r"(?<!\d)(\d{6})[-\s]?\d{4}(?!\d)")
+# Any CPR-shaped number is masked, valid date or not.
+_CPR_LIKE = CPR_LIKE
 _CRITERION_MAX = AccessLogEntry._meta.get_field("criterion").max_length or 255
 _USERNAME_MAX = AccessLogEntry._meta.get_field("username").max_length or 150
 _PURGE_BATCH = 5000
+
+
+# Why each role reads a case; the employee sees the label in "who has seen my
+# data" (R-26).
+ROLE_PURPOSE: dict[str, Purpose] = {
+    Role.EMPLOYER: Purpose.EMPLOYER_FOLLOWUP,
+    Role.MANAGER: Purpose.EMPLOYER_FOLLOWUP,
+    Role.EMPLOYEE: Purpose.OWN_DATA,
+    Role.DOCTOR: Purpose.MEDICAL_CERTIFICATE,
+    Role.CASEWORKER: Purpose.CASE_WORK,
+    Role.JOBCENTRE_MANAGER: Purpose.SUPERVISION,
+}
+
+
+def purpose_of_role(role: str | None) -> Purpose:
+    """The purpose a user of ``role`` reads a case for; case work when unknown."""
+    return ROLE_PURPOSE.get(role or "", Purpose.CASE_WORK)
 
 
 def mask_cpr_numbers(text: str) -> str:
@@ -93,6 +112,43 @@ def log_access(
         purpose=str(purpose),
         ip=client_ip(request),
     )
+
+
+def log_list_access(
+    *,
+    user: Any,
+    shown: Iterable[tuple[int | None, int | None]],
+    purpose: str,
+    request: HttpRequest | None = None,
+    action: AccessAction | str = AccessAction.READ,
+) -> int:
+    """Log a list read: one entry per (person id, case id) shown; how many (R-25).
+
+    A list page or API list shows many persons at once; each is told about it
+    (R-26) by its own entry. One INSERT for the whole list, however long, so
+    that logging never costs a query per row. Repeated pairs are logged once;
+    an empty list logs nothing.
+    """
+    pairs = list(dict.fromkeys((person, case) for person, case in shown if person or case))
+    if not pairs:
+        return 0
+    authenticated = bool(getattr(user, "is_authenticated", False))
+    membership = membership_of(user) if authenticated else None
+    common = {
+        "at": timezone.now(),
+        "user": user if authenticated else None,
+        "username": stored_username(user.get_username()) if authenticated else "",
+        "role": membership.role if membership else "",
+        "organisation": membership.organisation_name if membership else "",
+        "action": AccessAction(action).value,
+        "purpose": str(purpose),
+        "ip": client_ip(request),
+    }
+    AccessLogEntry.objects.bulk_create(
+        [AccessLogEntry(person_id=person, case_id=case, **common) for person, case in pairs],
+        batch_size=500,
+    )
+    return len(pairs)
 
 
 def client_ip(request: HttpRequest | None) -> str | None:

@@ -9,7 +9,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 
 from fasttrack.audit.admin_access import AccessLoggedAdminMixin
-from fasttrack.audit.models import AccessLogEntry, CaseEvent
+from fasttrack.audit.models import AccessLogEntry, CaseEvent, Erasure
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -49,4 +49,13 @@ class AccessLogEntryAdmin(AccessLoggedAdminMixin, ReadOnlyAdmin):
     list_display = ["at", "username", "role", "organisation", "action", "purpose", "case_id", "ip"]
     list_filter = ["action", "role", "purpose"]
     search_fields = ["username", "organisation", "=case__id"]
+    date_hierarchy = "at"
+
+
+@admin.register(Erasure)
+class ErasureAdmin(ReadOnlyAdmin):
+    """What ``fasttrack purge`` erased: kinds and counts only, no personal data."""
+
+    list_display = ["at", "kind", "count", "older_than"]
+    list_filter = ["kind"]
     date_hierarchy = "at"

@@ -2,7 +2,8 @@
 
 Operators read persons and cases in the administration, so every admin page
 of personal data writes to the same access log as the pages do: a list or
-search is a ``search`` (with what was asked, CPR numbers masked), opening an
+search is a ``search`` (with what was asked, CPR numbers masked) plus one
+``read`` per object the page shows (one INSERT for the page), opening an
 object is a ``read``, saving and deleting are ``change`` and ``delete``, each
 with the person and case concerned, so the citizen sees them too (R-26).
 """
@@ -12,10 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from fasttrack.audit.access import log_access
+from fasttrack.audit.access import log_access, log_list_access
 from fasttrack.audit.models import AccessAction, Purpose
 
 
@@ -28,6 +29,13 @@ def _follow(obj: Any, path: str | None) -> Any:
         if obj is None:
             return None
     return obj
+
+
+def _lookup(path: str | None) -> str | None:
+    """An attribute path ("absence.person") as a lookup ("absence__person"); "" is the key."""
+    if path is None:
+        return None
+    return path.replace(".", "__") if path else "pk"
 
 
 class AccessLoggedAdminMixin(admin.ModelAdmin[Any]):
@@ -87,4 +95,32 @@ class AccessLoggedAdminMixin(admin.ModelAdmin[Any]):
             # The model's label, not its name: the log reads alike in every language.
             criterion = self.model._meta.label_lower + (f": {asked}" if asked else "")
             self._log(request, AccessAction.SEARCH, criterion=criterion)
+            context = getattr(response, "context_data", None) or {}
+            if "cl" in context:
+                self._log_rows_shown(request, list(context["cl"].result_list))
         return response
+
+    def _log_rows_shown(self, request: HttpRequest, rows: list[Any]) -> None:
+        """One ``read`` per row the list page shows, with its person and case.
+
+        The ids come from one query over the rows' keys, so a page of a hundred
+        rows costs two queries (this and the INSERT), not one per row.
+        """
+        lookups = {
+            "person": _lookup(self.access_person_path),
+            "case": _lookup(self.access_case_path),
+        }
+        wanted = {key: lookup for key, lookup in lookups.items() if lookup is not None}
+        if not rows or not wanted:
+            return
+        values = self.model._default_manager.filter(pk__in=[row.pk for row in rows]).values(
+            "pk", **{f"shown_{key}": F(lookup) for key, lookup in wanted.items()}
+        )
+        by_pk = {value["pk"]: value for value in values}
+        shown = [
+            (by_pk.get(row.pk, {}).get("shown_person"), by_pk.get(row.pk, {}).get("shown_case"))
+            for row in rows
+        ]
+        log_list_access(
+            user=request.user, shown=shown, purpose=Purpose.ADMINISTRATION, request=request
+        )

@@ -38,6 +38,16 @@ class CaseEventQuerySet(models.QuerySet["CaseEvent"]):
     def delete(self) -> NoReturn:
         raise HistoryIsAppendOnly("QuerySet.delete()")
 
+    def erase_with_case(self) -> int:
+        """Remove these events because their case is erased at the end of its
+        retention (R-31); how many. Only ``fasttrack.cases.retention`` calls
+        this, for every event of a case at once: a whole chain goes, so no
+        remaining chain is broken and verification still passes. On PostgreSQL
+        the append-only trigger lets the DELETE through only for the case named
+        in the transaction's ``fasttrack.erasing_case`` setting.
+        """
+        return int(self._raw_delete(self.db))
+
     def visible_to_employer_side(self) -> CaseEventQuerySet:
         """The events the employer and the nearest manager may see (R-18)."""
         return self.filter(visible_to_employer=True)
@@ -200,3 +210,28 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username or '-'} {self.action}"
+
+
+class ErasureKind(models.TextChoices):
+    CLOSED_CASE = "closed_case", _("Closed cases")
+    ACCESS_LOG = "access_log_entry", _("Access log entries")
+    IDEMPOTENCY_RECORD = "idempotency_record", _("Stored API answers (Idempotency-Key)")
+
+
+class Erasure(models.Model):
+    """That data was erased at the end of its retention (R-31): what kind and
+    how many, never what it was. Kept for good; written by ``fasttrack purge``."""
+
+    at = models.DateTimeField(_("time"))
+    kind = models.CharField(_("kind"), max_length=32, choices=ErasureKind.choices)
+    count = models.PositiveIntegerField(_("count"))
+    # Everything older than this was erased (for cases: ended before it).
+    older_than = models.DateTimeField(_("older than"))
+
+    class Meta:
+        verbose_name = _("erasure")
+        verbose_name_plural = _("erasures")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.count}"

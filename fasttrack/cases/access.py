@@ -8,12 +8,19 @@ never pass.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from fasttrack.audit.access import AccessAction, Purpose, log_access
+from fasttrack.audit.access import (
+    AccessAction,
+    Purpose,
+    log_access,
+    log_list_access,
+    purpose_of_role,
+)
 from fasttrack.cases.models import Answers, FastTrackCase, Party, Requester
 from fasttrack.medical.models import Certificate, CertificateRequest, RequestStatus
 from fasttrack.people.models import EMPLOYER_ROLES, JOBCENTRE_ROLES, Membership, Role, membership_of
@@ -130,3 +137,42 @@ def get_certificate_for(
         request=request,
     )
     return certificate
+
+
+def log_cases_shown(
+    user: Any,
+    cases: Iterable[FastTrackCase | int],
+    *,
+    request: HttpRequest | None = None,
+    purpose: str | None = None,
+) -> int:
+    """Log that a list showed ``cases`` (objects or ids) to ``user`` (R-25).
+
+    One entry per case, with its person, written in one INSERT (plus one
+    query for the persons of cases fetched without their absence). The purpose is the
+    user's role's unless given. Returns how many entries were written.
+    """
+    cases = list(cases)
+    if not cases:
+        return 0
+    case_ids = [case if isinstance(case, int) else case.pk for case in cases]
+    # The person of a case fetched with its absence is known already; the rest
+    # are looked up together.
+    person_of = {
+        case.pk: case.absence.person_id
+        for case in cases
+        if not isinstance(case, int) and FastTrackCase.absence.is_cached(case)
+    }
+    if missing := [case_id for case_id in case_ids if case_id not in person_of]:
+        person_of.update(
+            FastTrackCase.objects.filter(pk__in=missing).values_list("pk", "absence__person_id")
+        )
+    if purpose is None:
+        membership = membership_of(user)
+        purpose = purpose_of_role(membership.role if membership else None)
+    return log_list_access(
+        user=user,
+        shown=[(person_of.get(case_id), case_id) for case_id in case_ids],
+        purpose=purpose,
+        request=request,
+    )

@@ -17,6 +17,15 @@ from fasttrack.lib.i18n import gettext_noop
 from fasttrack.lib.validation import InvalidIdentifier
 
 _SEPARATORS = re.compile(r"[\s-]")
+# Ten digits, optionally split after the sixth (ddmmyy-ssss or ddmmyy ssss),
+# not part of a longer number; valid date or not: a typo in a CPR number is
+# still mostly a CPR number.
+CPR_LIKE = re.compile(r"(?<!\d)(\d{6})[-\s]?\d{4}(?!\d)")
+
+
+def looks_like_cpr(text: str) -> bool:
+    """Whether ``text`` holds anything shaped like a CPR number."""
+    return bool(CPR_LIKE.search(text or ""))
 
 
 def normalise_cpr(value: str) -> str:

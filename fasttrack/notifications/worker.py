@@ -16,12 +16,13 @@ from __future__ import annotations
 import logging
 import signal
 import sys
+import threading
 import time
 from io import StringIO
 from types import FrameType
 
 from django.core.management import call_command, get_commands
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.db.utils import OperationalError
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -55,7 +56,9 @@ class OutboxWorker(Worker):
             excluded_queue_names=[],
         )
         self.recovery_interval = recovery_interval
-        self._last_recovery: float | None = None
+        # Set when the worker stops; wakes the periodic thread from its wait.
+        self._stopping = threading.Event()
+        self._periodic: threading.Thread | None = None
 
     # Signals -----------------------------------------------------------------
 
@@ -73,6 +76,7 @@ class OutboxWorker(Worker):
         # locks either: the handler runs on the main thread, which may hold
         # the very lock it would wait for.)
         self.running = False
+        self._stopping.set()
 
     # Loop --------------------------------------------------------------------
 
@@ -83,9 +87,18 @@ class OutboxWorker(Worker):
             ",".join(self.queue_names),
             self.recovery_interval,
         )
+        if self.batch:
+            self.recover()
+        else:
+            self.start_periodic()
+        try:
+            self._deliver()
+        finally:
+            self.stop_periodic()
+        logger.info("Worker %s stopped.", self.worker_id)
+
+    def _deliver(self) -> None:
         while self.running:
-            if self._recovery_due():
-                self.recover()
             close_old_connections()
             task_result, retrieved = self._claim_next_task()
             if task_result is not None:
@@ -99,7 +112,6 @@ class OutboxWorker(Worker):
             close_old_connections()
             if self.running and task_result is None:
                 self._sleep(self.interval)
-        logger.info("Worker %s stopped.", self.worker_id)
 
     def _sleep(self, seconds: float) -> None:
         """Sleep in short slices, so that a stop signal is noticed quickly."""
@@ -127,15 +139,43 @@ class OutboxWorker(Worker):
                 raise
         return task_result, True
 
-    def _recovery_due(self) -> bool:
-        if self._last_recovery is None:
-            return True
-        return time.monotonic() - self._last_recovery >= self.recovery_interval
+    # Periodic jobs -----------------------------------------------------------
+
+    def start_periodic(self) -> None:
+        """Start the thread that runs the recovery and the sweep."""
+        self._stopping.clear()
+        self._periodic = threading.Thread(
+            target=self._run_periodic, name=f"periodic-{self.worker_id}", daemon=True
+        )
+        self._periodic.start()
+
+    def stop_periodic(self, timeout: float = 5.0) -> None:
+        """Ask the periodic thread to stop and wait a little for it.
+
+        A sweep in the middle of a case finishes that case's transaction; one
+        that takes longer is left to die with the process (a daemon thread),
+        which loses nothing: the next sweep picks up where it stopped.
+        """
+        self._stopping.set()
+        if self._periodic is not None:
+            self._periodic.join(timeout)
+            self._periodic = None
+
+    def _run_periodic(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                self.recover()
+                # No connection held open through the wait.
+                connections.close_all()
+                # Measured from the end of the round, not its start.
+                self._stopping.wait(self.recovery_interval)
+        finally:
+            # The thread's own connections (Django keeps one per thread).
+            connections.close_all()
 
     def recover(self) -> None:
         """The outbox recovery and the case engine's sweep; a failure is logged
         and retried at the next interval rather than stopping the worker."""
-        self._last_recovery = time.monotonic()
         try:
             recover_outbox()
         except Exception:

@@ -26,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from fasttrack.audit.access import ROLE_PURPOSE
 from fasttrack.audit.models import Purpose
 from fasttrack.audit.visibility import events_visible_to, note_visible_to
 from fasttrack.cases import actions, clock, guards
@@ -100,14 +101,7 @@ from fasttrack.web.deliveries import deliveries_for
 
 # Why each role reads the case; the employee sees the label in "who has seen
 # my data" (R-26).
-_PURPOSE = {
-    Role.EMPLOYER: Purpose.EMPLOYER_FOLLOWUP,
-    Role.MANAGER: Purpose.EMPLOYER_FOLLOWUP,
-    Role.EMPLOYEE: Purpose.OWN_DATA,
-    Role.DOCTOR: Purpose.MEDICAL_CERTIFICATE,
-    Role.CASEWORKER: Purpose.CASE_WORK,
-    Role.JOBCENTRE_MANAGER: Purpose.SUPERVISION,
-}
+_PURPOSE = ROLE_PURPOSE
 
 # The certificate is read by those who work with it. The jobcentre manager's
 # overview does not need the diagnosis, so it is not fetched for them (data

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fasttrack.audit.access import AccessAction, Purpose, access_log_for_person, log_access
 from fasttrack.cases import clock
-from fasttrack.cases.access import get_case_for
+from fasttrack.cases.access import get_case_for, log_cases_shown
 from fasttrack.cases.actions import accept, decline, request_fast_track
 from fasttrack.cases.errors import (
     ConsentAlreadyGiven,
@@ -28,6 +28,7 @@ from fasttrack.cases.errors import (
     NotPermitted,
     RuleViolation,
 )
+from fasttrack.cases.export import export_filename, export_for_person
 from fasttrack.cases.models import Channel, Consent, FastTrackCase, Requester
 from fasttrack.cases.queries import answers_visible_to, current_plan_version, deadlines_for
 from fasttrack.cases.states import OPEN_STATES, State
@@ -92,6 +93,7 @@ def employee_start(request: HttpRequest) -> HttpResponse:
     """ "Din sag": the open case first, with what happens next and who acts."""
     person = _person(request)
     cases = list(party_cases(request.user))
+    log_cases_shown(request.user, cases, request=request)
     open_cases = [case for case in cases if case.state in OPEN_STATES]
     current = open_cases[0] if open_cases else (cases[-1] if cases else None)
     context = {
@@ -271,3 +273,33 @@ def citizen_access_log(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(entries, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("side"))
     return render(request, "web/citizen/access_log.html", {"page_obj": page})
+
+
+@require_GET
+@require_role(Role.EMPLOYEE)
+def citizen_my_data(request: HttpRequest) -> HttpResponse:
+    """ "Mine data": what the export holds, and the button that downloads it."""
+    _person(request)
+    return render(request, "web/citizen/my_data.html", {})
+
+
+@require_GET
+@require_role(Role.EMPLOYEE)
+def citizen_my_data_download(request: HttpRequest) -> HttpResponse:
+    """All Fasttrack holds about the citizen, as a JSON file (GDPR art. 15, 20).
+
+    Logged as an export of their data (R-25); the file name carries neither
+    the CPR number nor the name.
+    """
+    person = _person(request)
+    document = export_for_person(person)
+    log_access(
+        user=request.user,
+        action=AccessAction.EXPORT,
+        purpose=Purpose.OWN_DATA,
+        person=person,
+        request=request,
+    )
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{export_filename()}"'
+    return response

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fasttrack.audit.access import Purpose
-from fasttrack.cases.access import cases_for, get_case_for, get_certificate_for
+from fasttrack.cases.access import cases_for, get_case_for, get_certificate_for, log_cases_shown
 from fasttrack.cases.actions import record_certificate
 from fasttrack.cases.errors import RuleViolation
 from fasttrack.lib.rules import QUESTION_KEYS
@@ -45,11 +45,16 @@ def doctor_start(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request, Role.DOCTOR)
     # The list shows who and when only; the answers stay on the request page.
     requests = _clinic_requests(request).defer("answers").select_related("case__absence__person")
-    open_requests = requests.filter(status=RequestStatus.REQUESTED).order_by("due_on", "-pk")
-    sent = (
+    open_requests = list(requests.filter(status=RequestStatus.REQUESTED).order_by("due_on", "-pk"))
+    sent = list(
         requests.filter(status=RequestStatus.RECEIVED)
         .select_related("certificate")
         .order_by("-certificate__received_at")
+    )
+    log_cases_shown(
+        request.user,
+        dict.fromkeys(r.case_id for r in [*open_requests, *sent]),
+        request=request,
     )
     context = {
         "page": START_PAGES[Role.DOCTOR],

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fasttrack.audit.access import AccessAction, Purpose, log_access
-from fasttrack.cases.access import get_case_for
+from fasttrack.cases.access import get_case_for, log_cases_shown
 from fasttrack.cases.actions import record_employer_conversation, request_fast_track
 from fasttrack.cases.errors import EmployerConversationOutOfRange, NotPermitted, RuleViolation
 from fasttrack.cases.models import Channel, DeadlineStatus, Requester
@@ -114,6 +114,7 @@ def employer_start(request: HttpRequest) -> HttpResponse:
     """HR's requests, the most urgent first, with what happens next."""
     membership = require_membership(request, Role.EMPLOYER)
     cases = list(party_cases(request.user))
+    log_cases_shown(request.user, cases, request=request)
     context = {
         "page": START_PAGES[Role.EMPLOYER],
         "organisation": membership.organisation,
@@ -219,11 +220,16 @@ def manager_start(request: HttpRequest) -> HttpResponse:
     membership = require_membership(request, Role.MANAGER)
     cases = list(party_cases(request.user))
     # The meetings the manager takes part in (meetings.access).
-    meetings = (
+    meetings = list(
         meetings_for_user(request.user)
         .filter(state=MeetingState.BOOKED, starts_at__gte=timezone.now())
         .select_related("case__absence__person")
         .order_by("starts_at")
+    )
+    log_cases_shown(
+        request.user,
+        dict.fromkeys([c.pk for c in cases] + [m.case_id for m in meetings]),
+        request=request,
     )
     current = current_plan_versions(cases)
     plans = [(case, current[case.pk]) for case in cases if case.pk in current]

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from fasttrack.cases.access import log_cases_shown
 from fasttrack.cases.notices import queue_notices_for
 from fasttrack.notifications.models import InboxItem
 from fasttrack.notifications.outbox import mark_inbox_item_read
@@ -33,6 +34,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         if membership is not None and membership.role in JOBCENTRE_ROLES
         else []
     )
+    # Letters name the person their case is about: each case shown is logged.
+    shown = [item.case_id for item in page.object_list if item.case_id]
+    shown += [notice.case_id for notice in queue]
+    log_cases_shown(request.user, dict.fromkeys(shown), request=request)
     return render(request, "web/inbox/list.html", {"page_obj": page, "queue": queue})
 
 
@@ -40,6 +45,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def inbox_item(request: HttpRequest, item_id: int) -> HttpResponse:
     # Someone else's item answers 404, like any page a user may not see.
     item = get_object_or_404(InboxItem, pk=item_id, user_id=request.user.pk)
+    if item.case_id:
+        # The letter is about the person of its case.
+        log_cases_shown(request.user, [item.case_id], request=request)
     if item.read_at is None:
         mark_inbox_item_read(item.pk)
         item.refresh_from_db(fields=["read_at"])

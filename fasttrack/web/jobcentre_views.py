@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from fasttrack.audit.access import log_access
 from fasttrack.audit.models import AccessAction, Purpose
 from fasttrack.cases import actions
+from fasttrack.cases.access import log_cases_shown
 from fasttrack.cases.batch import RULE_ERROR_FIELDS
 from fasttrack.cases.errors import (
     AnswersRequired,
@@ -116,6 +117,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         )
         for case in cases
     ]
+    log_cases_shown(request.user, [row.case for row in rows], request=request)
     context = {
         "page": START_PAGES[role],
         "organisation": membership.organisation,

@@ -37,6 +37,12 @@ urlpatterns = [
         name="citizen_consent",
     ),
     path("borger/adgangslog/", citizen_views.citizen_access_log, name="citizen_access_log"),
+    path("borger/mine-data/", citizen_views.citizen_my_data, name="citizen_my_data"),
+    path(
+        "borger/mine-data/fasttrack-data.json",
+        citizen_views.citizen_my_data_download,
+        name="citizen_my_data_download",
+    ),
     path(
         "sager/<int:case_id>/plan/<int:version_id>/bekraeft/",
         plan_views.case_confirm_plan,

@@ -184,10 +184,10 @@ def test_it_purges_old_keys_with_a_command(api, personas):
     api.post(TOKENS, {"name": "new"}, headers=key("new"))
 
     out = StringIO()
-    call_command("purge_idempotency_keys", stdout=out)
+    call_command("purge", "--only", "idempotency_record", stdout=out)
 
     assert list(IdempotencyRecord.objects.values_list("key_hash", flat=True)) == [key_hash("new")]
-    assert out.getvalue().startswith("1 ")
+    assert out.getvalue().startswith("Erased 1 idempotency_record row(s)")
 
 
 def test_it_documents_the_header_on_every_post():

@@ -50,6 +50,7 @@ def test_it_lists_the_endpoints_that_exist(schema):
         "GET /api/v1/cases/{case_id}/events",
         "GET /api/v1/events",
         "GET /api/v1/me/access-log",
+        "GET /api/v1/me/export",
     }
 
 

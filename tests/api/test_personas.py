@@ -57,6 +57,7 @@ GET    /me/tokens                                     200   200   200   200   20
 POST   /me/tokens                                     201   201   201   201   201   201   201   201
 DELETE /me/tokens/{prefix}                            204   204   204   204   204   204   204   204
 GET    /me/access-log                                 404   404   200   404   404   404   404   404
+GET    /me/export                                     404   404   200   404   404   404   404   404
 GET    /cases                                         200   200   200   200   200   200   200   200
 POST   /cases                                         201   403   201   403   201   403   422   422
 POST   /cases/batch                                   200   403   403   403   403   403   200   403

@@ -185,9 +185,9 @@ class TestRetention:
             AccessLogEntry.objects.filter(pk=entry.pk).update(at=now - timedelta(days=days))
         out = StringIO()
 
-        call_command("purge_access_log", stdout=out)
+        call_command("purge", "--only", "access_log_entry", stdout=out)
 
-        assert "Deleted 2 access log entries" in out.getvalue()
+        assert "Erased 2 access_log_entry row(s)" in out.getvalue()
         assert AccessLogEntry.objects.count() == 2
 
 

@@ -189,11 +189,81 @@ def test_it_logs_the_operator_s_searches_with_cpr_numbers_masked_R29(
 ) -> None:
     client = login(operator)
 
-    assert client.get("/admin/people/person/", {"q": "120381 4562"}).status_code == 200
+    assert client.get("/admin/people/membership/", {"q": "120381 4562"}).status_code == 200
 
     search = AccessLogEntry.objects.get(user=operator, action=AccessAction.SEARCH)
-    assert search.criterion == "people.person: q=120381-xxxx"
+    assert search.criterion == "people.membership: q=120381-xxxx"
     assert "4562" not in search.criterion
+
+
+@pytest.mark.cpr_in_url
+@pytest.mark.parametrize("typed", ["1203814562", "120381-4562", "120381 4562"])
+def test_it_never_searches_a_cpr_number_from_the_address_R29(
+    login: Login, operator: User, personas: Personas, typed: str
+) -> None:
+    client = login(operator)
+
+    response = client.get("/admin/people/person/", {"q": typed, "municipality__id__exact": "1"})
+
+    # Sent back to the list without the number, and told where to look instead.
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/people/person/?municipality__id__exact=1"
+    page = client.get(response["Location"]).content.decode()
+    assert 'href="/admin/people/person/cpr/"' in page
+    # Nor through the autocomplete that other admin pages ask by GET.
+    found = client.get(
+        "/admin/autocomplete/",
+        {"term": typed, "app_label": "people", "model_name": "employment", "field_name": "person"},
+    )
+    assert found.json()["results"] == []
+
+
+def test_it_finds_a_person_by_a_cpr_number_sent_in_the_form_R29(
+    login: Login, operator: User, personas: Personas
+) -> None:
+    client = login(operator)
+    janni = Person.objects.with_cpr(JANNI_CPR).get()
+
+    assert client.get("/admin/people/person/cpr/").status_code == 200
+    response = client.post("/admin/people/person/cpr/", {"cpr": "120381-4562"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/people/person/{janni.pk}/change/"
+    assert "1203814562" not in response["Location"]
+    search = AccessLogEntry.objects.get(user=operator, action=AccessAction.SEARCH)
+    assert (search.person, search.criterion) == (janni, "people.person: cpr=120381-xxxx")
+
+
+def test_it_tells_the_operator_when_no_person_has_the_number(
+    login: Login, operator: User, personas: Personas
+) -> None:
+    client = login(operator)
+
+    response = client.post("/admin/people/person/cpr/", {"cpr": "0101901234"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["cpr"]
+    bad = client.post("/admin/people/person/cpr/", {"cpr": "3213901234"})
+    assert bad.context["form"].errors["cpr"]
+
+
+def test_it_logs_one_read_per_person_an_admin_list_shows_R25(
+    login: Login, operator: User, janni_case: FastTrackCase
+) -> None:
+    client = login(operator)
+    persons = set(Person.objects.all())
+
+    client.get("/admin/people/person/")
+
+    reads = AccessLogEntry.objects.filter(user=operator, action=AccessAction.READ)
+    assert {entry.person for entry in reads} == persons
+    assert reads.count() == len(persons)
+    # A list of cases logs each case with its person.
+    client.get("/admin/cases/fasttrackcase/")
+    case_reads = AccessLogEntry.objects.filter(user=operator, case=janni_case)
+    assert [(e.person, e.action) for e in case_reads] == [
+        (janni_case.absence.person, AccessAction.READ)
+    ]
 
 
 def test_it_logs_the_operator_s_change_of_a_person_R25(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +24,7 @@ from django_tasks_db.models import DBTaskResult
 from fasttrack.notifications.channels.email import message_id_for
 from fasttrack.notifications.models import Message
 from fasttrack.notifications.outbox import enqueue_message
+from fasttrack.notifications.worker import OutboxWorker
 from tests.notifications.fakes import SENDS_TABLE
 
 REPO = Path(__file__).resolve().parents[2]
@@ -200,3 +203,82 @@ def test_it_delivers_every_message_when_a_worker_is_killed_mid_send(
     assert lost.exception_class_path == "fasttrack.notifications.errors.WorkerLost"
     assert not DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).exists()
     assert Message.objects.get(provider_reference=in_flight).attempts == 2
+
+
+# The sweep never starves delivery (issue 12, finding 9) ---------------------------
+
+
+def _worker(**overrides: Any) -> OutboxWorker:
+    options: dict[str, Any] = {
+        "queue_names": ["default"],
+        "interval": 0.05,
+        "batch": False,
+        "backend_name": "default",
+        "max_tasks": None,
+        "worker_id": "sweep-test",
+        "recovery_interval": 0.2,
+    }
+    options.update(overrides)
+    return OutboxWorker(**options)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_delivers_letters_while_a_slow_sweep_runs(
+    send: Callable[..., Message], settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    sweeping, release = threading.Event(), threading.Event()
+
+    def slow_sweep(name: str, **options: Any) -> None:
+        # A sweep over many cases: it lasts until the test lets it end.
+        sweeping.set()
+        release.wait(20)
+
+    monkeypatch.setattr("fasttrack.notifications.worker.call_command", slow_sweep)
+    # Only the sweep is on trial; the test database (SQLite's shared in-memory
+    # cache) refuses, rather than waits for, a second writer.
+    monkeypatch.setattr("fasttrack.notifications.worker.recover_outbox", lambda: None)
+    for number in range(5):
+        send(dedupe_key=f"case:{number}:consent_request:employee")
+    worker = _worker(max_tasks=5)
+    runner = threading.Thread(target=worker.run)
+    runner.start()
+    try:
+        assert sweeping.wait(10), "the sweep never started"
+        wait_for(
+            lambda: len(mail.outbox) == 5,
+            timeout=10,
+            what="every letter to go out while the sweep runs",
+        )
+        # All five went out while the one sweep was still running.
+        assert not release.is_set()
+    finally:
+        release.set()
+        runner.join(10)
+    assert not runner.is_alive()
+    assert Message.objects.filter(status=Message.Status.SENT).count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_counts_the_interval_from_the_end_of_the_sweep(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rounds: list[tuple[float, float]] = []
+
+    def sweep_of_a_third_of_a_second(name: str, **options: Any) -> None:
+        started = time.monotonic()
+        time.sleep(0.3)
+        rounds.append((started, time.monotonic()))
+
+    monkeypatch.setattr("fasttrack.notifications.worker.call_command", sweep_of_a_third_of_a_second)
+    monkeypatch.setattr("fasttrack.notifications.worker.recover_outbox", lambda: None)
+    worker = _worker(recovery_interval=0.2)
+    worker.start_periodic()
+    try:
+        wait_for(lambda: len(rounds) >= 3, timeout=10, what="three sweeps")
+    finally:
+        worker.stop_periodic()
+    # Each sweep starts a whole interval after the one before ended: a sweep
+    # longer than the interval never runs back to back with itself.
+    for (_, ended), (next_started, _) in itertools.pairwise(rounds):
+        assert next_started - ended >= 0.2

@@ -32,8 +32,9 @@ def _positive(value: str) -> int:
 
 class Command(BaseCommand):
     help = (
-        "Run a background worker: deliver outbox messages (and any other task) and, "
-        "every OUTBOX_RECOVERY_INTERVAL_SECONDS, recover stalled messages and run the sweep."
+        "Run a background worker: deliver outbox messages (and any other task) and, on a "
+        "thread of its own, recover stalled messages and run the sweep, "
+        "OUTBOX_RECOVERY_INTERVAL_SECONDS after the previous round ended."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -52,7 +53,10 @@ class Command(BaseCommand):
             "--recovery-interval",
             type=_seconds,
             default=None,
-            help="Seconds between recoveries (default: OUTBOX_RECOVERY_INTERVAL_SECONDS, 60).",
+            help=(
+                "Seconds from the end of one recovery and sweep to the start of the next "
+                "(default: OUTBOX_RECOVERY_INTERVAL_SECONDS, 60)."
+            ),
         )
         parser.add_argument("--max-tasks", type=_positive, default=None)
         parser.add_argument("--queue-name", default=DEFAULT_TASK_QUEUE_NAME)
