@@ -16,7 +16,7 @@ DEV_ENV := DEBUG=1
 PYTEST_ARGS ?= -n 2
 MESSAGE_IGNORES := --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'
 
-.PHONY: help install install-dev browser xmlsec run demo test test-sqlite test-postgres fuzz lint format messages clean
+.PHONY: help install install-dev browser xmlsec run demo test test-sqlite test-postgres fuzz lint format messages clean bench
 
 help:
 	@echo "make run       install, migrate, load the demo world and serve on http://$(HOST):$(PORT)"
@@ -26,6 +26,7 @@ help:
 	@echo "make lint      ruff and mypy"
 	@echo "make messages  update and compile the Danish and English catalogues"
 	@echo "make demo      migrate and load the demo world without serving"
+	@echo "make bench     load a million cases into PostgreSQL and measure (docs/benchmarks.md)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 12)))' \
@@ -118,6 +119,12 @@ messages: install
 	$(DEV_ENV) $(BIN)/fasttrack makemessages --locale da --locale en --no-obsolete \
 		$(MESSAGE_IGNORES) --ignore 'tests/*'
 	$(DEV_ENV) $(BIN)/fasttrack compilemessages --verbosity 0 $(MESSAGE_IGNORES)
+
+# The benchmark (docs/benchmarks.md): never part of `make test` or CI. It drops and
+# recreates BENCH_DATABASE_URL (else DATABASE_URL, else fasttrack_bench on the local server).
+bench: install-dev
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fasttrack.audit.history import record_event
+from fasttrack.audit.history import record_event, start_history
 from fasttrack.audit.verbs import EventVerb
 from fasttrack.cases import clock, guards, letters, notices
 from fasttrack.cases.access import role_in_case
@@ -401,6 +401,7 @@ def _open_case(
         consent_letter_sent_on=today if by_employer else None,
         nearest_manager=nearest_manager,
     )
+    start_history(case)
     record_event(
         case=case,
         verb=EventVerb.REQUESTED,

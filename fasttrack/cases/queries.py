@@ -58,6 +58,15 @@ def current_plan_version(case: FastTrackCase) -> PlanVersion | None:
     return PlanVersion.objects.filter(plan__case=case).order_by("-number").first()
 
 
+def current_plan_versions(cases: list[FastTrackCase]) -> dict[int, PlanVersion]:
+    """``current_plan_version`` of each case that has a plan, in one query."""
+    current: dict[int, PlanVersion] = {}
+    versions = PlanVersion.objects.filter(plan__case__in=cases).select_related("plan")
+    for version in versions.order_by("plan__case_id", "-number"):
+        current.setdefault(version.plan.case_id, version)
+    return current
+
+
 def journal_notes_for(role: Role | str, case: FastTrackCase) -> QuerySet[JournalNote]:
     """Journal notes are the jobcentre's record; the employer sees none."""
     if Role(role) in EMPLOYER_ROLES:

@@ -22,7 +22,7 @@ from fasttrack.cases.access import get_case_for, log_cases_shown
 from fasttrack.cases.actions import record_employer_conversation, request_fast_track
 from fasttrack.cases.errors import EmployerConversationOutOfRange, NotPermitted, RuleViolation
 from fasttrack.cases.models import Channel, DeadlineStatus, Requester
-from fasttrack.cases.queries import current_plan_version
+from fasttrack.cases.queries import current_plan_versions
 from fasttrack.lib.cpr import mask_cpr
 from fasttrack.lib.rules import (
     DeadlineKey,
@@ -231,7 +231,8 @@ def manager_start(request: HttpRequest) -> HttpResponse:
         dict.fromkeys([c.pk for c in cases] + [m.case_id for m in meetings]),
         request=request,
     )
-    plans = [(case, plan) for case in cases if (plan := current_plan_version(case)) is not None]
+    current = current_plan_versions(cases)
+    plans = [(case, current[case.pk]) for case in cases if case.pk in current]
     context = {
         "page": START_PAGES[Role.MANAGER],
         "organisation": membership.organisation,
