@@ -16,15 +16,17 @@ DEV_ENV := DEBUG=1
 PYTEST_ARGS ?= -n 2
 MESSAGE_IGNORES := --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'var/*'
 
-.PHONY: help install install-dev browser xmlsec run demo test test-sqlite test-postgres lint format messages bench-import clean
+.PHONY: help install install-dev browser xmlsec run demo test test-sqlite test-postgres fuzz lint format messages clean bench bench-import
 
 help:
 	@echo "make run       install, migrate, load the demo world and serve on http://$(HOST):$(PORT)"
 	@echo "make test      install what the tests need and run them on SQLite and PostgreSQL"
+	@echo "make fuzz      search wider with the property-based tests (FUZZ_EXAMPLES=2000 each)"
 	@echo "make install   install Python and npm dependencies from their lock files"
 	@echo "make lint      ruff and mypy"
 	@echo "make messages  update and compile the Danish and English catalogues"
 	@echo "make demo      migrate and load the demo world without serving"
+	@echo "make bench     load a million cases into PostgreSQL and measure (docs/benchmarks.md)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(not ((3, 11) <= sys.version_info[:2] < (3, 12)))' \
@@ -78,6 +80,9 @@ run: demo
 	$(DEV_ENV) $(BIN)/fasttrack worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(DEV_ENV) $(BIN)/fasttrack runserver $(HOST):$(PORT)
 
+# With CI=true (as .ci/run sets it) the property-based tests run derandomized,
+# the same examples every run (tests/hypothesis_profiles.py); pytest's header
+# names the profile.
 test: install-dev browser xmlsec
 	@$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$DATABASE_URL" ] || $(BIN)/python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 2)' 2>/dev/null; then \
@@ -93,6 +98,13 @@ test-sqlite:
 test-postgres:
 	@echo "== Tests on PostgreSQL"
 	$(DEV_ENV) DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Random, wide exploration with the property-based tests; not part of .ci/run.
+# FUZZ_EXAMPLES examples per property (a twentieth per API operation); FUZZ_ARGS
+# go to pytest (e.g. FUZZ_ARGS=tests/lib). Prints what it found and a summary.
+fuzz: install-dev
+	@mkdir -p var
+	env -u DATABASE_URL -u CI $(DEV_ENV) $(BIN)/python -m tests.fuzz $(FUZZ_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -111,6 +123,11 @@ messages: install
 # import_citizens on 10,000 rows in a scratch database (target: under 30 s).
 bench-import: install
 	$(DEV_ENV) $(BIN)/python bench/import_citizens.py 10000
+# The benchmark (docs/benchmarks.md): never part of `make test` or CI. It drops and
+# recreates BENCH_DATABASE_URL (else DATABASE_URL, else fasttrack_bench on the local server).
+bench: install-dev
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .mypy_cache .ruff_cache .hypothesis

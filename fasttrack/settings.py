@@ -61,7 +61,9 @@ INSTALLED_APPS = [
     "fasttrack.medical",
     "fasttrack.meetings",
     "fasttrack.plans",
+    "fasttrack.documents",
     "fasttrack.notifications",
+    "fasttrack.reports",
     "fasttrack.api",
     "fasttrack.web",
 ]
@@ -387,5 +389,8 @@ LOGGING = {
         "djangosaml2": {"level": "ERROR"},
         # pysaml2 loads XML schemas at import time and says so at INFO.
         "xmlschema": {"level": "WARNING"},
+        # WeasyPrint and the font subsetter narrate every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

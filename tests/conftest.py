@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import hypothesis
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -20,6 +21,7 @@ from fasttrack.login.demo import give_demo_second_factor
 from fasttrack.login.policy import needs_second_factor
 from fasttrack.people.demo import DEMO_PASSWORD, DEMO_USERS, DemoWorld, build_demo_world
 from fasttrack.web.middleware import LOGIN_AT_SESSION_KEY, SEEN_AT_SESSION_KEY
+from tests import hypothesis_profiles  # noqa: F401  (registers and loads the profile)
 
 # The suite-wide check that no CPR number or diagnosis reaches a log line or an
 # address (tests/log_capture.py): its hooks, picked up from this conftest.
@@ -28,6 +30,11 @@ from tests.log_capture import (  # noqa: F401
     pytest_runtest_setup,
     pytest_sessionstart,
 )
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    # CI logs say whether the property-based tests ran derandomized.
+    return f"hypothesis profile: {hypothesis.settings.get_current_profile_name()}"
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from ninja import NinjaAPI
 
-from fasttrack.api import batch, cases, feed, history, me, meetings, plans
+from fasttrack.api import batch, cases, documents, feed, history, me, meetings, plans
 from fasttrack.api.auth import ApiTokenAuth
 from fasttrack.api.middleware import API_MAX_URL_LENGTH
 from fasttrack.api.problems import PROBLEM_CONTENT_TYPE, install_exception_handlers
@@ -23,8 +23,9 @@ sees exactly what the user sees in the web pages. A missing, unknown or revoked
 token, a user without a role, or a user blocked after failed logins answers 401.
 
 **Errors** are `application/problem+json` (RFC 9457): `type`, `title`, `status`,
-`detail`, and for invalid input (422) `errors`, an object from field path to a
-list of messages. 404 means "does not exist or is not yours": the API never
+`detail`, and for every 422 `errors`, an object from field path to a list of
+messages (`body` for the request as a whole); a Fast track rule that refuses
+the request adds `rule_id`. 404 means "does not exist or is not yours": the API never
 tells which. 409 means the state does not allow the request. Texts follow
 `Accept-Language` (`da`, the default, or `en`).
 
@@ -92,12 +93,18 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 VALIDATION_PROBLEM_SCHEMA: dict[str, Any] = {
     "allOf": [{"$ref": "#/components/schemas/Problem"}],
     "type": "object",
-    "description": "Invalid input: the messages per field path (dotted for nested fields).",
+    "description": (
+        "Invalid input, or a Fast track rule that refuses it (with `rule_id`): the messages "
+        "per field path (dotted for nested fields); `body` for the request as a whole."
+    ),
     "required": ["errors"],
     "properties": {
         "errors": {
             "type": "object",
-            "description": "Field path (dotted when nested) to its messages.",
+            "description": (
+                "Field path (dotted when nested) to its messages; `body` for the request as "
+                "a whole. Every 422 has it."
+            ),
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
             "examples": [{"first_absence_day": ["Enter a date as YYYY-MM-DD."]}],
         }
@@ -109,7 +116,10 @@ _PROBLEM_DESCRIPTIONS = {
     "403": "A party to the case, or a role, that may not take this action.",
     "404": "Not found, or not yours to see.",
     "409": "The current state does not allow this (or the Idempotency-Key is in use).",
-    "422": "Invalid input (see `errors`), or an Idempotency-Key reused with another body.",
+    "422": (
+        "Invalid input, or a rule that refuses it (`rule_id`), or an Idempotency-Key reused "
+        "with another body; `errors` names the fields."
+    ),
     "414": f"The URL is longer than {API_MAX_URL_LENGTH} characters.",
     "429": "Too many requests with this token; see `Retry-After` (seconds).",
     "503": "The database cannot be reached; nothing was saved. See `Retry-After` (seconds).",
@@ -163,5 +173,6 @@ api.add_router("", batch.router)
 api.add_router("", cases.router)
 api.add_router("", meetings.router)
 api.add_router("", plans.router)
+api.add_router("", documents.router)
 api.add_router("", history.router)
 api.add_router("", feed.router)

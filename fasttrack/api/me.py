@@ -54,8 +54,19 @@ class PersonOrganisation(Schema):
     name: str = Field(description="The employee's own name.", examples=["Janni Mikkelsen"])
 
 
+class NationalOrganisation(Schema):
+    kind: Literal["national"] = Field(
+        description="The administrator across municipalities belongs to no organisation."
+    )
+    name: str = Field(description="What the user sees.", examples=["Alle kommuner"])
+
+
 Organisation = Annotated[
-    EmployerOrganisation | MunicipalityOrganisation | ClinicOrganisation | PersonOrganisation,
+    EmployerOrganisation
+    | MunicipalityOrganisation
+    | ClinicOrganisation
+    | PersonOrganisation
+    | NationalOrganisation,
     Field(discriminator="kind"),
 ]
 
@@ -65,7 +76,8 @@ class MeOut(Schema):
     role: Role = Field(
         description=(
             "The user's one role: employer (HR), manager (nearest manager), employee, "
-            "doctor, caseworker or jobcentre_manager."
+            "doctor, caseworker, jobcentre_manager or administrator (statistics across "
+            "municipalities)."
         ),
         examples=["employer"],
     )
@@ -85,8 +97,10 @@ class MeOut(Schema):
 
 
 def _organisation(membership: Membership) -> dict[str, Any]:
-    organisation = membership.organisation
     role = Role(membership.role)
+    if role == Role.ADMINISTRATOR:
+        return {"kind": "national", "name": membership.organisation_name}
+    organisation = membership.organisation
     if role in (Role.EMPLOYER, Role.MANAGER):
         return {"kind": "employer", "name": organisation.name, "cvr": organisation.cvr}  # type: ignore[union-attr]
     if isinstance(organisation, Municipality):

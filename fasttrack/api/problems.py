@@ -3,7 +3,10 @@
 Shape: ``{type, title, status, detail}``; validation problems add
 ``errors``, a mapping from field path to a list of messages
 (``{"errors": {"answers.affected_functions": ["This field is required."]}}``);
-rule violations add ``rule_id``. ``type`` is ``about:blank`` when the HTTP
+rule violations add ``rule_id``. Every 422 carries ``errors``, as the OpenAPI
+document says: a rule violation names the field it concerns (the rule's
+``field``), and one that concerns the request as a whole names ``body``.
+``type`` is ``about:blank`` when the HTTP
 status says it all, else a ``urn:fasttrack:problem:<name>`` identifier that
 docs/api.md lists (an identifier, not a link to follow).
 
@@ -41,6 +44,8 @@ logger = logging.getLogger("fasttrack.api")
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:fasttrack:problem:"
+# The key in ``errors`` for what concerns the request (its body) as a whole.
+WHOLE_REQUEST = "body"
 
 # The titles of plain HTTP problems (type about:blank), translatable.
 STATUS_TITLES: dict[int, Promise] = {
@@ -89,6 +94,9 @@ def problem_response(
         "status": status,
         "detail": str(detail),
     }
+    if errors is None and status == 422:
+        # The contract: every 422 says which input it concerns.
+        errors = {WHOLE_REQUEST: [detail]}
     if errors is not None:
         body["errors"] = {field: [str(m) for m in messages] for field, messages in errors.items()}
     body.update(extensions)
@@ -182,7 +190,7 @@ def _field_path(location: Sequence[Any], body_params: set[str]) -> str:
     """``("body", "payload", "answers", "x")`` -> ``"answers.x"``; a query or
     header parameter keeps its own name; the body as a whole is ``"body"``."""
     if not location:
-        return "body"
+        return WHOLE_REQUEST
     source, *rest = location
     if source == "body" and rest and rest[0] in body_params:
         rest = rest[1:]
@@ -269,7 +277,7 @@ def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             status=422,
             type=problem_type("validation"),
             detail=gettext("Some fields are not valid; see errors."),
-            errors={"body": [gettext("The body is not valid JSON.")]},
+            errors={WHOLE_REQUEST: [gettext("The body is not valid JSON.")]},
         )
     return problem_response(status=status, detail=_status_title(status))
 
@@ -287,7 +295,7 @@ def _on_django_validation_error(request: HttpRequest, exc: DjangoValidationError
     if hasattr(exc, "error_dict"):
         errors = {field: list(messages) for field, messages in exc.message_dict.items()}
     else:
-        errors = {"body": list(exc.messages)}
+        errors = {WHOLE_REQUEST: list(exc.messages)}
     return problem_response(
         status=422,
         type=problem_type("validation"),
@@ -328,13 +336,14 @@ def _problem_for_status(request: HttpRequest, exc: Exception, status: int) -> Ht
     if isinstance(exc, RuleViolation):
         kind = "invalid-transition" if status == 409 else "rule-violation"
         message = localized_message(exc)
-        # A breach of one input names it, as a validation error would (R-33).
-        field = exc.field_path()
+        # A breach of an input names it, as a validation error would (R-33);
+        # a 422 about the request as a whole names the body (problem_response).
+        fields = exc.field_paths()
         return problem_response(
             status=status,
             type=problem_type(kind),
             detail=message,
-            errors={field: [message]} if field else None,
+            errors={field: [message] for field in fields} or None,
             rule_id=exc.rule_id,
         )
     if status == 404:

@@ -82,13 +82,8 @@ def record_event(
         )
     verb = EventVerb(verb)
     membership = membership_of(actor) if actor is not None else None
-    last = (
-        CaseEvent.objects.filter(case_id=case.pk)
-        .order_by("-sequence")
-        .values_list("sequence", "hash")
-        .first()
-    )
-    sequence, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    last_sequence, prev_hash = _tail(case)
+    sequence = last_sequence + 1
     event = CaseEvent(
         case_id=case.pk,
         sequence=sequence,
@@ -107,7 +102,44 @@ def record_event(
     event.hash = event_hash(event.chain_fields())
     event.save(force_insert=True)
     _move_head(case, event)
+    _remember_tail(case, sequence, event.hash)
     return event
+
+
+def start_history(case: FastTrackCase) -> None:
+    """Tell ``record_event`` that ``case`` was created in this transaction: its
+    first event needs no look-up of the one before."""
+    _remember_tail(case, 0, GENESIS_HASH)
+
+
+# The chain's last (sequence, hash), kept on the locked case object for the next
+# event of the same action. It is trusted only in the same transaction and at
+# the same savepoint depth it was written at: after a savepoint was rolled back
+# (or anything else happened to the stack) the database is asked again. The
+# unique (case, sequence) constraint stays the guard against a stale value.
+_TAIL_ATTRIBUTE = "_history_tail"
+
+
+def _transaction_marker() -> tuple[int, tuple[str | None, ...]]:
+    connection = transaction.get_connection()
+    return id(connection.atomic_blocks[0]), tuple(connection.savepoint_ids)
+
+
+def _remember_tail(case: FastTrackCase, sequence: int, hash_: str) -> None:
+    setattr(case, _TAIL_ATTRIBUTE, (_transaction_marker(), sequence, hash_))
+
+
+def _tail(case: FastTrackCase) -> tuple[int, str]:
+    remembered = getattr(case, _TAIL_ATTRIBUTE, None)
+    if remembered is not None and remembered[0] == _transaction_marker():
+        return remembered[1], remembered[2]
+    last = (
+        CaseEvent.objects.filter(case_id=case.pk)
+        .order_by("-sequence")
+        .values_list("sequence", "hash")
+        .first()
+    )
+    return (last[0], last[1]) if last else (0, GENESIS_HASH)
 
 
 def _move_head(case: FastTrackCase, event: CaseEvent) -> None:

@@ -49,3 +49,30 @@ class EventVerb(models.TextChoices):
     NEW_ABSENCE_LINKED = "new_absence_linked", _("New absence linked to the case")
     # Translators: Danish "Egen læge angivet".
     OWN_DOCTOR_SET = "own_doctor_set", _("Own doctor given")
+    RETENTION_PLAN_REQUESTED = (
+        "retention_plan_requested",
+        _("Fastholdelsesplan requested from the employer"),
+    )
+    RETENTION_PLAN_PREPARED = "retention_plan_prepared", _("Fastholdelsesplan made")
+    RETENTION_PLAN_REFUSED = "retention_plan_refused", _("Fastholdelsesplan refused")
+    RETENTION_PLAN_WITHDRAWN = (
+        "retention_plan_withdrawn",
+        _("Request for a fastholdelsesplan withdrawn"),
+    )
+    RETENTION_PLAN_BROUGHT = (
+        "retention_plan_brought",
+        _("Fastholdelsesplan brought to the first conversation"),
+    )
+    STATEMENT_STARTED = "statement_started", _("Mulighedserklæring started")
+    STATEMENT_PART_ONE_SAVED = "statement_part_one_saved", _("Mulighedserklæring part 1 written")
+    STATEMENT_PART_ONE_CONFIRMED = (
+        "statement_part_one_confirmed",
+        _("Mulighedserklæring part 1 confirmed"),
+    )
+    STATEMENT_SENT_TO_DOCTOR = (
+        "statement_sent_to_doctor",
+        _("Mulighedserklæring sent to the doctor"),
+    )
+    STATEMENT_COMPLETED = "statement_completed", _("Mulighedserklæring completed")
+    STATEMENT_CANCELLED = "statement_cancelled", _("Mulighedserklæring cancelled")
+    PLAN_COMMENTED = "plan_commented", _("Comment on the plan")

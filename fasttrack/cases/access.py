@@ -22,6 +22,7 @@ from fasttrack.audit.access import (
     purpose_of_role,
 )
 from fasttrack.cases.models import Answers, FastTrackCase, Party, Requester
+from fasttrack.documents.models import OpportunityStatement
 from fasttrack.medical.models import Certificate, CertificateRequest, RequestStatus
 from fasttrack.people.models import EMPLOYER_ROLES, JOBCENTRE_ROLES, Membership, Role, membership_of
 
@@ -49,7 +50,12 @@ def _visible_to(membership: Membership) -> Q:
         sent_to_clinic = CertificateRequest.objects.filter(
             case=OuterRef("pk"), clinic_id=membership.clinic_id
         )
-        return Q(Exists(sent_to_clinic))
+        # A mulighedserklæring's part 2 sent to the clinic shows the
+        # case too; its page gives the doctor only that statement.
+        statement_at_clinic = OpportunityStatement.objects.filter(
+            case=OuterRef("pk"), clinic_id=membership.clinic_id, sent_to_doctor_on__isnull=False
+        )
+        return Q(Exists(sent_to_clinic)) | Q(Exists(statement_at_clinic))
     if role in JOBCENTRE_ROLES:
         return Q(municipality_id=membership.municipality_id)
     return Q(pk__in=[])

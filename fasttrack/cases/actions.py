@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fasttrack.audit.history import record_event
+from fasttrack.audit.history import record_event, start_history
 from fasttrack.audit.verbs import EventVerb
 from fasttrack.cases import clock, guards, letters, notices
 from fasttrack.cases.access import role_in_case
@@ -215,7 +215,7 @@ def _answer_texts(party: Party, answers: AnswerTexts | None) -> dict[str, str]:
     # The employer may leave them blank; the employee is asked them.
     missing = [key for key, text in texts.items() if not text]
     if party == Party.EMPLOYEE and missing:
-        raise AnswersRequired(missing=", ".join(missing))
+        raise AnswersRequired(missing=tuple(missing))
     return texts
 
 
@@ -479,6 +479,7 @@ def _open_case(
         employee_name_given=employee.name_given if employee else "",
         municipality_given=employee.municipality_given if employee else None,
     )
+    start_history(case)
     record_event(
         case=case,
         verb=EventVerb.REQUESTED,

@@ -39,12 +39,7 @@ from fasttrack.audit.access import AccessAction, log_access
 from fasttrack.audit.models import Purpose
 from fasttrack.cases import actions
 from fasttrack.cases.errors import (
-    ExpectationNotAffirmed,
-    FirstAbsenceDayInFuture,
     NotPermitted,
-    OpenCaseExists,
-    RequestBeforeFirstAbsenceDay,
-    RequestTooLate,
     RuleViolation,
     localized_message,
 )
@@ -94,16 +89,6 @@ REQUEST_KEY = "request"
 UNKNOWN_EMPLOYEE = _("We cannot find an employee with this CPR number here. Check the number.")
 NOT_YOUR_CVR = _("This is not your employer's CVR number.")
 REQUIRED = _("This field is required.")
-
-# Which request field a refusal from the case engine belongs to; others
-# concern the request as a whole.
-RULE_ERROR_FIELDS: dict[type[RuleViolation], str] = {
-    RequestTooLate: "first_absence_day",
-    FirstAbsenceDayInFuture: "first_absence_day",
-    RequestBeforeFirstAbsenceDay: "first_absence_day",
-    ExpectationNotAffirmed: "expects_over_8_weeks",
-    OpenCaseExists: "new_absence",
-}
 
 
 def log_cpr_search(
@@ -265,8 +250,10 @@ def request_one(
     except NotPermitted:
         return _error(row, {"employee_cpr": [str(UNKNOWN_EMPLOYEE)]}, person=person)
     except RuleViolation as error:
-        name = RULE_ERROR_FIELDS.get(type(error), REQUEST_KEY)
-        return _error(row, {name: [localized_message(error)]}, person=person, rule_id=error.rule_id)
+        # The refusal names its field (RuleViolation.field), else the whole request.
+        message = localized_message(error)
+        errors = {name: [message] for name in error.field_paths() or [REQUEST_KEY]}
+        return _error(row, errors, person=person, rule_id=error.rule_id)
     except DatabaseError:
         # A lock timeout or a lost connection fails this row only; the action's
         # transaction has rolled it back, and the rows before it stay made.

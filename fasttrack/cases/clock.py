@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.utils import timezone
 
@@ -62,9 +63,35 @@ def first_conversation_on(case: FastTrackCase) -> date | None:
     return meeting.held_on or timezone.localdate(meeting.starts_at)
 
 
-def case_facts(case: FastTrackCase) -> CaseFacts:
+@dataclass(frozen=True)
+class _Records:
+    """What the clock reads about a case, each table once."""
+
+    certificate_request: CertificateRequest | None
+    # Not cancelled, by start.
+    meetings: list[Meeting]
+
+    @classmethod
+    def of(cls, case: FastTrackCase) -> _Records:
+        meetings = (
+            Meeting.objects.filter(case=case)
+            .exclude(state=MeetingState.CANCELLED)
+            .order_by("starts_at", "pk")
+        )
+        return cls(current_certificate_request(case), list(meetings))
+
+    def first_conversation_on(self) -> date | None:
+        """As ``first_conversation_on``, from the meetings already read."""
+        meeting = next((m for m in self.meetings if m.kind == MeetingKind.FIRST_CONVERSATION), None)
+        if meeting is None:
+            return None
+        return meeting.held_on or timezone.localdate(meeting.starts_at)
+
+
+def case_facts(case: FastTrackCase, records: _Records | None = None) -> CaseFacts:
     absence = case.absence
-    certificate_request = current_certificate_request(case)
+    records = records or _Records.of(case)
+    certificate_request = records.certificate_request
     return CaseFacts(
         first_absence_day=absence.first_absence_day,
         request_date=case.requested_on,
@@ -74,23 +101,27 @@ def case_facts(case: FastTrackCase) -> CaseFacts:
         declined=case.state in _NORMAL_TRACK_STATES,
         certificate_requested_on=certificate_request.requested_on if certificate_request else None,
         certificate_due_in_days=certificate_request.due_in_days if certificate_request else None,
-        first_conversation_on=first_conversation_on(case),
+        first_conversation_on=records.first_conversation_on(),
         leaves_within_8_weeks=absence.leaves_within_8_weeks,
     )
 
 
-def _reached_on(case: FastTrackCase) -> dict[str, date]:
+def _reached_on(case: FastTrackCase, records: _Records) -> dict[str, date]:
     """The day each milestone was reached, as the case's records show it."""
     reached: dict[str, date] = {DeadlineKey.REQUEST_WINDOW_CLOSES: case.requested_on}
     consent = Consent.objects.filter(case=case).first()
     if consent is not None:
         reached[DeadlineKey.EMPLOYEE_CONSENT] = consent.answered_on
-    certificate_request = current_certificate_request(case)
-    certificate = Certificate.objects.filter(request=certificate_request).first()
+    certificate_request = records.certificate_request
+    certificate = (
+        Certificate.objects.filter(request=certificate_request).first()
+        if certificate_request is not None
+        else None
+    )
     if certificate is not None:
         reached[DeadlineKey.MEDICAL_CERTIFICATE] = timezone.localdate(certificate.received_at)
-    held = Meeting.objects.filter(case=case, state=MeetingState.HELD).order_by("held_on")
-    for meeting in held:
+    held = [m for m in records.meetings if m.state == MeetingState.HELD]
+    for meeting in sorted(held, key=lambda m: (m.held_on, m.starts_at, m.pk)):
         assert meeting.held_on is not None
         reached.setdefault(MILESTONE_OF_KIND[MeetingKind(meeting.kind)], meeting.held_on)
     conversation = EmployerConversation.objects.filter(case=case).first()
@@ -129,23 +160,34 @@ def recompute_deadlines(case: FastTrackCase, *, today: date) -> Recomputed:
     history, and the pending deadlines that moved, so that it can tell
     whoever works to them.
     """
-    scheduled = schedule(rule_set_by_version(case.rule_set_version), case_facts(case))
-    reached = _reached_on(case)
+    records = _Records.of(case)
+    scheduled = schedule(rule_set_by_version(case.rule_set_version), case_facts(case, records))
+    reached = _reached_on(case, records)
     rows = {row.key: row for row in CaseDeadline.objects.filter(case=case)}
     changes: list[StatusChange] = []
     moved: list[DueChange] = []
+    new_rows: list[CaseDeadline] = []
+    kept: list[CaseDeadline] = []
     for key, deadline in scheduled.items():
         row = rows.pop(key, None) or CaseDeadline(case=case, key=key)
         old, old_due = (row.status, row.due_on) if row.pk else ("", None)
+        before = _stored(row)
         _apply(row, deadline, reached.get(key), today=today)
         if case.state in _ENDED_STATES:
             _retire(row)
-        row.save()
+        if row.pk is None:
+            new_rows.append(row)
+        elif _stored(row) != before:
+            # Only what changed is written: most actions move one deadline or none.
+            row.save()
+        kept.append(row)
         if old and row.status != old:
             changes.append(StatusChange(key, old, row.status, row.met_on))
         if old == row.status == DeadlineStatus.PENDING and old_due and row.due_on != old_due:
             assert row.due_on is not None
             moved.append(DueChange(key, old_due, row.due_on))
+    # A new case's deadlines in one statement.
+    CaseDeadline.objects.bulk_create(new_rows)
     _keep_certificate_request_due(case, scheduled.get(DeadlineKey.MEDICAL_CERTIFICATE))
     # What the rules no longer schedule (the retention meeting after a decline).
     for row in rows.values():
@@ -153,8 +195,22 @@ def recompute_deadlines(case: FastTrackCase, *, today: date) -> Recomputed:
         if _retire(row):
             row.save()
             changes.append(StatusChange(row.key, old, row.status, None))
-    _set_next_deadline(case)
+        kept.append(row)
+    _set_next_deadline(case, kept)
     return Recomputed(changes, moved)
+
+
+def _stored(row: CaseDeadline) -> tuple[Any, ...]:
+    """The values of ``row`` that ``_apply`` and ``_retire`` may change."""
+    return (
+        row.due_on,
+        row.basis,
+        row.rule_id,
+        row.legal,
+        row.counts_from,
+        row.status,
+        row.met_on,
+    )
 
 
 def _keep_certificate_request_due(case: FastTrackCase, deadline: Deadline | None) -> None:
@@ -200,13 +256,22 @@ def _retire(row: CaseDeadline) -> bool:
     return True
 
 
-def _set_next_deadline(case: FastTrackCase) -> None:
-    next_row = (
-        CaseDeadline.objects.filter(case=case, status=DeadlineStatus.PENDING, due_on__isnull=False)
-        .exclude(key__in=INFORMATIONAL_KEYS)
-        .order_by("due_on", "id")
-        .first()
-    )
-    case.next_deadline_on = next_row.due_on if next_row else None
-    case.next_deadline_key = next_row.key if next_row else ""
+def _set_next_deadline(case: FastTrackCase, rows: list[CaseDeadline]) -> None:
+    """The earliest pending deadline of ``rows`` (all the case's, as just written),
+    the jobcentre's own before the employer's information."""
+    pending = [
+        row
+        for row in rows
+        if row.status == DeadlineStatus.PENDING
+        and row.due_on is not None
+        and row.key not in INFORMATIONAL_KEYS
+    ]
+    # By day, then by id as the database would order them (new rows have theirs by now).
+    next_row = min(pending, key=lambda row: (row.due_on, row.pk or 0), default=None)
+    next_on = next_row.due_on if next_row else None
+    next_key = next_row.key if next_row else ""
+    if (case.next_deadline_on, case.next_deadline_key) == (next_on, next_key):
+        return
+    case.next_deadline_on = next_on
+    case.next_deadline_key = next_key
     case.save(update_fields=["next_deadline_on", "next_deadline_key", "updated_at"])

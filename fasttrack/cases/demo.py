@@ -7,8 +7,10 @@ again (another day) adds nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
@@ -17,6 +19,7 @@ from django.utils import timezone
 
 from fasttrack.cases import actions
 from fasttrack.cases.models import Absence, Channel, FastTrackCase, Outcome, Requester
+from fasttrack.documents import actions as documents
 from fasttrack.meetings.models import MeetingKind
 from fasttrack.people.demo import DemoWorld
 from fasttrack.people.models import Person, Role
@@ -88,17 +91,286 @@ class _Builder:
         self.created.append(case)
         return case
 
+    def conversation_held(
+        self, case: FastTrackCase, caseworker: AbstractUser, *, held: int, booked: int, minutes: str
+    ) -> None:
+        """The first conversation, booked ``booked`` days ago for a time then still to
+        come (R-33), and held ``held`` days ago at the jobcentre of Frederiksberg."""
+        meeting = actions.book_meeting(
+            case=case,
+            actor=caseworker,
+            kind=MeetingKind.FIRST_CONVERSATION,
+            starts_at=_at(self.days(-held), 9),
+            location="Jobcenter Frederiksberg, Dalgas Have 15",
+            now=_at(self.days(-booked), 12),
+        )
+        actions.record_meeting_held(
+            case=case,
+            actor=caseworker,
+            meeting=meeting,
+            held_on=self.days(-held),
+            minutes=minutes,
+            today=self.days(-held),
+        )
+
+
+@contextmanager
+def _clock_at(day: date, hour: int = 10) -> Iterator[None]:
+    """Run the actions as on ``day``: the story happened months ago, so its
+    history, letters and confirmations carry the dates they would have had.
+
+    Only for the demo. The actions read the time through
+    ``django.utils.timezone.now`` (and ``localdate``, which calls it), which is
+    what this moves.
+    """
+    moment = _at(day, hour)
+    real_now = timezone.now
+    timezone.now = lambda: moment
+    try:
+        yield
+    finally:
+        timezone.now = real_now
+
+
+JANNI_DIAGNOSIS = "Karpaltunnelsyndrom og seneskedehindebetændelse i begge hænder."
+JANNI_EMPLOYER_ANSWERS = {
+    "affected_functions": "Pakning ved linjen: gentagne greb og løft med hænder og arme.",
+    "affected_duration": "Janni har haft ondt i hænder og arme i et halvt år.",
+    "adjustments_tried": "Skiftende opgaver på linjen og pauser; det var ikke nok.",
+}
+JANNI_OWN_ANSWERS = {
+    "affected_functions": "Jeg kan ikke gribe og pakke hele dagen; smerterne går op i armene.",
+    "affected_duration": "Det er blevet værre over seks måneder, de sidste to uger kunne jeg ikke.",
+    "adjustments_tried": "Jeg har prøvet andre opgaver på linjen; jeg vil gerne lære noget nyt.",
+}
+
 
 def _janni(b: _Builder) -> None:
-    # Requested by HR two days ago; Janni has not yet answered (R-10, R-11).
-    b.request(
-        JANNI,
-        by="hr",
-        cvr="29887659",
-        absent_since=9,
-        requested=2,
-        answers=EMPLOYER_ANSWERS,
-        manager="leder",
+    """Janni's whole course, closed (the seed's story).
+
+    Pain in her hands and arms over six months; she and HR ask together; the
+    first conversation is held at the workplace within two weeks; a plan of
+    partial sick leave, treatment and retraining; back at work in the
+    company's canteen; closed.
+    """
+    hr, leder, janni = _user("hr"), _user("leder"), _user("janni")
+    caseworker, doctor = _user("sagsbehandler"), _user("laege")
+    d0 = b.days(-190)
+    asked = d0 + timedelta(days=12)
+
+    def on(offset: int, hour: int = 10) -> Any:
+        return _clock_at(asked + timedelta(days=offset), hour)
+
+    with on(0, 9):
+        case, _ = actions.request_fast_track(
+            actor=hr,
+            person=b.person(JANNI),
+            employer=b.world.employers["29887659"],
+            first_absence_day=d0,
+            expects_over_8_weeks=True,
+            answers=JANNI_EMPLOYER_ANSWERS,
+            requested_by=Requester.EMPLOYER,
+            channel=Channel.WEB,
+            nearest_manager=leder,
+            today=asked,
+        )
+        b.created.append(case)
+    with on(0, 11):
+        # The same day Janni asks herself: her request is her consent (R-05).
+        actions.request_fast_track(
+            actor=janni,
+            person=b.person(JANNI),
+            employer=b.world.employers["29887659"],
+            first_absence_day=d0,
+            expects_over_8_weeks=True,
+            answers=JANNI_OWN_ANSWERS,
+            requested_by=Requester.EMPLOYEE,
+            channel=Channel.WEB,
+            today=asked,
+        )
+    with on(1):
+        actions.assign_caseworker(case=case, actor=caseworker)
+        plan_request = documents.request_retention_plan(
+            case=case,
+            actor=janni,
+            message="Jeg vil gerne have en plan for, hvordan jeg kan blive hos jer.",
+        )
+        statement = documents.start_opportunity_statement(case=case, actor=hr)
+        actions.request_certificate(case=case, actor=caseworker)
+        conversation = actions.book_meeting(
+            case=case,
+            actor=caseworker,
+            kind=MeetingKind.FIRST_CONVERSATION,
+            starts_at=_at(asked + timedelta(days=9), 10),
+            location="Nordisk Fabrik A/S, mødelokalet ved kantinen",
+        )
+    with on(2):
+        documents.save_part_one(
+            case=case,
+            actor=hr,
+            statement=statement,
+            job_functions="Pakning ved linjen; løft af kasser op til 12 kg; rengøring af linjen.",
+            can_do="Lettere opgaver uden gentagne greb; kontor- og køkkenopgaver i korte stræk.",
+            cannot_do="Gentagne greb og løft over 3 kg i mere end en halv time ad gangen.",
+            agreed_adjustments="Opgaver i kantinen med pauser; ingen pakning i perioden.",
+        )
+        documents.confirm_part_one(case=case, actor=hr, statement=statement)
+    with on(3):
+        documents.confirm_part_one(case=case, actor=janni, statement=statement)
+    with on(5):
+        documents.prepare_retention_plan(
+            case=case,
+            actor=leder,
+            plan_request=plan_request,
+            work_functions="Janni arbejder i kantinen med lette køkkenopgaver og kasse.",
+            working_hours="Fra 15 timer om ugen, op til fuld tid over tre måneder.",
+            other_measures="Kursus i kantinedrift betalt af virksomheden.",
+        )
+        documents.bring_retention_plan(case=case, actor=janni, plan_request=plan_request)
+    with on(7):
+        actions.record_certificate(
+            case=case,
+            actor=doctor,
+            diagnosis=JANNI_DIAGNOSIS,
+            work_capacity="Kan arbejde med lette opgaver uden gentagne greb.",
+            considerations="Undgå gentagne greb og løft over 3 kg.",
+            expected_return="Delvis tilbagevenden om få uger, fuld tid efter behandling.",
+            remarks="Henvist til fysioterapi.",
+            expected_return_on=asked + timedelta(days=30),
+        )
+        documents.complete_statement(
+            case=case,
+            actor=doctor,
+            statement=statement,
+            doctor_assessment=(
+                "Janni kan varetage opgaverne i kantinen med pauser. Pakning ved linjen "
+                "bør vente, til behandlingen er afsluttet."
+            ),
+            expected_duration="Cirka tre måneder.",
+        )
+    with on(9, 12):
+        actions.record_meeting_held(
+            case=case,
+            actor=caseworker,
+            meeting=conversation,
+            held_on=asked + timedelta(days=9),
+            minutes=(
+                "Samtalen blev holdt på arbejdspladsen. Janni, lederen og jobcentret aftalte "
+                "delvis sygemelding, behandling og omskoling til kantinen."
+            ),
+        )
+    with on(10):
+        first = actions.record_plan(
+            case=case,
+            actor=caseworker,
+            summary="Delvis sygemelding, behandling og omskoling til virksomhedens kantine.",
+            measures=[
+                {
+                    "kind": "partial_return",
+                    "description": "15 timer om ugen i kantinen",
+                    "owner": "Nordisk Fabrik A/S",
+                    "due_on": asked + timedelta(days=14),
+                },
+                {
+                    "kind": "treatment",
+                    "description": "Forløb hos fysioterapeut",
+                    "owner": "Janni",
+                    "due_on": asked + timedelta(days=60),
+                },
+                {
+                    "kind": "retraining",
+                    "description": "Kursus i kantinedrift",
+                    "owner": "Nordisk Fabrik A/S",
+                    "due_on": asked + timedelta(days=45),
+                },
+            ],
+            partial_leave_hours_per_week=22,
+            evaluate_on=asked + timedelta(days=40),
+        )
+        documents.comment_plan(
+            case=case,
+            actor=janni,
+            version=first,
+            text="Jeg vil gerne op i tid, når kurset er slut.",
+        )
+        documents.comment_plan(
+            case=case, actor=hr, version=first, text="Kantinen har plads til Janni fra mandag."
+        )
+    with on(40):
+        second = actions.record_plan(
+            case=case,
+            actor=caseworker,
+            summary="Kurset er bestået; Janni går op i tid i kantinen.",
+            measures=[
+                {
+                    "kind": "partial_return",
+                    "description": "30 timer om ugen i kantinen",
+                    "owner": "Nordisk Fabrik A/S",
+                    "due_on": asked + timedelta(days=42),
+                },
+                {
+                    "kind": "treatment",
+                    "description": "Afsluttende fysioterapi",
+                    "owner": "Janni",
+                    "due_on": asked + timedelta(days=60),
+                },
+            ],
+            partial_leave_hours_per_week=7,
+            evaluate_on=asked + timedelta(days=70),
+        )
+    with on(41):
+        actions.confirm_plan(case=case, actor=janni, version=second)
+        actions.confirm_plan(case=case, actor=hr, version=second)
+    with on(75):
+        actions.close(
+            case=case,
+            actor=caseworker,
+            outcome=Outcome.BACK_FULL_TIME,
+            note="Janni er tilbage på fuld tid i virksomhedens kantine.",
+        )
+
+
+def _plan_in_place(b: _Builder) -> None:
+    # Registered by the caseworker for Camilla (R-02); the first conversation is
+    # held, the plan written, and the retention meeting at the workplace booked.
+    caseworker = _user("anden-sagsbehandler")
+    case = b.request(
+        "2807985572",
+        by="anden-sagsbehandler",
+        cvr="16480894",
+        absent_since=24,
+        requested=16,
+        answers=EMPLOYEE_ANSWERS,
+    )
+    actions.assign_caseworker(case=case, actor=caseworker)
+    b.conversation_held(
+        case,
+        caseworker,
+        held=8,
+        booked=14,
+        minutes="Camilla vil gerne tilbage gradvist med lettere opgaver.",
+    )
+    actions.record_plan(
+        case=case,
+        actor=caseworker,
+        summary="Gradvis tilbagevenden med lettere opgaver og færre timer.",
+        measures=[
+            {
+                "kind": "partial_return",
+                "description": "18 timer om ugen med lettere opgaver",
+                "owner": "Arbejdsgiver",
+                "due_on": b.days(7),
+            }
+        ],
+        partial_leave_hours_per_week=19,
+        evaluate_on=b.days(5),
+    )
+    actions.book_meeting(
+        case=case,
+        actor=caseworker,
+        kind=MeetingKind.RETENTION_MEETING,
+        starts_at=_at(b.days(4), 13),
+        location="På arbejdspladsen",
     )
 
 
@@ -178,6 +450,15 @@ def _overdue(b: _Builder) -> None:
 
 
 def _declined(b: _Builder) -> None:
+    # An earlier absence in the spring, withdrawn by HR before Hanne answered:
+    # she was back at work within the week.
+    earlier = b.request(
+        "0204751350", by="hr", cvr="29887659", absent_since=140, requested=134, answers={}
+    )
+    with _clock_at(b.days(-133)):
+        actions.withdraw(
+            case=earlier, actor=_user("hr"), reason="Hanne er tilbage på arbejde på fuld tid."
+        )
     case = b.request(
         "0204751350", by="hr", cvr="29887659", absent_since=20, requested=12, answers={}
     )
@@ -197,22 +478,12 @@ def _closed(b: _Builder) -> None:
         answers=EMPLOYEE_ANSWERS,
     )
     actions.assign_caseworker(case=case, actor=caseworker)
-    meeting = actions.book_meeting(
-        case=case,
-        actor=caseworker,
-        kind=MeetingKind.FIRST_CONVERSATION,
-        starts_at=_at(b.days(-33), 9),
-        location="Jobcenter Frederiksberg, Dalgas Have 15",
-        # Booked back then, for a time that was still to come (R-33).
-        now=_at(b.days(-38), 12),
-    )
-    actions.record_meeting_held(
-        case=case,
-        actor=caseworker,
-        meeting=meeting,
-        held_on=b.days(-33),
+    b.conversation_held(
+        case,
+        caseworker,
+        held=33,
+        booked=38,
         minutes="Peter forventer at vende tilbage på fuld tid efter behandling.",
-        today=b.days(-33),
     )
     actions.record_plan(
         case=case,
@@ -243,6 +514,7 @@ _SCENARIOS: list[tuple[str, Callable[[_Builder], None]]] = [
     ("0204751350", _declined),
     ("2208799068", _closed),
     ("0603733189", _frederiksberg_awaiting),
+    ("2807985572", _plan_in_place),
 ]
 
 

@@ -157,12 +157,20 @@ class ConsentNotLate(RuleViolation):
 
 class ReasonRequired(RuleViolation):
     rule_id = "R-12"
+    field = "reason"
     message = gettext_noop("Write down the reason for the decision.")
 
 
 class AnswersRequired(RuleViolation):
     rule_id = "R-07"
+    field = "answers"
     message = gettext_noop("The employee must answer all three questions.")
+
+    def field_paths(self) -> list[str]:
+        # Each unanswered question, as the API names it (answers.affected_duration).
+        missing = self.params.get("missing") or ()
+        keys = missing.split(", ") if isinstance(missing, str) else list(missing)
+        return [f"answers.{key}" for key in keys if key] or ["answers"]
 
 
 class AnswersAlreadyGiven(RuleViolation):
@@ -189,6 +197,7 @@ class CertificateAlreadyRecorded(RuleViolation):
 
 class PartialLeaveTooFewHours(RuleViolation):
     rule_id = "R-22"
+    field = "partial_leave_hours_per_week"
     message = gettext_noop(
         "Partial sick leave needs an absence of at least %(min_hours)s hours a week; "
         "%(hours)s is too few."
@@ -457,6 +466,8 @@ def _label_of(name: str, value: Any) -> Any:
     """
     from fasttrack.cases.models import Party
     from fasttrack.cases.states import ACTION_LABELS, State
+    from fasttrack.documents.models import RetentionPlanRequestState, StatementState
+    from fasttrack.documents.states import DOCUMENT_ACTION_LABELS
     from fasttrack.meetings.models import MeetingKind
     from fasttrack.meetings.models import Party as MeetingParty
     from fasttrack.notifications.models import Message
@@ -466,7 +477,11 @@ def _label_of(name: str, value: Any) -> Any:
         "state": dict(State.choices),
         "party": dict(Party.choices),
         "role": dict(Role.choices),
-        "action": ACTION_LABELS,
+        "action": {**ACTION_LABELS, **DOCUMENT_ACTION_LABELS},
+        "document_state": {
+            **dict(RetentionPlanRequestState.choices),
+            **dict(StatementState.choices),
+        },
         "status": dict(Message.Status.choices),
         "meeting_party": dict(MeetingParty.choices),
         "kind": dict(MeetingKind.choices),

@@ -44,7 +44,12 @@ from fasttrack.meetings.access import may_see_meeting
 from fasttrack.meetings.calendar import invitation_ics
 from fasttrack.meetings.calendar import method as calendar_method
 from fasttrack.meetings.models import Party as MeetingParty
-from fasttrack.notifications.outbox import Attachment, enqueue_message, ics_attachment
+from fasttrack.notifications.outbox import (
+    Attachment,
+    OutgoingMessage,
+    enqueue_messages,
+    ics_attachment,
+)
 from fasttrack.people.models import Membership, Role, language_of, membership_of
 
 if TYPE_CHECKING:
@@ -77,23 +82,31 @@ class Letter:
 
 
 def send(letters: Iterable[Letter]) -> None:
-    """Put the letters in the outbox; call inside the action's ``transaction.atomic()``."""
-    for letter in letters:
-        enqueue_message(
-            dedupe_key=letter.dedupe_key,
-            kind=letter.kind,
-            channel=letter.channel,
-            subject=letter.subject,
-            body_text=letter.body_text,
-            recipient_user=letter.recipient_user,
-            recipient_person=letter.recipient_person,
-            recipient_address=letter.recipient_address,
-            language=letter.language,
-            attachments=letter.attachments,
-            case_id=letter.case_id,
-            to_employer=letter.to_employer,
-            sender_municipality=letter.sender_municipality,
-        )
+    """Put the letters in the outbox; call inside the action's ``transaction.atomic()``.
+
+    All of them in one batch: the outbox writes any number of letters in a
+    fixed number of statements.
+    """
+    enqueue_messages(
+        [
+            OutgoingMessage(
+                dedupe_key=letter.dedupe_key,
+                kind=letter.kind,
+                channel=letter.channel,
+                subject=letter.subject,
+                body_text=letter.body_text,
+                recipient_user=letter.recipient_user,
+                recipient_person=letter.recipient_person,
+                recipient_address=letter.recipient_address,
+                language=letter.language,
+                attachments=tuple(letter.attachments),
+                case_id=letter.case_id,
+                to_employer=letter.to_employer,
+                sender_municipality=letter.sender_municipality,
+            )
+            for letter in letters
+        ]
+    )
 
 
 # --- rendering and recipients ----------------------------------------------------

@@ -322,7 +322,12 @@ class CaseDeadline(models.Model):
         verbose_name_plural = _("deadlines")
         ordering = ["due_on", "id"]
         constraints = [models.UniqueConstraint(fields=["case", "key"], name="one_deadline_per_key")]
-        indexes = [models.Index(fields=["status", "due_on"], name="deadline_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="deadline_status_due"),
+            # The statistics read one milestone's deadlines due in a period
+            # (``fasttrack.reports``).
+            models.Index(fields=["key", "due_on"], name="deadline_key_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} – {self.key} {self.due_on} ({self.status})"

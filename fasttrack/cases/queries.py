@@ -88,6 +88,15 @@ def current_plan_version(case: FastTrackCase) -> PlanVersion | None:
     return PlanVersion.objects.filter(plan__case=case).order_by("-number").first()
 
 
+def current_plan_versions(cases: list[FastTrackCase]) -> dict[int, PlanVersion]:
+    """``current_plan_version`` of each case that has a plan, in one query."""
+    current: dict[int, PlanVersion] = {}
+    versions = PlanVersion.objects.filter(plan__case__in=cases).select_related("plan")
+    for version in versions.order_by("plan__case_id", "-number"):
+        current.setdefault(version.plan.case_id, version)
+    return current
+
+
 def journal_notes_for(role: Role | str, case: FastTrackCase) -> QuerySet[JournalNote]:
     """Journal notes are the jobcentre's record; the employer sees none."""
     if Role(role) in EMPLOYER_ROLES:
@@ -152,8 +161,23 @@ def work_cases(user: Any, today: date) -> QuerySet[FastTrackCase]:
     whether it is overdue and whether it has news its caseworker has not seen.
     """
     return (
+        work_scope(user)
+        .select_related("absence__person", "absence__employer", "caseworker")
+        .annotate(is_overdue=overdue(today), has_news=has_news())
+    )
+
+
+def work_scope(user: Any) -> QuerySet[FastTrackCase]:
+    """The municipality's cases with work left (``work_cases``), without the
+    annotations: for counting them."""
+    return cases_for(user).filter(Q(state__in=OPEN_STATES) | Q(next_deadline_on__isnull=False))
+
+
+def all_cases(user: Any, today: date) -> QuerySet[FastTrackCase]:
+    """All the municipality's cases, finished ones too, annotated as ``work_cases``:
+    the worklist shows these when it lists the cases behind a statistic."""
+    return (
         cases_for(user)
-        .filter(Q(state__in=OPEN_STATES) | Q(next_deadline_on__isnull=False))
         .select_related("absence__person", "absence__employer", "caseworker")
         .annotate(is_overdue=overdue(today), has_news=has_news())
     )
@@ -161,12 +185,19 @@ def work_cases(user: Any, today: date) -> QuerySet[FastTrackCase]:
 
 @dataclass(frozen=True)
 class WorkView:
-    """One view of the worklist, as its address says it: ``?assignee=queue&filter=overdue``."""
+    """One view of the worklist, as its address says it: ``?assignee=queue&filter=overdue``.
+
+    ``figure`` with ``start`` and ``end`` narrows it to the cases behind one
+    statistic (``fasttrack.reports.figures``), finished cases included.
+    """
 
     assignee: str = Assignee.ALL
     filter: str = ""
     state: str = ""
     deadline: str = ""
+    figure: str = ""
+    start: str = ""
+    end: str = ""
 
     def query_string(self) -> str:
         params = {name: value for name, value in vars(self).items() if value}

@@ -52,6 +52,11 @@ class Action(StrEnum):
     CONFIRM_IDENTITY = "confirm_identity"
     SET_NEAREST_MANAGER = "set_nearest_manager"
     SET_OWN_DOCTOR = "set_own_doctor"
+    # The related documents (R-24) and the parties' comments on the plan (R-20).
+    REQUEST_RETENTION_PLAN = "request_retention_plan"
+    WORK_ON_DOCUMENT = "work_on_document"
+    START_OPPORTUNITY_STATEMENT = "start_opportunity_statement"
+    COMMENT_PLAN = "comment_plan"
 
 
 # How an action is named inside a sentence ("You cannot %(action)s while
@@ -83,6 +88,10 @@ ACTION_LABELS = {
     Action.CONFIRM_PLAN: _("confirm the plan"),
     Action.RESEND_LETTER: _("send the letter again"),
     Action.RECORD_EMPLOYER_CONVERSATION: _("record your sick-absence conversation"),
+    Action.REQUEST_RETENTION_PLAN: _("ask the employer for a fastholdelsesplan"),
+    Action.WORK_ON_DOCUMENT: _("work on the document"),
+    Action.START_OPPORTUNITY_STATEMENT: _("start a mulighedserklæring"),
+    Action.COMMENT_PLAN: _("comment on the plan"),
     "request": _("request Fast track"),
 }
 
@@ -116,6 +125,10 @@ _ACTIVE_WORK = frozenset(
         Action.RECORD_PLAN,
         Action.CONFIRM_PLAN,
         Action.ADD_JOURNAL_NOTE,
+        Action.REQUEST_RETENTION_PLAN,
+        Action.WORK_ON_DOCUMENT,
+        Action.START_OPPORTUNITY_STATEMENT,
+        Action.COMMENT_PLAN,
     }
 )
 

@@ -7,13 +7,23 @@ each case is handled by whichever sweep gets its lock first.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date
+from typing import Any
 
+from django.db import connection, transaction
 from django.utils import timezone
 
-from fasttrack.cases.actions import mark_missed_deadlines, send_deadline_reminders
+from fasttrack.cases.actions import (
+    mark_missed_deadlines,
+    reminder_banking_days,
+    send_deadline_reminders,
+)
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
 from fasttrack.cases.models import CaseDeadline, DeadlineStatus
+from fasttrack.cases.states import State
+from fasttrack.documents.actions import send_plan_evaluation_reminders
+from fasttrack.lib.rules import add_banking_days
 
 
 def sweep(*, today: date | None = None) -> int:
@@ -27,24 +37,54 @@ def sweep(*, today: date | None = None) -> int:
         .order_by("case_id")
     )
     # One transaction per case: a long sweep never holds many locks at once.
-    return sum(mark_missed_deadlines(case_id=case_id, today=today) for case_id in list(case_ids))
-
-
-# Far enough ahead to cover the longest reminder across Easter's closing days.
-_REMINDER_HORIZON_DAYS = 14
+    return sum(
+        _without_waiting_for_the_disk(mark_missed_deadlines, case_id=case_id, today=today)
+        for case_id in list(case_ids)
+    )
 
 
 def send_reminders(*, today: date | None = None) -> int:
-    """Send the reminders due today before coming deadlines; how many letters."""
+    """Send the reminders due today before coming deadlines and plan evaluations
+    (R-20); how many letters.
+
+    Only the cases that can have one are visited: a pending deadline counted
+    from before today that lies at most the longest reminder's banking days
+    ahead (every day before the next banking day after that has as many banking
+    days left), on a case that is neither closed nor withdrawn. The rest of a
+    national database is never read.
+    """
     today = today or timezone.localdate()
+    horizon = add_banking_days(today, max(reminder_banking_days()) + 1)
     case_ids = (
         CaseDeadline.objects.filter(
             status=DeadlineStatus.PENDING,
             due_on__gt=today,
-            due_on__lte=today + timedelta(days=_REMINDER_HORIZON_DAYS),
+            due_on__lt=horizon,
+            counts_from__lt=today,
         )
+        .exclude(case__state__in=(State.CLOSED, State.WITHDRAWN))
         .values_list("case_id", flat=True)
         .distinct()
         .order_by("case_id")
     )
-    return sum(send_deadline_reminders(case_id=case_id, today=today) for case_id in list(case_ids))
+    sent = sum(
+        _without_waiting_for_the_disk(send_deadline_reminders, case_id=case_id, today=today)
+        for case_id in list(case_ids)
+    )
+    return sent + send_plan_evaluation_reminders(today=today)
+
+
+def _without_waiting_for_the_disk(step: Callable[..., int], **arguments: Any) -> int:
+    """``step`` in a transaction whose commit does not wait for the disk (PostgreSQL).
+
+    The sweep commits once per case, and waiting for each commit to reach the
+    disk was most of its time. A crash can lose the last moments of commits,
+    never part of one, and the sweep is idempotent: the next run (every
+    minute, by the worker) does them again, letters included, as their dedupe
+    keys were never written.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        return step(**arguments)

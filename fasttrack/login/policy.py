@@ -15,7 +15,9 @@ from django.conf import settings
 from fasttrack.people.models import Role, membership_of
 
 # Roles whose users log in with a second factor (TOTP) and get the short sessions.
-SECOND_FACTOR_ROLES = frozenset({Role.CASEWORKER, Role.JOBCENTRE_MANAGER, Role.DOCTOR})
+SECOND_FACTOR_ROLES = frozenset(
+    {Role.CASEWORKER, Role.JOBCENTRE_MANAGER, Role.DOCTOR, Role.ADMINISTRATOR}
+)
 
 
 def is_operator(user: Any) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -94,54 +94,140 @@ def enqueue_message(
     authority Digital Post names as the sender; without it the installation's
     ``DIGITAL_POST_SENDER_*`` settings apply.
     """
+    return enqueue_messages(
+        [
+            OutgoingMessage(
+                dedupe_key=dedupe_key,
+                kind=kind,
+                channel=channel,
+                subject=subject,
+                body_text=body_text,
+                recipient_user=recipient_user,
+                recipient_person=recipient_person,
+                recipient_address=recipient_address,
+                language=language,
+                body_html=body_html,
+                attachments=tuple(attachments),
+                case_id=case_id,
+                contains_health_data=contains_health_data,
+                to_employer=to_employer,
+                sender_municipality=sender_municipality,
+            )
+        ]
+    )[0]
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """The arguments of ``enqueue_message``, for ``enqueue_messages``."""
+
+    dedupe_key: str
+    kind: str
+    channel: str
+    subject: str
+    body_text: str
+    recipient_user: User | None = None
+    recipient_person: Person | None = None
+    recipient_address: str = ""
+    language: str = "da"
+    body_html: str = ""
+    attachments: tuple[Attachment | Mapping[str, str], ...] = ()
+    case_id: int | None = None
+    contains_health_data: bool = False
+    to_employer: bool = False
+    sender_municipality: Municipality | None = None
+
+
+def enqueue_messages(outgoing: Sequence[OutgoingMessage]) -> list[Message]:
+    """``enqueue_message`` for several messages at once, in a fixed number of statements:
+    one look-up of the keys already in the outbox, one insert of the new
+    messages, one task each, and one update that links the tasks.
+
+    Returns the messages in the order given, the ones already in the outbox as
+    they are there. Two concurrent actions that enqueue the same key (each
+    caller's case lock prevents that) would fail on the key's unique constraint
+    and roll back; nothing is ever sent twice.
+    """
     if not transaction.get_connection(DEFAULT_DB_ALIAS).in_atomic_block:
         raise NotInTransaction(
             "enqueue_message must run inside the transaction.atomic() block of the "
             "change that causes the message, so that both commit or neither does."
         )
+    if not outgoing:
+        return []
+    prepared = [_message(item) for item in outgoing]
+    existing = {
+        message.dedupe_key: message
+        for message in Message.objects.filter(dedupe_key__in=[m.dedupe_key for m in prepared])
+    }
+    new: dict[str, Message] = {}
+    for message in prepared:
+        if message.dedupe_key in existing:
+            logger.debug(
+                "Message %s is already in the outbox (id %s).",
+                message.dedupe_key,
+                existing[message.dedupe_key].pk,
+            )
+        else:
+            # The same key twice in one batch is one message.
+            new.setdefault(message.dedupe_key, message)
+    if new:
+        created = Message.objects.bulk_create(list(new.values()))
+        if any(message.pk is None for message in created):
+            # A database that cannot return the ids of a bulk insert.
+            by_key = Message.objects.in_bulk(list(new), field_name="dedupe_key")
+            for message in created:
+                message.pk = by_key[message.dedupe_key].pk
+        _schedule_deliveries(created)
+    return [existing.get(m.dedupe_key) or new[m.dedupe_key] for m in prepared]
+
+
+def _message(item: OutgoingMessage) -> Message:
+    """The unsaved outbox row for ``item``, after every check."""
     # The employer side is recognised from the recipient too, so a caller that
     # forgets to say so cannot send health data to an employer (RULES.md R-18).
-    to_employer = to_employer or _is_employer_side(recipient_user)
-    if contains_health_data and to_employer:
+    to_employer = item.to_employer or _is_employer_side(item.recipient_user)
+    if item.contains_health_data and to_employer:
         raise HealthDataForEmployer(
-            f"Message {dedupe_key!r} contains health data and is addressed to the employer."
+            f"Message {item.dedupe_key!r} contains health data and is addressed to the employer."
         )
     _validate(
-        dedupe_key=dedupe_key,
-        kind=kind,
-        channel=channel,
-        subject=subject,
-        language=language,
-        recipient_user=recipient_user,
-        recipient_person=recipient_person,
-        recipient_address=recipient_address,
+        dedupe_key=item.dedupe_key,
+        kind=item.kind,
+        channel=item.channel,
+        subject=item.subject,
+        language=item.language,
+        recipient_user=item.recipient_user,
+        recipient_person=item.recipient_person,
+        recipient_address=item.recipient_address,
+    )
+    return Message(
+        dedupe_key=item.dedupe_key,
+        kind=item.kind,
+        channel=item.channel,
+        recipient_user=item.recipient_user,
+        recipient_person=item.recipient_person,
+        recipient_address=item.recipient_address,
+        to_employer=to_employer,
+        language=item.language,
+        subject=item.subject,
+        body_text=item.body_text,
+        body_html=item.body_html,
+        attachments=[_attachment_json(a) for a in item.attachments],
+        case_id=item.case_id,
+        sender_municipality=item.sender_municipality,
+        contains_health_data=item.contains_health_data,
+        next_attempt_at=timezone.now(),
     )
 
-    message, created = Message.objects.get_or_create(
-        dedupe_key=dedupe_key,
-        defaults={
-            "kind": kind,
-            "channel": channel,
-            "recipient_user": recipient_user,
-            "recipient_person": recipient_person,
-            "recipient_address": recipient_address,
-            "to_employer": to_employer,
-            "language": language,
-            "subject": subject,
-            "body_text": body_text,
-            "body_html": body_html,
-            "attachments": [_attachment_json(a) for a in attachments],
-            "case_id": case_id,
-            "sender_municipality": sender_municipality,
-            "contains_health_data": contains_health_data,
-            "next_attempt_at": timezone.now(),
-        },
-    )
-    if not created:
-        logger.debug("Message %s is already in the outbox (id %s).", dedupe_key, message.pk)
-        return message
-    schedule_delivery(message)
-    return message
+
+def _schedule_deliveries(messages: Sequence[Message]) -> None:
+    """``schedule_delivery`` for new messages: a task each, their ids in one update."""
+    from fasttrack.notifications.tasks import deliver_message
+
+    for message in messages:
+        message.task_id = deliver_message.enqueue(message.pk).id
+    Message.objects.bulk_update(messages, ["task_id"])
 
 
 def schedule_delivery(message: Message, *, run_after: datetime | None = None) -> None:

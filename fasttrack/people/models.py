@@ -211,6 +211,9 @@ class Role(models.TextChoices):
     DOCTOR = "doctor", _("Doctor")
     CASEWORKER = "caseworker", _("Caseworker")
     JOBCENTRE_MANAGER = "jobcentre_manager", _("Jobcentre manager")
+    # Sees statistics across municipalities, per municipality only and never a case
+    # or a person (the ministry, KL): belongs to no organisation.
+    ADMINISTRATOR = "administrator", _("Administrator across municipalities")
 
 
 EMPLOYER_ROLES = frozenset({Role.EMPLOYER, Role.MANAGER})
@@ -226,6 +229,8 @@ ROLE_ORGANISATION_FIELD = {
     Role.JOBCENTRE_MANAGER: "municipality",
 }
 _ORGANISATION_FIELDS = ("employer", "municipality", "clinic", "person")
+# Roles that belong to no organisation: every organisation field stays empty.
+UNATTACHED_ROLES = frozenset({Role.ADMINISTRATOR})
 
 
 def _membership_shape() -> Q:
@@ -234,6 +239,8 @@ def _membership_shape() -> Q:
         filled = {f"{field}__isnull": False}
         empty = {f"{other}__isnull": True for other in _ORGANISATION_FIELDS if other != field}
         shape |= Q(role=role, **filled, **empty)
+    for role in sorted(UNATTACHED_ROLES):
+        shape |= Q(role=role, **{f"{field}__isnull": True for field in _ORGANISATION_FIELDS})
     return shape
 
 
@@ -293,6 +300,8 @@ class Membership(models.Model):
 
     @property
     def organisation_name(self) -> str:
+        if self.role in UNATTACHED_ROLES:
+            return str(_("All municipalities"))
         organisation = self.organisation
         if isinstance(organisation, Municipality):
             return organisation.jobcentre_name

@@ -86,3 +86,28 @@ class PlanVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.case_id} v{self.number}"
+
+
+class PlanComment(models.Model):
+    """A party's comment on one version of the plan (R-20): what the employee or the
+    workplace would change, read by the caseworker before the next version."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="comments")
+    # "employer", "employee" or "jobcentre": who speaks, whatever the author's role.
+    party = models.CharField(_("party"), max_length=16)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment on the plan")
+        verbose_name_plural = _("comments on the plan")
+        ordering = ["version", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.party}"

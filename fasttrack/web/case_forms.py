@@ -40,15 +40,19 @@ def add_rule_error(
 ) -> None:
     """Show the engine's refusal at the field it concerns, in the active language.
 
-    ``fields`` maps an error class to one field (or several); any other
-    refusal, such as a state that no longer allows the action, is shown above
-    the form. ``localized_message`` formats dates the local way.
+    ``fields`` maps an error class to one field (or several) where the page
+    names it otherwise; else the rule's own field (``RuleViolation.field``)
+    when the form has it. Any other refusal, such as a state that no longer
+    allows the action, is shown above the form. ``localized_message`` formats
+    dates the local way.
     """
     message = localized_message(error)
     target = next(
         (field for cls, field in fields.items() if isinstance(error, cls)),
         None,
     )
+    if target is None and error.field_path() in form.fields:
+        target = error.field_path()
     if target is None:
         form.add_error(None, message)
         return

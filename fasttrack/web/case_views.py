@@ -66,7 +66,14 @@ from fasttrack.cases.queries import (
     journal_notes_for,
     meetings_for,
 )
-from fasttrack.cases.states import Action, can
+from fasttrack.cases.states import Action, State, can
+from fasttrack.documents.access import (
+    plan_comments_for,
+    plan_request_content_visible,
+    plan_requests_for,
+    statements_for,
+)
+from fasttrack.documents.models import OPEN_STATEMENT_STATES, RetentionPlanRequestState
 from fasttrack.formats.dates import as_weekday_date
 from fasttrack.lib.rules import (
     DeadlineKey,
@@ -85,6 +92,8 @@ from fasttrack.meetings.access import (
 from fasttrack.meetings.models import Meeting, MeetingKind
 from fasttrack.people.models import EMPLOYER_ROLES, JOBCENTRE_ROLES, Role, membership_of
 from fasttrack.people.register import citizen_register
+from fasttrack.plans.compare import compare as compare_plan_versions
+from fasttrack.plans.models import PlanVersion
 from fasttrack.web.access import require_role
 from fasttrack.web.case_forms import (
     AssignForm,
@@ -101,10 +110,6 @@ from fasttrack.web.case_forms import (
     add_rule_error,
 )
 from fasttrack.web.deliveries import deliveries_for
-
-# Why each role reads the case; the employee sees the label in "who has seen
-# my data" (R-26).
-_PURPOSE = ROLE_PURPOSE
 
 # The certificate is read by those who work with it. The jobcentre manager's
 # overview does not need the diagnosis, so it is not fetched for them (data
@@ -191,7 +196,7 @@ def _certificate(request: HttpRequest, case: FastTrackCase, role: Role) -> Certi
     if role not in _READS_CERTIFICATE:
         return None
     try:
-        return get_certificate_for(request.user, case, purpose=_PURPOSE[role], request=request)
+        return get_certificate_for(request.user, case, purpose=ROLE_PURPOSE[role], request=request)
     except Http404:
         return None
 
@@ -217,7 +222,7 @@ def _timeline(case: FastTrackCase, role: Role) -> list[Any]:
     return events
 
 
-def _meetings(case: FastTrackCase, role: Role, user: Any) -> list[Meeting]:
+def meetings_for_role(case: FastTrackCase, role: Role, user: Any) -> list[Meeting]:
     if role == Role.DOCTOR:
         return []
     # The manager sees the meetings they take part in, HR the retention meetings,
@@ -312,14 +317,22 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     # The read is logged with the role's purpose, which the employee sees in
     # "who has seen my data" (R-26); get_case_for answers 404 without a role.
     membership = membership_of(request.user)
-    purpose = _PURPOSE.get(Role(membership.role), Purpose.CASE_WORK) if membership else ""
+    purpose = ROLE_PURPOSE.get(Role(membership.role), Purpose.CASE_WORK) if membership else ""
     case, role = get_case_for(request.user, case_id, purpose=purpose, request=request)
+    return render(request, "web/case/detail.html", case_page_context(request, case, role))
+
+
+def case_page_context(
+    request: HttpRequest, case: FastTrackCase, role: Role, *, pdf: bool = False
+) -> dict[str, Any]:
+    """Everything the case page shows ``role``; the dossier PDF renders the same
+    (``pdf``: without buttons, and the caseworker's news stay new)."""
     today = timezone.localdate()
-    meetings = _meetings(case, role, request.user)
+    meetings = meetings_for_role(case, role, request.user)
     deadlines = _deadlines(case, role)
     # What is new to the case's caseworker is shown once, then no longer new.
     news = list(unseen_notices(case)) if role in JOBCENTRE_ROLES else []
-    if role == Role.CASEWORKER:
+    if role == Role.CASEWORKER and not pdf:
         mark_seen(case, request.user)
     context = {
         "case": case,
@@ -336,7 +349,6 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "certificate_request": _certificate_request(case, role, request.user),
         "certificate": _certificate(request, case, role),
         "meetings": meetings,
-        "plan": None if role == Role.DOCTOR else current_plan_version(case),
         "notes": list(journal_notes_for(role, case))
         if role in (Role.CASEWORKER, Role.JOBCENTRE_MANAGER)
         else [],
@@ -347,8 +359,55 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "actions": _actions_for(role, case, meetings, today, request.user),
         "news": news,
         "employer_conversation": employer_conversation_for(role, case),
+        "case_is_active": case.state == State.ACTIVE,
+        "pdf": pdf,
+        "documents": documents_context(case, role, request.user),
+        **plan_context(case, role),
     }
-    return render(request, "web/case/detail.html", context)
+    return context
+
+
+def plan_context(case: FastTrackCase, role: Role) -> dict[str, Any]:
+    """The current version of the plan, what changed from the one before, and the
+    comments on it each role may read (R-20)."""
+    if role == Role.DOCTOR:
+        return {"plan": None}
+    versions = list(PlanVersion.objects.filter(plan__case=case).order_by("-number")[:2])
+    if not versions:
+        return {"plan": None}
+    current = versions[0]
+    previous = versions[1] if len(versions) > 1 else None
+    return {
+        "plan": current,
+        "plan_previous": previous,
+        "plan_changes": compare_plan_versions(previous, current) if previous else [],
+        "plan_comments": plan_comments_for(role, current),
+        "can_comment_plan": can(case.state, Action.COMMENT_PLAN) and role != Role.JOBCENTRE_MANAGER,
+    }
+
+
+def documents_context(case: FastTrackCase, role: Role, user: Any) -> dict[str, Any]:
+    """The related documents as ``role`` may see them (R-24, ``documents.access``)."""
+    active = can(case.state, Action.WORK_ON_DOCUMENT)
+    plan_requests = plan_requests_for(role, case)
+    statements = statements_for(role, case, user)
+    open_request = any(r.state == RetentionPlanRequestState.REQUESTED for r in plan_requests)
+    open_statement = any(s.state in OPEN_STATEMENT_STATES for s in statements)
+    return {
+        "plan_requests": [
+            {"request": r, "show_content": plan_request_content_visible(role, r)}
+            for r in plan_requests
+        ],
+        "statements": statements,
+        "can_request_plan": active
+        and role == Role.EMPLOYEE
+        and case.absence.employer_id is not None
+        and not open_request,
+        "can_start_statement": active
+        and (role == Role.EMPLOYEE or role in EMPLOYER_ROLES)
+        and case.absence.employer_id is not None
+        and not open_statement,
+    }
 
 
 def _next_deadline(deadlines: list[CaseDeadline]) -> CaseDeadline | None:

@@ -38,6 +38,17 @@ KIND_LABELS: dict[str, Promise] = {
     "case_closed": _("Case closed"),
     "deadline_reminder": _("Reminder of a deadline"),
     "deadline_missed": _("Deadline missed"),
+    "retention_plan_requested": _("Request for a fastholdelsesplan"),
+    "retention_plan_answered": _("Answer about the fastholdelsesplan"),
+    "retention_plan_withdrawn": _("Request for a fastholdelsesplan withdrawn"),
+    "retention_plan_brought": _("Fastholdelsesplan brought to the conversation"),
+    "statement_started": _("Mulighedserklæring started"),
+    "statement_part_one_changed": _("Mulighedserklæring part 1 to confirm"),
+    "statement_to_doctor": _("Mulighedserklæring part 2 for the doctor"),
+    "statement_completed": _("Mulighedserklæring completed"),
+    "statement_cancelled": _("Mulighedserklæring cancelled"),
+    "plan_commented": _("Comment on the plan"),
+    "plan_evaluation_soon": _("The plan is evaluated soon"),
 }
 
 _STATUS_BADGE = {

@@ -33,7 +33,7 @@ from fasttrack.cases.errors import (
 )
 from fasttrack.cases.identity import EmployeeDetailsInvalid, employee_for_request
 from fasttrack.cases.models import Channel, DeadlineStatus, FastTrackCase, Requester
-from fasttrack.cases.queries import current_plan_version
+from fasttrack.cases.queries import current_plan_versions
 from fasttrack.cases.states import Action, can
 from fasttrack.lib.rules import (
     DeadlineKey,
@@ -258,7 +258,8 @@ def manager_start(request: HttpRequest) -> HttpResponse:
         dict.fromkeys([c.pk for c in cases] + [m.case_id for m in meetings]),
         request=request,
     )
-    plans = [(case, plan) for case in cases if (plan := current_plan_version(case)) is not None]
+    current = current_plan_versions(cases)
+    plans = [(case, current[case.pk]) for case in cases if case.pk in current]
     context = {
         "page": START_PAGES[Role.MANAGER],
         "organisation": membership.organisation,

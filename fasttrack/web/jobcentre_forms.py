@@ -19,6 +19,7 @@ from fasttrack.lib.cpr import normalise_cpr
 from fasttrack.people.models import Employer, Employment, Person, membership_of
 from fasttrack.people.register import citizen_register, person_from_entry
 from fasttrack.people.validators import clean_cpr, clean_cvr
+from fasttrack.reports.figures import is_figure
 from fasttrack.web.case_forms import OFFLINE_CHANNELS, AnswerFieldsMixin
 
 ALL = ""
@@ -50,6 +51,12 @@ class WorklistFilterForm(forms.Form):
         ],
     )
 
+    # The cases behind a statistic (``reports.figures``): set by the statistics'
+    # links, carried along by the filters, never typed.
+    figure = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+    start = forms.DateField(required=False, widget=forms.HiddenInput)
+    end = forms.DateField(required=False, widget=forms.HiddenInput)
+
     def __init__(
         self, *args: Any, user: Any, default_assignee: str, has_own_cases: bool, **kwargs: Any
     ) -> None:
@@ -66,14 +73,26 @@ class WorklistFilterForm(forms.Form):
             *((str(u.pk), u.get_full_name() or u.get_username()) for u in caseworkers_of(user)),
         ]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        figure, start, end = data.get("figure"), data.get("start"), data.get("end")
+        if figure and not (start and end and start <= end and is_figure(figure)):
+            # A figure without a valid period shows nothing it could mislabel.
+            data["figure"] = ""
+        return data
+
     def view(self) -> WorkView:
         """The view asked for; an unknown value falls back to the default one."""
         data = self.cleaned_data if self.is_valid() else {}
+        figure = data.get("figure") or ""
         return WorkView(
             assignee=data.get("assignee") or self.default_assignee,
             filter=data.get("filter", ""),
             state=data.get("state", ""),
             deadline=data.get("deadline", ""),
+            figure=figure,
+            start=data["start"].isoformat() if figure else "",
+            end=data["end"].isoformat() if figure else "",
         )
 
 

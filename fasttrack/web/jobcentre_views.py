@@ -14,13 +14,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from fasttrack.audit.access import log_access
 from fasttrack.audit.models import AccessAction, Purpose
 from fasttrack.cases import actions
 from fasttrack.cases.access import log_cases_shown
-from fasttrack.cases.batch import RULE_ERROR_FIELDS
 from fasttrack.cases.errors import (
     AnswersRequired,
     NotPermitted,
@@ -32,14 +32,18 @@ from fasttrack.cases.queries import (
     NO_DEADLINE,
     Assignee,
     WorkView,
+    all_cases,
     apply_view,
     caseworker_loads,
     count_view,
     work_cases,
     work_figures,
 )
+from fasttrack.formats.dates import as_date
 from fasttrack.lib.rules import question_set, rule_set_for
 from fasttrack.people.models import Employment, Person, Role
+from fasttrack.reports.figures import cases_behind, figure_name
+from fasttrack.reports.periods import Period
 from fasttrack.web.access import require_membership, require_role
 from fasttrack.web.case_forms import add_rule_error
 from fasttrack.web.jobcentre_forms import (
@@ -108,7 +112,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
     view = filters.view()
     search = WorklistSearchForm(request.POST if request.method == "POST" else None)
-    cases = apply_view(work_cases(request.user, today), view, user=request.user, today=today)
+    cases = apply_view(_base_cases(request.user, view, today), view, user=request.user, today=today)
     if request.method == "POST":
         cases = _searched(request, cases, search)
     rows = [
@@ -132,6 +136,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "today": today,
         "is_caseworker": role == Role.CASEWORKER,
+        "figure": _figure_label(view),
     }
     template = (
         "web/jobcentre/_worklist_results.html"
@@ -140,6 +145,29 @@ def worklist(request: HttpRequest) -> HttpResponse:
         else "web/jobcentre/worklist.html"
     )
     return render(request, template, context)
+
+
+def _figure_period(view: WorkView) -> Period:
+    return Period(date.fromisoformat(view.start), date.fromisoformat(view.end))
+
+
+def _base_cases(user: Any, view: WorkView, today: date) -> QuerySet[FastTrackCase]:
+    """The cases with work left; or, for a statistic, every case it counts, finished
+    ones too, so that the list matches the figure the manager selected."""
+    if not view.figure:
+        return work_cases(user, today)
+    return cases_behind(all_cases(user, today), view.figure, _figure_period(view), today)
+
+
+def _figure_label(view: WorkView) -> str:
+    if not view.figure:
+        return ""
+    period = _figure_period(view)
+    return gettext_now("The cases behind a statistic (%(figure)s), %(start)s to %(end)s") % {
+        "figure": figure_name(view.figure),
+        "start": as_date(period.start),
+        "end": as_date(period.end),
+    }
 
 
 @dataclass(frozen=True)
@@ -170,8 +198,8 @@ def _tabs(user: Any, role: Role, view: WorkView, today: date) -> list[Tab]:
 
 
 _REQUEST_ERROR_FIELDS: dict[type[RuleViolation], str | list[str]] = {
-    **RULE_ERROR_FIELDS,
-    # Only a citizen of the caseworker's own municipality can be registered.
+    # The rules name their own fields (first_absence_day, expects_over_8_weeks);
+    # only a citizen of the caseworker's own municipality can be registered.
     NotPermitted: "cpr",
 }
 

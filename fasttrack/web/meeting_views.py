@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from fasttrack.audit.access import ROLE_PURPOSE
 from fasttrack.audit.models import Purpose
 from fasttrack.cases import actions, guards
 from fasttrack.cases.errors import (
@@ -43,7 +44,6 @@ from fasttrack.people.models import JOBCENTRE_ROLES, Role, membership_of
 from fasttrack.web.access import require_role
 from fasttrack.web.case_forms import add_rule_error
 from fasttrack.web.case_views import (
-    _PURPOSE,
     _action_page,
     _bound,
     _case_for_caseworker,
@@ -59,7 +59,7 @@ from fasttrack.web.meeting_forms import (
 
 def _purpose(user: Any) -> str:
     membership = membership_of(user)
-    return _PURPOSE.get(Role(membership.role), Purpose.CASE_WORK) if membership else ""
+    return ROLE_PURPOSE.get(Role(membership.role), Purpose.CASE_WORK) if membership else ""
 
 
 def _shows_minutes(meeting: Meeting, role: Role) -> bool:

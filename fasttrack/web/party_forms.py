@@ -18,7 +18,6 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from fasttrack.cases.batch import RULE_ERROR_FIELDS
 from fasttrack.cases.errors import RuleViolation, localized_message
 from fasttrack.lib.rules import QUESTION_KEYS, QuestionSet
 from fasttrack.lib.validation import TEXT_LENGTH
@@ -28,7 +27,7 @@ from fasttrack.people.validators import clean_cpr, clean_cvr
 
 def add_rule_error(form: forms.Form, error: RuleViolation) -> None:
     """Show the case engine's refusal at its field (others on top), in the active language."""
-    field = RULE_ERROR_FIELDS.get(type(error)) or error.field_path()
+    field = error.field_path()
     form.add_error(field if field in form.fields else None, localized_message(error))
 
 
@@ -337,7 +336,6 @@ def first_absence_day_of(form: forms.Form) -> date | None:
 
 
 __all__ = [
-    "RULE_ERROR_FIELDS",
     "CertificateForm",
     "CitizenRequestForm",
     "ConsentChoice",

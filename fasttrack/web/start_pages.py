@@ -38,5 +38,7 @@ START_PAGES: dict[str, StartPage] = {
         StartPage(Role.CASEWORKER, "worklist", _("Worklist")),
         # Translators: the jobcentre manager's start page (Danish: "Overblik").
         StartPage(Role.JOBCENTRE_MANAGER, "jobcentre_overview", _("Overview")),
+        # Translators: the administrator's start page (Danish: "Statistik").
+        StartPage(Role.ADMINISTRATOR, "national_statistics", _("Statistics")),
     )
 }

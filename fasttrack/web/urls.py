@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("fasttrack.web.urls_parties")),
     path("", include("fasttrack.web.urls_inbox")),
     path("", include("fasttrack.web.urls_meetings")),
+    path("", include("fasttrack.web.urls_documents")),
     path("tilgaengelighed/", views.accessibility, name="accessibility"),
     path("privatliv/", views.privacy, name="privacy"),
     path("healthz", views.healthz, name="healthz"),

@@ -13,6 +13,7 @@ from fasttrack.web import (
     doctor_choice_views,
     jobcentre_views,
     staff_views,
+    statistics_views,
 )
 
 urlpatterns = [
@@ -36,6 +37,32 @@ urlpatterns = [
     ),
     path("jobcenter/borgere/", staff_views.citizen_search, name="citizen_search"),
     path("jobcenter/borgere/<int:person_id>/", staff_views.citizen_edit, name="citizen_edit"),
+    path(
+        "jobcenter/statistik/",
+        statistics_views.jobcentre_statistics,
+        name="jobcentre_statistics",
+    ),
+    path(
+        "jobcenter/statistik/statistik.csv",
+        statistics_views.jobcentre_statistics_csv,
+        name="jobcentre_statistics_csv",
+    ),
+    path("statistik/", statistics_views.national_statistics, name="national_statistics"),
+    path(
+        "statistik/statistik.csv",
+        statistics_views.national_statistics_csv,
+        name="national_statistics_csv",
+    ),
+    path(
+        "arbejdsgiver/statistik/",
+        statistics_views.employer_statistics,
+        name="employer_statistics",
+    ),
+    path(
+        "arbejdsgiver/statistik/statistik.csv",
+        statistics_views.employer_statistics_csv,
+        name="employer_statistics_csv",
+    ),
     path("sager/<int:case_id>/", case_views.case_detail, name="case_detail"),
     path(
         "sager/<int:case_id>/samtykke/",

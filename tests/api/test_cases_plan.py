@@ -88,6 +88,7 @@ def test_too_few_hours_of_partial_leave_is_422_r22(caseworker, active_case):
     assert response.status_code == 422
     assert response.json()["type"] == "urn:fasttrack:problem:rule-violation"
     assert response.json()["rule_id"] == "R-22"
+    assert list(response.json()["errors"]) == ["partial_leave_hours_per_week"]
     assert not PlanVersion.objects.exists()
 
 

@@ -51,6 +51,13 @@ def test_it_lists_the_endpoints_that_exist(schema):
         "GET /api/v1/events",
         "GET /api/v1/me/access-log",
         "GET /api/v1/me/export",
+        "GET /api/v1/cases/{case_id}/documents",
+        "POST /api/v1/cases/{case_id}/retention-plan-requests",
+        "POST /api/v1/cases/{case_id}/retention-plan-requests/{request_id}/answer",
+        "POST /api/v1/cases/{case_id}/opportunity-statements",
+        "PUT /api/v1/cases/{case_id}/opportunity-statements/{statement_id}/part-1",
+        "POST /api/v1/cases/{case_id}/opportunity-statements/{statement_id}/confirm",
+        "PUT /api/v1/cases/{case_id}/opportunity-statements/{statement_id}/part-2",
     }
 
 

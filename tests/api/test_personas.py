@@ -27,6 +27,7 @@ from django.utils import timezone
 from fasttrack.api.models import ApiToken
 from fasttrack.api.tokens import issue_token
 from fasttrack.cases import actions
+from fasttrack.documents import actions as documents
 from fasttrack.meetings.models import MeetingKind
 from fasttrack.people.demo import build_demo_world
 from tests.api.conftest import (
@@ -75,6 +76,13 @@ GET    /cases/{case}/plan                             200   200   200   404   20
 PUT    /cases/{case}/plan                             403   403   403   403   200   403   404   404
 GET    /cases/{case}/events                           200   200   200   200   200   200   404   404
 GET    /events                                        200   200   200   200   200   200   200   200
+GET    /cases/{case}/documents                        200   200   200   200   200   200   404   404
+POST   /cases/{case}/retention-plan-requests          403   403   409   403   403   403   404   404
+POST   /cases/{case}/retention-plan-requests/{plan_request}/answer 200 200 403 404 403 403 404 404
+POST   /cases/{case}/opportunity-statements           409   409   409   403   403   403   404   404
+PUT    /cases/{case}/opportunity-statements/{statement}/part-1   409 409 409 403 403 403 404 404
+POST   /cases/{case}/opportunity-statements/{statement}/confirm  409 409 409 403 403 403 404 404
+PUT    /cases/{case}/opportunity-statements/{statement}/part-2   403 403 403 200 403 403 404 404
 """
 
 
@@ -120,6 +128,21 @@ BODIES: dict[str, Callable[[], dict[str, Any] | bytes]] = {
     },
     "POST /cases/{case}/meetings/{meeting}/held": lambda: {"minutes": "Agreed on a plan."},
     "PUT /cases/{case}/plan": lambda: {"summary": "Back part time.", "measures": []},
+    "POST /cases/{case}/retention-plan-requests": lambda: {"message": "A plan, please."},
+    "POST /cases/{case}/retention-plan-requests/{plan_request}/answer": lambda: {
+        "prepare": True,
+        "work_functions": "The canteen.",
+    },
+    "POST /cases/{case}/opportunity-statements": lambda: {},
+    "PUT /cases/{case}/opportunity-statements/{statement}/part-1": lambda: {
+        "job_functions": "Packing.",
+        "can_do": "Light tasks.",
+        "cannot_do": "Lifting.",
+    },
+    "POST /cases/{case}/opportunity-statements/{statement}/confirm": lambda: {},
+    "PUT /cases/{case}/opportunity-statements/{statement}/part-2": lambda: {
+        "doctor_assessment": "Light tasks only.",
+    },
 }
 
 
@@ -193,7 +216,27 @@ def _build_world() -> World:
         ],
     )
     actions.record_plan(case=running, actor=caseworker, summary="A plan.", measures=[])
-    return World({"waiting": waiting.pk, "case": running.pk, "meeting": meeting.pk}, personas)
+    # An unanswered § 7 b request, and a mulighedserklæring with the doctor (R-24).
+    plan_request = documents.request_retention_plan(case=running, actor=personas.janni)
+    statement = documents.start_opportunity_statement(case=running, actor=personas.hr)
+    documents.save_part_one(
+        case=running,
+        actor=personas.hr,
+        statement=statement,
+        job_functions="Packing.",
+        can_do="Light tasks.",
+        cannot_do="Lifting.",
+    )
+    documents.confirm_part_one(case=running, actor=personas.hr, statement=statement)
+    documents.confirm_part_one(case=running, actor=personas.janni, statement=statement)
+    ids = {
+        "waiting": waiting.pk,
+        "case": running.pk,
+        "meeting": meeting.pk,
+        "plan_request": plan_request.pk,
+        "statement": statement.pk,
+    }
+    return World(ids, personas)
 
 
 @pytest.fixture(scope="module")
@@ -237,7 +280,13 @@ def test_each_persona_gets_the_status_of_the_contract(expected: Expectation, wor
 
 
 # The table's placeholders as the OpenAPI document names them.
-OPENAPI_NAMES = {"{case}": "{case_id}", "{waiting}": "{case_id}", "{meeting}": "{meeting_id}"}
+OPENAPI_NAMES = {
+    "{case}": "{case_id}",
+    "{waiting}": "{case_id}",
+    "{meeting}": "{meeting_id}",
+    "{plan_request}": "{request_id}",
+    "{statement}": "{statement_id}",
+}
 
 
 def test_the_contract_covers_every_operation_of_the_api() -> None:

@@ -22,6 +22,8 @@ from fasttrack.cases.states import (
     can,
     require_transition,
 )
+from fasttrack.documents import actions as documents
+from fasttrack.documents.models import OpportunityStatement
 from fasttrack.medical.models import Certificate, CertificateRequest
 from fasttrack.meetings.models import Meeting
 from fasttrack.people.models import Clinic
@@ -178,6 +180,25 @@ def _calls(case, personas, world):
         ),
         Action.SET_OWN_DOCTOR: lambda: actions.set_own_doctor(
             case=case, actor=worker, clinic=Clinic.objects.order_by("pk").first()
+        ),
+        # The related documents: refused by the case's state before any
+        # document is read, so an unsaved one stands in for it.
+        Action.REQUEST_RETENTION_PLAN: lambda: documents.request_retention_plan(
+            case=case, actor=personas.janni
+        ),
+        Action.WORK_ON_DOCUMENT: lambda: documents.save_part_one(
+            case=case,
+            actor=personas.hr,
+            statement=OpportunityStatement(case=case),
+            job_functions="x",
+            can_do="x",
+            cannot_do="x",
+        ),
+        Action.START_OPPORTUNITY_STATEMENT: lambda: documents.start_opportunity_statement(
+            case=case, actor=personas.hr
+        ),
+        Action.COMMENT_PLAN: lambda: documents.comment_plan(
+            case=case, actor=personas.janni, version=version, text="x"
         ),
     }
 

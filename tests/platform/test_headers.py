@@ -30,6 +30,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from fasttrack.api.tokens import issue_token
+from fasttrack.documents.models import OpportunityStatement
 from fasttrack.login.policy import needs_second_factor
 from fasttrack.medical.models import CertificateRequest
 from fasttrack.meetings.models import Meeting
@@ -98,7 +99,8 @@ def _samples() -> dict[str, str]:
     message = Message.objects.order_by("pk").first()
     item = InboxItem.objects.order_by("pk").first()
     participant = meeting.participants.order_by("pk").first()
-    assert message and version and certificate_request and item and participant
+    statement = OpportunityStatement.objects.order_by("pk").first()
+    assert message and version and certificate_request and item and participant and statement
     return {
         "case_id": str(case.pk),
         "meeting_id": str(meeting.pk),
@@ -122,12 +124,16 @@ def _samples() -> dict[str, str]:
         # The jobcentre manager's staff and citizen pages.
         "membership_id": str(Membership.objects.get(user__username="sagsbehandler").pk),
         "person_id": str(case.absence.person_id),
+        # The related documents and their PDFs (Janni's demo story has them).
+        "statement_id": str(statement.pk),
+        "document": "sagsmappe",
+        "step": "medbring",
     }
 
 
 @pytest.fixture(scope="module")
 def _demo_of_the_module(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    # The demo world with its seven cases and their delivered letters, built
+    # The demo world with its cases and their delivered letters, built
     # once for the module; each test runs in a savepoint that is rolled back.
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", "--force", stdout=io.StringIO())

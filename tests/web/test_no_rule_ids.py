@@ -114,6 +114,8 @@ def _pages(username: str, course: dict[str, Any]) -> list[str]:
             reverse("web:case_record_employer_conversation", args=[course["waiting"].pk]),
             reverse("web:case_detail", args=[course["waiting"].pk]),
             f"{reverse('web:request_window')}?first_absence_day=2026-01-05",
+            f"{reverse('web:employer_statistics')}?period=2026-03",
+            f"{reverse('web:employer_statistics_csv')}?period=2026-03",
         ],
         "leder": ["/leder/"],
         "janni": [

@@ -18,7 +18,9 @@ class RuleViolation(Exception):
     message: ClassVar[str]
     # The input the breach concerns, as the API names it ("held_on",
     # "measures.%(index)s.due_on"), so that every face puts the message at the
-    # same field; None for a breach of the request as a whole.
+    # same field; None for a breach of the request as a whole. This is the one
+    # map from a refusal to its field: the API's ``errors``, the batch's rows
+    # and the pages all read it.
     field: ClassVar[str | None] = None
 
     def __init__(self, **params: Any) -> None:
@@ -27,6 +29,11 @@ class RuleViolation(Exception):
 
     def field_path(self) -> str | None:
         return self.field % self.params if self.field else None
+
+    def field_paths(self) -> list[str]:
+        """Every input the breach concerns; empty for the request as a whole."""
+        path = self.field_path()
+        return [path] if path else []
 
     def __str__(self) -> str:
         return self.message % self.params

@@ -14,6 +14,15 @@ class DeadlineKey(StrEnum):
     EMPLOYER_SICK_ABSENCE_CONVERSATION = "employer_sick_absence_conversation"
 
 
+class DocumentDeadlineKey(StrEnum):
+    """Deadlines of the documents around a case (R-24, R-20), kept apart from the
+    case's own deadline keys, which are part of the API contract."""
+
+    RETENTION_PLAN_ANSWER = "retention_plan_answer"
+    OPPORTUNITY_STATEMENT_DOCTOR = "opportunity_statement_doctor"
+    PLAN_EVALUATION = "plan_evaluation"
+
+
 # A declined Fast track keeps the key first_followup_conversation but falls
 # back to the normal track's deadline, which has its own legal basis.
 NORMAL_TRACK_FIRST_CONVERSATION = "normal_track_first_conversation"
@@ -24,6 +33,7 @@ EMPLOYEE_REQUEST_WINDOW_CLOSES = "employee_request_window_closes"
 BASIS_KEYS: frozenset[str] = frozenset(
     [
         *(key.value for key in DeadlineKey),
+        *(key.value for key in DocumentDeadlineKey),
         NORMAL_TRACK_FIRST_CONVERSATION,
         EMPLOYEE_REQUEST_WINDOW_CLOSES,
     ]

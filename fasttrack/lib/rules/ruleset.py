@@ -45,6 +45,9 @@ class RuleSet:
     employer_conversation_days: int
     partial_leave_min_hours_per_week: int
     certificate_fee_ore: int
+    retention_plan_answer_days: int
+    opportunity_statement_doctor_days: int
+    plan_evaluation_reminder_days: int
     question_set: str
     # The legal citation per deadline key; left out of the hash (a mapping has
     # none) so that rule sets can still be dictionary keys.

@@ -22,6 +22,7 @@ from fasttrack.audit.verbs import EventVerb
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
 from fasttrack.cases.models import DEADLINE_KEY_CHOICES, DeadlineStatus, Outcome
 from fasttrack.cases.states import Action, State, can
+from fasttrack.documents.models import RetentionPlanRequestState, StatementState
 from fasttrack.formats.dates import as_date, as_datetime, as_weekday_date
 from fasttrack.lib.rules.bankdays import (
     banking_days_between,
@@ -181,6 +182,11 @@ def _state_text(value: Any) -> str:
         return str(value)
 
 
+def _document_state_text(value: Any) -> str:
+    labels = {**dict(RetentionPlanRequestState.choices), **dict(StatementState.choices)}
+    return str(labels.get(value, value))
+
+
 @register.filter
 def event_summary(event: CaseEvent) -> str:
     """One sentence saying what the event changed, in plain language.
@@ -213,7 +219,16 @@ def event_summary(event: CaseEvent) -> str:
         return gettext("Outcome: %(outcome)s") % {"outcome": _outcome_label(new["outcome"])}
     if verb == EventVerb.CERTIFICATE_REQUESTED and new.get("due_on"):
         return gettext("Due on %(date)s") % {"date": _date_text(new["due_on"])}
-    if verb in (EventVerb.PLAN_RECORDED, EventVerb.PLAN_CONFIRMED) and new.get("version"):
+    if (old_state := old.get("document_state")) and new.get("document_state") != old_state:
+        return gettext("%(old)s → %(new)s") % {
+            "old": _document_state_text(old_state),
+            "new": _document_state_text(new.get("document_state")),
+        }
+    if verb in (
+        EventVerb.PLAN_RECORDED,
+        EventVerb.PLAN_CONFIRMED,
+        EventVerb.PLAN_COMMENTED,
+    ) and new.get("version"):
         return gettext("Version %(number)s") % {"number": new["version"]}
     if "state" in new and old.get("state") and old["state"] != new["state"]:
         return gettext("%(old)s → %(new)s") % {

@@ -11,9 +11,20 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def unread_inbox_count(context: dict[str, Any]) -> int:
-    """How many of the logged-in user's inbox items are unread, for the header link."""
+    """How many of the logged-in user's inbox items are unread, for the header link.
+
+    Counted once per request: the header shows the link more than once (wide and
+    narrow screens).
+    """
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
-    return InboxItem.objects.filter(user=user, read_at__isnull=True).count()
+    counted: int | None = getattr(request, _COUNTED, None)
+    if counted is None:
+        counted = InboxItem.objects.filter(user=user, read_at__isnull=True).count()
+        setattr(request, _COUNTED, counted)
+    return counted
+
+
+_COUNTED = "_fasttrack_unread_inbox_count"

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from dateutil.easter import easter
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from fasttrack.lib.rules import (
@@ -149,7 +149,6 @@ def test_it_counts_the_banking_days_left(start: str, end: str, expected: int) ->
     assert banking_days_between(d(start), d(end)) == expected
 
 
-@settings(max_examples=150, deadline=None)
 @given(start=days, n=st.integers(min_value=1, max_value=15))
 def test_it_never_lands_a_banking_day_deadline_on_a_closed_day(start: date, n: int) -> None:
     due = add_banking_days(start, n)
@@ -158,19 +157,16 @@ def test_it_never_lands_a_banking_day_deadline_on_a_closed_day(start: date, n: i
     assert due not in closing_days(due.year)
 
 
-@settings(max_examples=150, deadline=None)
 @given(start=days, n=st.integers(min_value=1, max_value=15))
 def test_it_moves_a_banking_day_deadline_strictly_later_as_n_grows(start: date, n: int) -> None:
     assert add_banking_days(start, n) < add_banking_days(start, n + 1)
 
 
-@settings(max_examples=150, deadline=None)
 @given(start=days, n=st.integers(min_value=1, max_value=15))
 def test_it_counts_back_the_banking_days_it_added(start: date, n: int) -> None:
     assert banking_days_between(start, add_banking_days(start, n)) == n
 
 
-@settings(max_examples=100, deadline=None)
 @given(start=days, span=st.integers(min_value=-10, max_value=800))
 def test_it_counts_banking_days_like_walking_the_calendar(start: date, span: int) -> None:
     end = start + timedelta(days=span)
@@ -193,7 +189,6 @@ def test_it_finds_the_last_banking_day_before_a_deadline_R32(day: str, before: s
     assert last_banking_day_before(d(day)) == d(before)
 
 
-@settings(max_examples=200, deadline=None)
 @given(day=days)
 def test_it_always_gives_a_banking_day_before_the_day_R32(day: date) -> None:
     before = last_banking_day_before(day)

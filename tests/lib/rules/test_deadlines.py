@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from fasttrack.lib.rules import (
@@ -309,7 +309,6 @@ def case_facts(draw: st.DrawFn) -> CaseFacts:
     )
 
 
-@settings(max_examples=200, deadline=None)
 @given(facts=case_facts())
 def test_it_never_puts_a_deadline_before_the_day_it_counts_from(facts: CaseFacts) -> None:
     """R-03, R-11, R-13, R-16, R-19, R-21, R-23 over random cases from 2025 to 2035."""
@@ -318,7 +317,6 @@ def test_it_never_puts_a_deadline_before_the_day_it_counts_from(facts: CaseFacts
         assert deadline.counts_from >= facts.first_absence_day
 
 
-@settings(max_examples=200, deadline=None)
 @given(facts=case_facts())
 def test_it_never_puts_the_consent_deadline_on_a_closed_day_R11(facts: CaseFacts) -> None:
     consent = schedule(RS, facts).get(DeadlineKey.EMPLOYEE_CONSENT)
@@ -328,7 +326,6 @@ def test_it_never_puts_the_consent_deadline_on_a_closed_day_R11(facts: CaseFacts
         assert consent.due not in closing_days(consent.due.year)
 
 
-@settings(max_examples=200, deadline=None)
 @given(facts=case_facts())
 def test_it_never_targets_the_retention_meeting_before_the_first_conversation_R21(
     facts: CaseFacts,

@@ -8,7 +8,7 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("people", "0004_person_identity_confirmed_clinic_number")]
+    dependencies = [("people", "0005_person_identity_confirmed_clinic_number")]
 
     # Nothing to undo: the rows may already be in use by cases.
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -1,0 +1,3 @@
+from tests.web.case.conftest import demo_cases, frozen
+
+__all__ = ["demo_cases", "frozen"]

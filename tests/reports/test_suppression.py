@@ -1,0 +1,81 @@
+"""No count under 5, and none that can be worked out from the totals."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fasttrack.reports.suppression import suppress_grid
+from fasttrack.reports.tables import Cell
+from tests.reports.disclosure import disclosed
+
+
+def _with_totals(
+    counts: list[list[int]], *, rows_add_up: bool = True, columns_add_up: bool = True
+) -> list[list[Cell]]:
+    rows = [[*row, sum(row)] if rows_add_up else row for row in counts]
+    if columns_add_up:
+        rows = [*rows, [sum(column) for column in zip(*rows, strict=True)]]
+    return [[Cell(v) for v in row] for row in rows]
+
+
+def _shown(grid: list[list[Cell]]) -> list[list[int | None]]:
+    return [[None if cell.suppressed else int(cell.value or 0) for cell in row] for row in grid]
+
+
+def test_it_hides_a_small_count_and_one_more_in_its_row_and_column() -> None:
+    grid = _with_totals([[20, 3, 30], [40, 50, 60]])
+
+    suppress_grid(grid, rows_add_up=True, columns_add_up=True)
+
+    shown = _shown(grid)
+    assert shown[0][1] is None
+    assert disclosed(shown) == []
+    # Only as much as needed: the large counts of the other row stay apart from one.
+    assert sum(value is None for row in shown for value in row) == 4
+
+
+def test_the_disclosure_check_finds_hidden_counts_the_totals_give_away() -> None:
+    # The check itself: one hidden count in a row with its total is disclosed,
+    assert disclosed([[None, 7, 10], [5, 5, 10], [8, 12, 20]]) == [(0, 0)]
+    # and so is one a chain of rows and columns gives away (found by the search
+    # that showed that hiding a second count per line is not enough).
+    chain: list[list[int | None]] = [
+        [None, None, 30, 26, 86],
+        [29, 30, None, None, 88],
+        [19, 20, None, None, 66],
+        [None, None, None, 16, 43],
+        [75, 76, 68, 64, 283],
+    ]
+    assert disclosed(chain) == [(3, 2)]
+    # A rectangle of hidden counts is safe: any value could shift around it.
+    assert disclosed([[None, None, 10], [None, None, 10], [8, 12, 20]]) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(min_value=0, max_value=30), min_size=2, max_size=4),
+        min_size=2,
+        max_size=5,
+    ).filter(lambda rows: len({len(row) for row in rows}) == 1)
+)
+def test_no_suppressed_count_can_be_worked_out(counts: list[list[int]]) -> None:
+    for rows_add_up, columns_add_up in [(True, True), (True, False), (False, True)]:
+        flags = {"rows_add_up": rows_add_up, "columns_add_up": columns_add_up}
+        grid = _with_totals(counts, **flags)
+
+        suppress_grid(grid, **flags)
+
+        shown = _shown(grid)
+        assert all(v is None or v >= 5 for row in shown for v in row)
+        assert disclosed(shown, **flags) == [], flags
+
+
+def test_it_judges_by_the_employees_where_they_are_known() -> None:
+    # Six cases about four employees is a figure about fewer than five.
+    grid = [[Cell(6, people=4), Cell(9, people=9), Cell(15, people=13)]]
+
+    suppress_grid(grid, rows_add_up=True, columns_add_up=False)
+
+    assert [cell.suppressed for cell in grid[0]] == [True, True, False]
