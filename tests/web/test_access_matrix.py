@@ -125,11 +125,11 @@ sager/<case_id>/moeder/<meeting_id>/svar/<participant_id>/ 404 404 404 404 404 4
 sager/<case_id>/moeder/<meeting_id>/flyt/                  404 404 404 200 404 404 404 404 404 302
 sager/<case_id>/moeder/<meeting_id>/aflys/                 404 404 404 200 404 404 404 404 404 302
 sager/<case_id>/moeder/<meeting_id>/afholdt/               404 404 404 200 404 404 404 404 404 302
-sager/<case_id>/fastholdelsesplan/ny/                      200 404 404 404 404 404 404 404 404 302
+sager/<case_id>/fastholdelsesplan/ny/                      302 404 404 404 404 404 404 404 404 302
 sager/<case_id>/fastholdelsesplan/<request_id>/svar/       404 200 200 404 404 404 404 404 404 302
 sager/<case_id>/fastholdelsesplan/<request_id>/<step>/     405 404 404 404 404 404 404 404 404 302
-sager/<case_id>/mulighedserklaering/ny/                    200 200 200 404 404 404 404 404 404 302
-sager/<case_id>/mulighedserklaering/<statement_id>/del-1/  200 200 200 404 404 404 404 404 404 302
+sager/<case_id>/mulighedserklaering/ny/                    302 302 302 404 404 404 404 404 404 302
+sager/<case_id>/mulighedserklaering/<statement_id>/del-1/  302 302 302 404 404 404 404 404 404 302
 sager/<case_id>/mulighedserklaering/<statement_id>/bekraeft/ 405 405 405 404 404 404 404 404 404 302
 sager/<case_id>/mulighedserklaering/<statement_id>/annuller/ 200 200 200 404 404 404 404 404 404 302
 sager/<case_id>/mulighedserklaering/<statement_id>/del-2/  404 404 404 404 404 404 200 404 404 302
@@ -199,11 +199,11 @@ PUT    /cases/{case}/plan                                  403 403 403 200 404 4
 GET    /cases/{case}/events                                200 200 200 200 404 200 200 404 401 401
 GET    /cases/{case}/documents                             200 200 200 200 404 200 200 404 401 401
 POST   /cases/{case}/retention-plan-requests               409 403 403 403 404 403 403 404 401 401
-POST   /cases/{case}/retention-plan-requests/{plan_request}/answer 403 200 200 403 404 403 404 404 401 401
+POST   /cases/{case}/retention-plan-requests/{req}/answer  403 200 200 403 404 403 404 404 401 401
 POST   /cases/{case}/opportunity-statements                409 409 409 403 404 403 403 404 401 401
-PUT    /cases/{case}/opportunity-statements/{statement}/part-1 409 409 409 403 404 403 403 404 401 401
-POST   /cases/{case}/opportunity-statements/{statement}/confirm 409 409 409 403 404 403 403 404 401 401
-PUT    /cases/{case}/opportunity-statements/{statement}/part-2 403 403 403 403 404 403 200 404 401 401
+PUT    /cases/{case}/opportunity-statements/{stmt}/part-1  409 409 409 403 404 403 403 404 401 401
+POST   /cases/{case}/opportunity-statements/{stmt}/confirm 409 409 409 403 404 403 403 404 401 401
+PUT    /cases/{case}/opportunity-statements/{stmt}/part-2  403 403 403 403 404 403 200 404 401 401
 GET    /events                                             200 200 200 200 200 200 200 200 401 401
 """
 
@@ -230,8 +230,8 @@ OPENAPI_NAMES = {
     "{case}": "{case_id}",
     "{waiting}": "{case_id}",
     "{meeting}": "{meeting_id}",
-    "{plan_request}": "{request_id}",
-    "{statement}": "{statement_id}",
+    "{req}": "{request_id}",
+    "{stmt}": "{statement_id}",
 }
 
 _ADMIN_MODEL_ROUTE = re.compile(r"^admin/\w+/\w+/(?=(add/|<path:object_id>/|$))")
@@ -412,8 +412,8 @@ def _build() -> World:
     assert letter is not None
     values = {
         "case_id": str(running),
-        "plan_request_id": str(base.ids["plan_request"]),
-        "statement_id": str(base.ids["statement"]),
+        "plan_request_id": str(base.ids["req"]),
+        "statement_id": str(base.ids["stmt"]),
         "step": "medbring",
         "letter_id": str(letter.pk),
         "meeting_id": str(meeting),
@@ -540,8 +540,8 @@ def _api_call(world: World, column: str, key: str) -> int:
         case=world.values["case_id"],
         waiting=world.waiting,
         meeting=world.values["meeting_id"],
-        plan_request=world.values["plan_request_id"],
-        statement=world.values["statement_id"],
+        req=world.values["plan_request_id"],
+        stmt=world.values["statement_id"],
         prefix=prefix,
     )
     request = f"{method} {template}"
