@@ -9,7 +9,9 @@ and a valid body, so that a refusal is the access rule's and not the body's.
 A pattern or operation without a row fails ``test_every_address_has_a_row``
 with its name: add a row when you add one. Rows are plain text, so adding one
 is one line. Routes are written as the resolver has them, without the
-converters (``sager/<case_id>/``); API operations without ``/api/v1``.
+converters (``sager/<case_id>/``), a PDF's ``<document>`` once per kind of
+document (``sager/<case_id>/pdf/brev/<object_id>/``); API operations without
+``/api/v1``.
 
 Columns:
 
@@ -27,7 +29,10 @@ Columns:
 The world (built once per module, each row in a savepoint): Janni's
 ``waiting`` case awaits her consent; her running ``case`` has a certificate,
 an open certificate request, a retention meeting with Janni, Lars and Sofie
-that began an hour ago, and a plan (tests/api/test_personas.py).
+that began an hour ago, a plan, an unanswered request for a fastholdelsesplan
+(§ 7 b) and a mulighedserklæring whose part 2 is with her doctor's clinic
+(tests/api/test_personas.py). The minutes' PDF row has a first conversation
+held in its own savepoint (``ROW_SETUP``); a letter's PDF is one to Janni.
 """
 
 from __future__ import annotations
