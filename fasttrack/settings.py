@@ -235,6 +235,12 @@ DIGITAL_POST_SENDER_ID = env_str("DIGITAL_POST_SENDER_ID", "")
 DIGITAL_POST_SENDER_ID_TYPE = env_str("DIGITAL_POST_SENDER_ID_TYPE", "CVR")
 DIGITAL_POST_SENDER_LABEL = env_str("DIGITAL_POST_SENDER_LABEL", "Jobcenter")
 
+# Who a CPR number is (R-36): a class with ``lookup(cpr)``. The embedded default
+# answers from the persons Fasttrack holds and those loaded with
+# ``fasttrack import_citizens``; docs/operations.md says how a production
+# register plugs in.
+CITIZEN_REGISTER = env_str("CITIZEN_REGISTER", "fasttrack.people.register.LocalRegister")
+
 
 def _derived_key(purpose: str) -> bytes:
     """A development-only key derived from SECRET_KEY, separated by purpose."""

@@ -112,6 +112,9 @@ def _row(index: int, item: dict[str, Any]) -> batch.BatchRow:
         expects_over_8_weeks=payload.expects_over_8_weeks,
         answers=payload.answers.model_dump() if payload.answers is not None else {},
         employer_cvr=payload.employer_cvr or "",
+        employee_name=payload.employee_name or "",
+        employee_municipality_code=payload.employee_municipality_code or "",
+        new_absence=payload.new_absence,
     )
 
 

@@ -30,7 +30,6 @@ from fasttrack.cases.batch import (
     NOT_YOUR_CVR,
     REQUIRED,
     UNKNOWN_EMPLOYEE,
-    find_employee,
     log_cpr_search,
 )
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
@@ -42,6 +41,7 @@ from fasttrack.cases.errors import (
     NotPermitted,
     localized_message,
 )
+from fasttrack.cases.identity import EmployeeDetailsInvalid, RequestedEmployee, employee_for_request
 from fasttrack.cases.models import (
     Answers,
     CaseDeadline,
@@ -50,7 +50,12 @@ from fasttrack.cases.models import (
     FastTrackCase,
     Requester,
 )
-from fasttrack.cases.queries import answers_visible_to, deadlines_for, meetings_for
+from fasttrack.cases.queries import (
+    answers_visible_to,
+    deadlines_for,
+    employer_view_of_deadlines,
+    meetings_for,
+)
 from fasttrack.lib.rules.keys import DeadlineKey
 from fasttrack.lib.validation import TEXT_LENGTH
 from fasttrack.meetings.access import meetings_for_user, participants_visible_to
@@ -222,10 +227,13 @@ class CasePage(Page[CaseSummaryOut]):
 # --- building the JSON ------------------------------------------------------------
 
 
-def _visible_deadlines(deadlines: list[CaseDeadline], role: Role) -> list[CaseDeadline]:
+def _visible_deadlines(
+    deadlines: list[CaseDeadline], role: Role, case: FastTrackCase
+) -> list[CaseDeadline]:
     if role in EMPLOYER_ROLES:
         # Not even that a certificate was asked for reaches the employer (R-18).
         deadlines = [d for d in deadlines if d.key != DeadlineKey.MEDICAL_CERTIFICATE]
+        deadlines = employer_view_of_deadlines(case, deadlines)
     return sorted(deadlines, key=lambda d: d.status == DeadlineStatus.NOT_APPLICABLE)
 
 
@@ -241,25 +249,29 @@ def _next_deadline(deadlines: list[CaseDeadline]) -> dict[str, Any] | None:
     return None if first is None else {"key": first.key, "due": first.due_on}
 
 
-def _summary(case: FastTrackCase, deadlines: list[CaseDeadline]) -> dict[str, Any]:
+def _summary(case: FastTrackCase, deadlines: list[CaseDeadline], role: Role) -> dict[str, Any]:
     absence = case.absence
     employer = absence.employer
+    # The employer side sees the name and municipality it gave (R-36).
+    employer_side = role in EMPLOYER_ROLES
+    name = case.employee_name_for_employer if employer_side else absence.person.name
+    municipality = case.municipality_for_employer if employer_side else case.municipality
     return {
         "id": case.pk,
         "state": case.state,
         "requested_by": case.requested_by,
         "requested_on": case.requested_on,
         "first_absence_day": absence.first_absence_day,
-        "employee": {"name": absence.person.name},
+        "employee": {"name": name},
         "employer": None if employer is None else {"cvr": employer.cvr, "name": employer.name},
-        "municipality": {"code": case.municipality.code, "name": case.municipality.name},
+        "municipality": {"code": municipality.code, "name": municipality.name},
         "next_deadline": _next_deadline(deadlines),
     }
 
 
 def case_summary(case: FastTrackCase, role: Role) -> dict[str, Any]:
     """The case as in lists: without answers, deadlines and meetings."""
-    return _summary(case, _visible_deadlines(list(deadlines_for(case)), role))
+    return _summary(case, _visible_deadlines(list(deadlines_for(case)), role, case), role)
 
 
 def _answers_out(answers: Answers | None) -> dict[str, Any] | None:
@@ -275,7 +287,7 @@ def _answers_out(answers: Answers | None) -> dict[str, Any] | None:
 
 def case_out(case: FastTrackCase, role: Role, user: Any) -> dict[str, Any]:
     """The whole case as ``user``, in ``role``, may see it."""
-    deadlines = _visible_deadlines(list(deadlines_for(case)), role)
+    deadlines = _visible_deadlines(list(deadlines_for(case)), role, case)
     answers = answers_visible_to(role, case)
     # The same meetings as the case page shows the user (meetings.access).
     meetings = list(
@@ -284,7 +296,7 @@ def case_out(case: FastTrackCase, role: Role, user: Any) -> dict[str, Any]:
         .order_by("starts_at", "pk")
     )
     return {
-        **_summary(case, deadlines),
+        **_summary(case, deadlines, role),
         "answers": {party: _answers_out(given) for party, given in answers.items()},
         "deadlines": [
             {
@@ -350,7 +362,9 @@ def list_cases(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any
     role = Role(membership.role)
     queryset = (
         cases_for(user)
-        .select_related("absence__person", "absence__employer", "municipality")
+        .select_related(
+            "absence__person", "absence__employer", "municipality", "municipality_given"
+        )
         .prefetch_related(
             Prefetch("deadlines", queryset=CaseDeadline.objects.order_by("due_on", "id"))
         )
@@ -358,7 +372,8 @@ def list_cases(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any
     page = CASES.page(queryset, cursor=params.cursor, limit=params.limit)
     log_cases_shown(user, page.items, request=request)
     items = [
-        _summary(case, _visible_deadlines(list(case.deadlines.all()), role)) for case in page.items
+        _summary(case, _visible_deadlines(list(case.deadlines.all()), role, case), role)
+        for case in page.items
     ]
     return {"items": items, "next": page.next}
 
@@ -443,6 +458,34 @@ class CaseRequestIn(Schema):
         examples=["29887659"],
     )
 
+    employee_name: str | None = Field(
+        None,
+        max_length=200,
+        description=(
+            "The employee's full name. Required, with `employee_municipality_code`, when the "
+            "employer requests for someone who is not yet registered as its employee (R-36)."
+        ),
+        examples=["Janni Mikkelsen"],
+    )
+    employee_municipality_code: str | None = Field(
+        None,
+        max_length=3,
+        description=(
+            "The employee's home municipality, its 3-digit code (e.g. 101 København). "
+            "Required with `employee_name` for someone not yet the employer's employee."
+        ),
+        examples=["101"],
+    )
+    new_absence: StrictBool = Field(
+        False,
+        description=(
+            "Confirms that this is a new absence while the same employee's case with the same "
+            "employer is still open; without it such a request is 409 naming the open case "
+            "(R-34)."
+        ),
+        examples=[False],
+    )
+
     @field_validator("first_absence_day", mode="before")
     @classmethod
     def _a_date_text(cls, value: Any) -> Any:
@@ -482,11 +525,13 @@ def _employer_by_cvr(cvr: str) -> Employer:
 
 def _parties(
     request: HttpRequest, membership: Membership, payload: CaseRequestIn
-) -> tuple[Person, Employer | None]:
+) -> tuple[Person, Employer | None, RequestedEmployee | None]:
     """The employee and employer the request is about, as the requester may name them.
 
-    An unknown CPR number and someone the requester may not act for get the
-    same message, so the API never tells who exists (R-28, R-29)."""
+    The employer names anyone by CPR number, name and home municipality and
+    gets the same answer whatever the register knows (R-36); for the others an
+    unknown CPR number and someone they may not act for get the same message,
+    so the API never tells who exists (R-28, R-29)."""
     role = Role(membership.role)
     if role == Role.EMPLOYEE:
         assert membership.person is not None
@@ -494,17 +539,25 @@ def _parties(
         if payload.employee_cpr and _cpr(payload) != person.cpr:
             raise InvalidInput({"employee_cpr": [UNKNOWN_EMPLOYEE]})
         employer = _employer_by_cvr(payload.employer_cvr) if payload.employer_cvr else None
-        return person, employer
+        return person, employer, None
     number = _cpr(payload)
     if role == Role.EMPLOYER:
         employer = membership.employer
         assert employer is not None
         if payload.employer_cvr and _employer_by_cvr(payload.employer_cvr) != employer:
             raise InvalidInput({"employer_cvr": [NOT_YOUR_CVR]})
-        found = find_employee(actor=request.user, employer=employer, number=number, request=request)
-        if found is None:
-            raise InvalidInput({"employee_cpr": [UNKNOWN_EMPLOYEE]})
-        return found, employer
+        try:
+            employee = employee_for_request(
+                actor=request.user,
+                employer=employer,
+                cpr=number,
+                name=payload.employee_name,
+                municipality_code=payload.employee_municipality_code,
+                request=request,
+            )
+        except EmployeeDetailsInvalid as error:
+            raise InvalidInput(error.errors) from error
+        return employee.person, employer, employee
     # The caseworker, for a citizen of their municipality.
     found = (
         Person.objects.with_cpr(number)
@@ -515,7 +568,7 @@ def _parties(
     if found is None:
         raise InvalidInput({"employee_cpr": [UNKNOWN_EMPLOYEE]})
     employer = _employer_by_cvr(payload.employer_cvr) if payload.employer_cvr else None
-    return found, employer
+    return found, employer, None
 
 
 @router.post(
@@ -541,7 +594,7 @@ def request_case(request: HttpRequest, payload: CaseRequestIn) -> Status:
     role = Role(membership.role)
     if role not in _REQUESTER:
         raise PermissionDenied
-    person, employer = _parties(request, membership, payload)
+    person, employer, employee = _parties(request, membership, payload)
     answers = payload.answers.model_dump() if payload.answers is not None else None
     try:
         case, created = actions.request_fast_track(
@@ -554,6 +607,8 @@ def request_case(request: HttpRequest, payload: CaseRequestIn) -> Status:
             answers=answers if answers and any(answers.values()) else None,
             requested_by=_REQUESTER[role],
             channel=Channel.API,
+            employee=employee,
+            new_absence=payload.new_absence,
         )
     except NotPermitted as error:
         raise InvalidInput({"employee_cpr": [UNKNOWN_EMPLOYEE]}) from error

@@ -39,6 +39,16 @@ class EventVerb(models.TextChoices):
         "employer_conversation_held",
         _("Employer's sick-absence conversation held"),
     )
+    # Translators: R-36, Danish "Medarbejderens identitet bekræftet".
+    IDENTITY_CONFIRMED = "identity_confirmed", _("Employee's identity confirmed")
+    # Translators: Danish "Nærmeste leder valgt".
+    NEAREST_MANAGER_SET = "nearest_manager_set", _("Nearest manager chosen")
+    # Translators: Danish "Nærmeste leder inviteret".
+    NEAREST_MANAGER_INVITED = "nearest_manager_invited", _("Nearest manager invited")
+    # Translators: R-34, Danish "Nyt sygefravær knyttet til sagen".
+    NEW_ABSENCE_LINKED = "new_absence_linked", _("New absence linked to the case")
+    # Translators: Danish "Egen læge angivet".
+    OWN_DOCTOR_SET = "own_doctor_set", _("Own doctor given")
     RETENTION_PLAN_REQUESTED = (
         "retention_plan_requested",
         _("Fastholdelsesplan requested from the employer"),

@@ -43,7 +43,9 @@ def _visible_to(membership: Membership) -> Q:
     if role == Role.MANAGER:
         return Q(nearest_manager_id=membership.user_id)
     if role == Role.EMPLOYEE:
-        return Q(absence__person_id=membership.person_id)
+        # A case that only named the person waits for a caseworker to confirm
+        # who they are; until then it is not theirs to see.
+        return Q(absence__person_id=membership.person_id, identity_confirmed=True)
     if role == Role.DOCTOR and membership.clinic_id is not None:
         sent_to_clinic = CertificateRequest.objects.filter(
             case=OuterRef("pk"), clinic_id=membership.clinic_id

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -38,6 +38,7 @@ from fasttrack.cases.errors import (
     EvaluationBeforeAbsence,
     ExpectedReturnBeforeAbsence,
     HeldOnOutOfRange,
+    IdentityAlreadyConfirmed,
     InvalidMeeting,
     InvalidOutcome,
     InvalidPlanVersion,
@@ -51,6 +52,7 @@ from fasttrack.cases.errors import (
     NothingToRebook,
     NotInvited,
     NotPermitted,
+    OpenCaseExists,
     PartialLeaveTooFewHours,
     PlanAlreadyConfirmed,
     PlanVersionNotCurrent,
@@ -76,7 +78,7 @@ from fasttrack.cases.models import (
     Party,
     Requester,
 )
-from fasttrack.cases.states import Action, State, require_transition
+from fasttrack.cases.states import OPEN_STATES, Action, State, require_transition
 from fasttrack.lib.rules import (
     QUESTION_KEYS,
     DeadlineKey,
@@ -118,11 +120,15 @@ from fasttrack.people.models import (
     JOBCENTRE_ROLES,
     Employer,
     Employment,
+    Municipality,
     Person,
     Role,
     membership_of,
 )
 from fasttrack.plans.models import MeasureKind, PlanVersion, RetentionPlan
+
+if TYPE_CHECKING:
+    from fasttrack.cases.identity import RequestedEmployee
 
 AnswerTexts = Mapping[str, str]
 
@@ -259,14 +265,23 @@ def record_answers(
 
 
 def _require_requester(
-    actor: Any, *, requested_by: Requester, person: Person, employer: Employer | None
+    actor: Any,
+    *,
+    requested_by: Requester,
+    person: Person,
+    employer: Employer | None,
+    employee: RequestedEmployee | None = None,
 ) -> None:
     membership = membership_of(actor)
     role = Role(membership.role) if membership else None
     if membership is None or role not in _REQUESTER_ROLES[requested_by]:
         raise NotPermitted(role=role.value if role else "", action="request")
     if requested_by == Requester.EMPLOYER:
-        employs = Employment.objects.filter(person=person, employer=employer).exists()
+        # Its employee, or someone the request names with name and home
+        # municipality, whom the register decides on (R-36).
+        employs = (employee is not None and employee.person.pk == person.pk) or (
+            Employment.objects.filter(person=person, employer=employer).exists()
+        )
         allowed = employer is not None and membership.employer_id == employer.pk and employs
     elif requested_by == Requester.EMPLOYEE:
         allowed = membership.person_id == person.pk
@@ -316,13 +331,22 @@ def request_fast_track(
     channel: Channel | str,
     nearest_manager: Any = None,
     leaves_within_8_weeks: bool = False,
+    employee: RequestedEmployee | None = None,
+    new_absence: bool = False,
     today: date | None = None,
 ) -> tuple[FastTrackCase, bool]:
-    """Request Fast track for an absence; ``created`` is False when it joined a case (R-05)."""
+    """Request Fast track for an absence; ``created`` is False when it joined a case (R-05).
+
+    ``employee`` is what ``identity.employee_for_request`` made of an
+    employer's request for someone not yet its employee (R-36);
+    ``new_absence`` confirms a new absence while another case is open (R-34).
+    """
     today = today or _today()
     requested_by = Requester(requested_by)
     channel = Channel(channel)
-    _require_requester(actor, requested_by=requested_by, person=person, employer=employer)
+    _require_requester(
+        actor, requested_by=requested_by, person=person, employer=employer, employee=employee
+    )
     if nearest_manager is not None:
         _require_nearest_manager(nearest_manager, employer)
     with transaction.atomic():
@@ -336,6 +360,15 @@ def request_fast_track(
                 expects_over_8_weeks=expects_over_8_weeks,
                 today=today,
             )
+            open_case = _open_case_of(person, employer)
+            if open_case is not None and not new_absence:
+                raise OpenCaseExists(
+                    case_id=open_case.pk,
+                    first_absence_day=open_case.absence.first_absence_day,
+                )
+            if employee is not None and employee.identity_confirmed and employer is not None:
+                # A confirmed identity, and only that, makes the employment (R-36).
+                Employment.objects.get_or_create(person=person, employer=employer)
             try:
                 with transaction.atomic():
                     absence = Absence.objects.create(
@@ -359,7 +392,10 @@ def request_fast_track(
                     nearest_manager=nearest_manager,
                     today=today,
                     rule_set_version=rule_set.version,
+                    employee=employee,
                 )
+                if open_case is not None:
+                    _link_new_absence(open_case, case, actor=actor)
                 return case, True
         case = _join(
             case=existing,
@@ -373,6 +409,40 @@ def request_fast_track(
         return case, False
 
 
+def _open_case_of(person: Person, employer: Employer | None) -> FastTrackCase | None:
+    """The person's open case with the same employer, if any (R-34)."""
+    if employer is None:
+        return None
+    return (
+        FastTrackCase.objects.select_for_update(of=("self",))
+        .select_related("absence")
+        .filter(absence__person=person, absence__employer=employer, state__in=OPEN_STATES)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _link_new_absence(open_case: FastTrackCase, case: FastTrackCase, *, actor: Any) -> None:
+    """R-34: the new case points to the open one, whose caseworker is told."""
+    case.previous_case = open_case
+    case.save(update_fields=["previous_case", "updated_at"])
+    new_day = _iso(case.absence.first_absence_day)
+    record_event(
+        case=open_case,
+        verb=EventVerb.NEW_ABSENCE_LINKED,
+        actor=actor,
+        new={"case_id": case.pk, "first_absence_day": new_day},
+        visible_to_employer=case.requested_by == Requester.EMPLOYER,
+    )
+    notices.tell_jobcentre(
+        open_case,
+        NoticeKind.NEW_ABSENCE,
+        key=f"new_absence:{case.pk}",
+        actor=actor,
+        context={"first_absence_day": case.absence.first_absence_day, "new_case_id": case.pk},
+    )
+
+
 def _open_case(
     *,
     absence: Absence,
@@ -383,11 +453,15 @@ def _open_case(
     nearest_manager: Any,
     today: date,
     rule_set_version: str,
+    employee: RequestedEmployee | None = None,
 ) -> FastTrackCase:
     by_employer = requested_by == Requester.EMPLOYER
     rule_set = rule_set_by_version(rule_set_version)
+    confirmed = employee is None or employee.identity_confirmed
     case = FastTrackCase.objects.create(
         absence=absence,
+        # The jobcentre of the home municipality on the request date: the
+        # register's when it knows the person (R-36, § 9).
         municipality_id=absence.person.municipality_id,
         requested_by=requested_by,
         request_channel=channel,
@@ -396,10 +470,14 @@ def _open_case(
         rule_set_version=rule_set.version,
         question_set_version=rule_set.question_set,
         # An employee's own request is its own consent (R-14); the employer's
-        # request waits for it, and the letter goes out the same day (R-10).
+        # request waits for it, and the letter goes out the same day (R-10),
+        # once the employee's identity is confirmed (R-36).
         state=State.AWAITING_CONSENT if by_employer else State.ACTIVE,
-        consent_letter_sent_on=today if by_employer else None,
+        consent_letter_sent_on=today if by_employer and confirmed else None,
         nearest_manager=nearest_manager,
+        identity_confirmed=confirmed,
+        employee_name_given=employee.name_given if employee else "",
+        municipality_given=employee.municipality_given if employee else None,
     )
     start_history(case)
     record_event(
@@ -420,8 +498,13 @@ def _open_case(
         _save_answers(case, party=party, answers=answers, actor=actor)
     if not by_employer:
         _save_consent(case, accepted=True, on=today, late=False, channel=channel, actor=actor)
-    else:
+    elif confirmed:
         letters.send(letters.consent_request(case))
+    else:
+        notices.tell_jobcentre(case, NoticeKind.IDENTITY_TO_CONFIRM, key="identity", actor=actor)
+    if requested_by == Requester.CASEWORKER:
+        # The citizen learns from the jobcentre what it registered for them (R-02).
+        letters.send(letters.request_registered(case))
     _finish(case, actor, today=today)
     if requested_by == Requester.EMPLOYEE:
         # The employee's own request starts the clock at once (R-14, R-19).
@@ -479,6 +562,169 @@ def _join(
     elif answers is not None and not Answers.objects.filter(case=case, party=Party.EMPLOYEE):
         _save_answers(case, party=Party.EMPLOYEE, answers=answers, actor=actor)
     return _finish(case, actor, today=today)
+
+
+# --- the employee's identity (R-36) ---------------------------------------------
+
+
+def confirm_identity(
+    *,
+    case: FastTrackCase,
+    actor: Any,
+    name: str,
+    municipality: Municipality,
+    today: date | None = None,
+) -> FastTrackCase:
+    """The caseworker confirms (or corrects) who the employee is (R-36).
+
+    The person's name and home municipality become what the caseworker
+    confirmed, the person enters the register, the employment is made, and
+    the letter the request held back goes to the citizen. A corrected home
+    municipality moves the case to that municipality's jobcentre.
+    """
+    today = today or _today()
+    name = " ".join(name.split())
+    if not name:
+        raise ReasonRequired()
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.CONFIRM_IDENTITY)
+        _require_role(actor, case, _JOBCENTRE, Action.CONFIRM_IDENTITY)
+        if case.identity_confirmed:
+            raise IdentityAlreadyConfirmed()
+        person = Person.objects.select_for_update().get(pk=case.absence.person_id)
+        old = {"name": person.name, "municipality": person.municipality.code}
+        person.name = name
+        person.municipality = municipality
+        person.identity_confirmed = True
+        person.save(update_fields=["name", "municipality", "identity_confirmed"])
+        case.absence.person = person
+        if case.absence.employer_id is not None:
+            Employment.objects.get_or_create(person=person, employer_id=case.absence.employer_id)
+        case.identity_confirmed = True
+        fields = ["identity_confirmed", "updated_at"]
+        if case.municipality_id != municipality.pk:
+            case.municipality = municipality
+            case.caseworker = None
+            fields += ["municipality", "caseworker"]
+        if case.requested_by == Requester.EMPLOYER and case.state == State.AWAITING_CONSENT:
+            case.consent_letter_sent_on = today
+            fields.append("consent_letter_sent_on")
+        case.save(update_fields=fields)
+        record_event(
+            case=case,
+            verb=EventVerb.IDENTITY_CONFIRMED,
+            actor=actor,
+            old=old,
+            new={"name": name, "municipality": municipality.code},
+            # Whom the number belongs to is the register's, not the employer's (R-36).
+            visible_to_employer=False,
+        )
+        if case.consent_letter_sent_on == today and case.requested_by == Requester.EMPLOYER:
+            letters.send(letters.consent_request(case))
+        _finish(case, actor, today=today)
+    return case
+
+
+# --- the employee's own doctor ---------------------------------------------------
+
+
+def set_own_doctor(*, case: FastTrackCase, actor: Any, clinic: Any) -> FastTrackCase:
+    """The employee confirms or names their own doctor's clinic; or the caseworker sets it
+    before asking for a certificate (R-15). Never the employer's to see (R-18)."""
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.SET_OWN_DOCTOR)
+        _require_role(actor, case, _EMPLOYEE | _JOBCENTRE, Action.SET_OWN_DOCTOR)
+        person = Person.objects.select_for_update().get(pk=case.absence.person_id)
+        old = person.clinic
+        if old is not None and old.pk == clinic.pk:
+            return case
+        person.clinic = clinic
+        person.save(update_fields=["clinic"])
+        case.absence.person = person
+        record_event(
+            case=case,
+            verb=EventVerb.OWN_DOCTOR_SET,
+            actor=actor,
+            old={"clinic": old.name} if old is not None else {},
+            new={"clinic": clinic.name, "clinic_number": clinic.provider_number},
+            visible_to_employer=False,
+        )
+        _finish(case, actor)
+    return case
+
+
+# --- the nearest manager --------------------------------------------------------
+
+
+def _user_name(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
+def set_nearest_manager(*, case: FastTrackCase, actor: Any, manager: Any) -> FastTrackCase:
+    """HR chooses (or changes) the case's nearest manager among the employer's managers."""
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.SET_NEAREST_MANAGER)
+        _require_role(actor, case, _EMPLOYER, Action.SET_NEAREST_MANAGER)
+        _require_nearest_manager(manager, case.absence.employer)
+        old = case.nearest_manager
+        if old is not None and old.pk == manager.pk:
+            return case
+        case.nearest_manager = manager
+        case.save(update_fields=["nearest_manager", "updated_at"])
+        record_event(
+            case=case,
+            verb=EventVerb.NEAREST_MANAGER_SET,
+            actor=actor,
+            old={"name": _user_name(old)} if old is not None else {},
+            new={"name": _user_name(manager)},
+        )
+        _finish(case, actor)
+    return case
+
+
+def invite_nearest_manager(
+    *, case: FastTrackCase, actor: Any, first_name: str, last_name: str, email: str
+) -> tuple[FastTrackCase, Any]:
+    """HR invites a new manager by e-mail and names them nearest manager on the case.
+
+    The invitee gets a manager's account at the employer without a password
+    and an e-mail with a single-use link, valid 7 days, to choose one. The
+    invitation is in the case's history.
+    """
+    from fasttrack.login.accounts import create_account, invitation_link
+
+    email = email.strip().lower()
+    with transaction.atomic():
+        case = _lock(case)
+        require_transition(case.state, Action.SET_NEAREST_MANAGER)
+        _require_role(actor, case, _EMPLOYER, Action.SET_NEAREST_MANAGER)
+        employer = case.absence.employer
+        assert employer is not None
+        manager, token = create_account(
+            username=email,
+            role=Role.MANAGER,
+            organisation={"employer": employer},
+            email=email,
+            first_name=first_name.strip(),
+            last_name=last_name.strip(),
+            created_by=actor,
+        )
+        old = case.nearest_manager
+        case.nearest_manager = manager
+        case.save(update_fields=["nearest_manager", "updated_at"])
+        record_event(
+            case=case,
+            verb=EventVerb.NEAREST_MANAGER_INVITED,
+            actor=actor,
+            old={"name": _user_name(old)} if old is not None else {},
+            new={"name": _user_name(manager), "email": email},
+        )
+        letters.send(letters.manager_invitation(case, manager, link=invitation_link(token)))
+        _finish(case, actor)
+    return case, manager
 
 
 def _is_repeat(

@@ -64,7 +64,15 @@ MAX_JSON_REQUESTS = 100
 MAX_ANSWER_LENGTH = TEXT_LENGTH
 
 REQUIRED_COLUMNS = ("employee_cpr", "first_absence_day", "expects_over_8_weeks")
-OPTIONAL_COLUMNS = (*QUESTION_KEYS, "employer_cvr")
+# the name and home municipality of someone not yet the employer's employee;
+# a new absence while the person's case is open.
+OPTIONAL_COLUMNS = (
+    *QUESTION_KEYS,
+    "employer_cvr",
+    "employee_name",
+    "employee_municipality_code",
+    "new_absence",
+)
 COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 # ISO first; then as Danish payroll files and Excel write dates.
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y")
@@ -134,6 +142,9 @@ class BatchRow:
     employer_cvr: str = ""
     line: int | None = None
     errors: Errors = field(default_factory=dict)
+    employee_name: str = ""
+    employee_municipality_code: str = ""
+    new_absence: bool = False
 
 
 @dataclass
@@ -197,21 +208,35 @@ def request_one(
     if REQUEST_KEY in row.errors:
         # The row as a whole cannot be read; its fields mean nothing.
         return _error(row, row.errors)
+    from fasttrack.cases.identity import EmployeeDetailsInvalid, employee_for_request
+
     number, errors = _check_identifiers(row, employer)
-    person = None
+    employee = None
     if number is not None:
         # Looked up even when another field is wrong, so that the row shows
-        # every error at once, as the single request form does.
-        person = find_employee(actor=actor, employer=employer, number=number, request=request)
-        if person is None:
-            errors["employee_cpr"] = [str(UNKNOWN_EMPLOYEE)]
-    if errors or person is None or row.first_absence_day is None:
+        # every error at once, as the single request form does. The answer is
+        # the same whatever the register knows.
+        try:
+            employee = employee_for_request(
+                actor=actor,
+                employer=employer,
+                cpr=number,
+                name=row.employee_name,
+                municipality_code=row.employee_municipality_code,
+                request=request,
+            )
+        except EmployeeDetailsInvalid as error:
+            errors.update(error.errors)
+    # Only the employer's own employee is shown by name; someone it named is
+    # shown by the name it gave, on the case.
+    person = employee.person if employee is not None and not employee.is_new_employee else None
+    if errors or employee is None or row.first_absence_day is None:
         return _error(row, errors, person=person)
     answers = row.answers if any(row.answers.values()) else None
     try:
         case, created = actions.request_fast_track(
             actor=actor,
-            person=person,
+            person=employee.person,
             employer=employer,
             first_absence_day=row.first_absence_day,
             expects_over_8_weeks=bool(row.expects_over_8_weeks),
@@ -219,6 +244,8 @@ def request_one(
             answers=answers,
             requested_by=Requester.EMPLOYER,
             channel=channel,
+            employee=employee,
+            new_absence=row.new_absence,
         )
     except NotPermitted:
         return _error(row, {"employee_cpr": [str(UNKNOWN_EMPLOYEE)]}, person=person)
@@ -382,6 +409,9 @@ def _row(index: int, line: int, names: Sequence[str], cells: Sequence[str]) -> B
     for key, text in answers.items():
         if len(text) > MAX_ANSWER_LENGTH:
             errors[key] = [gettext("This value is too long.")]
+    new_absence = (
+        _parse(values, "new_absence", _yes_or_no, errors) if values.get("new_absence") else False
+    )
     return BatchRow(
         index=index,
         line=line,
@@ -391,6 +421,9 @@ def _row(index: int, line: int, names: Sequence[str], cells: Sequence[str]) -> B
         answers=answers,
         employer_cvr=values.get("employer_cvr", ""),
         errors=errors,
+        employee_name=values.get("employee_name", "")[:200],
+        employee_municipality_code=values.get("employee_municipality_code", "")[:3],
+        new_absence=bool(new_absence),
     )
 
 

@@ -52,6 +52,8 @@ __all__ = [
     "FirstAbsenceDayInFuture",
     "FirstConversationAlreadyHeld",
     "HeldOnOutOfRange",
+    "IdentityAlreadyConfirmed",
+    "IdentityNotConfirmed",
     "InvalidMeeting",
     "InvalidOutcome",
     "InvalidPlanVersion",
@@ -72,6 +74,7 @@ __all__ = [
     "NotInvited",
     "NotPermitted",
     "NothingToRebook",
+    "OpenCaseExists",
     "PartialLeaveTooFewHours",
     "PartyNotAtMeeting",
     "PlanAlreadyConfirmed",
@@ -101,6 +104,35 @@ class NotPermitted(RuleViolation):
     # a party who sees the case but may not take this action on it.
     rule_id = "R-28"
     message = gettext_noop("Your role does not allow you to %(action)s here.")
+
+
+class OpenCaseExists(RuleViolation):
+    """R-34: another absence of the same person and employer is still open (API: 409)."""
+
+    http_status = 409
+    rule_id = "R-34"
+    field = "new_absence"
+    message = gettext_noop(
+        "There is already an open Fast track case for this employee at this employer (case "
+        "%(case_id)s, first absence day %(first_absence_day)s). If this is a new absence, "
+        "confirm that it is."
+    )
+
+
+class IdentityNotConfirmed(RuleViolation):
+    """R-36: nothing goes to the citizen before a caseworker confirms who they are."""
+
+    http_status = 409
+    rule_id = "R-36"
+    message = gettext_noop(
+        "Confirm the employee's identity first: nothing is sent to the citizen before that."
+    )
+
+
+class IdentityAlreadyConfirmed(RuleViolation):
+    http_status = 409
+    rule_id = "R-36"
+    message = gettext_noop("The employee's identity is already confirmed.")
 
 
 class NotANearestManager(RuleViolation):

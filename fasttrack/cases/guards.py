@@ -23,6 +23,7 @@ from fasttrack.cases.errors import (
     ClinicMissing,
     EmployerConversationAlreadyRecorded,
     FirstConversationAlreadyHeld,
+    IdentityNotConfirmed,
     InvalidTransition,
     MeetingAlreadyBooked,
     MeetingCancelled,
@@ -64,6 +65,9 @@ def refusal_to_book_meeting(case: FastTrackCase, kind: MeetingKind | str) -> Rul
     # On the normal track only the first conversation remains (R-13).
     if (refusal := _state_refusal(case, Action.BOOK_MEETING, HELD_ACTION[kind])) is not None:
         return refusal
+    if not case.identity_confirmed:
+        # The invitation would reach a citizen the request only named (R-36).
+        return IdentityNotConfirmed()
     meetings = Meeting.objects.filter(case=case, kind=kind)
     booked = meetings.filter(state=MeetingState.BOOKED).order_by("starts_at").first()
     if booked is not None:
@@ -138,6 +142,8 @@ def refusal_to_request_certificate(case: FastTrackCase) -> RuleViolation | None:
     """One open request at a time (R-35), to the employee's own doctor (R-15)."""
     if (refusal := _state_refusal(case, Action.REQUEST_CERTIFICATE)) is not None:
         return refusal
+    if not case.identity_confirmed:
+        return IdentityNotConfirmed()
     if (open_request := open_certificate_request(case)) is not None:
         return CertificateAlreadyRequested(
             requested_on=open_request.requested_on, due_on=open_request.due_on

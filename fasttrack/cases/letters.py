@@ -184,7 +184,13 @@ def _employee_language(case: FastTrackCase) -> str:
 def _to_employee(
     case: FastTrackCase, kind: str, context: dict[str, Any], *, digital_post: bool
 ) -> list[Letter]:
-    """Inbox for an employee with a login; Digital Post when asked or without one."""
+    """Inbox for an employee with a login; Digital Post when asked or without one.
+
+    Nothing while the employee's identity waits for the caseworker: a letter
+    may not reach a citizen a request merely named (R-36).
+    """
+    if not case.identity_confirmed:
+        return []
     person = case.absence.person
     language = _employee_language(case)
     subject, body = render(kind, language, context)
@@ -233,6 +239,9 @@ def _inbox(
 ) -> list[Letter]:
     """One inbox letter per user, each in the language the user chose."""
     extra = () if version is None else (version,)
+    if to_employer or recipient in ("employer", "manager"):
+        # The employer side reads the name it gave, whatever the register says (R-36).
+        context = {**context, "person_name": case.employee_name_for_employer}
     letters = []
     for user in users:
         language = language_of(user)
@@ -312,6 +321,51 @@ def consent_request(case: FastTrackCase) -> list[Letter]:
         "basis": deadline.basis,
     }
     return _to_employee(case, "consent_request", context, digital_post=True)
+
+
+def request_registered(case: FastTrackCase) -> list[Letter]:
+    """R-02: the citizen is told what the jobcentre registered on their behalf."""
+    rule_set = rule_set_by_version(case.rule_set_version)
+    context = {
+        **_for(_common(case), "employee"),
+        "channel": case.get_request_channel_display(),
+        "first_absence_day": case.absence.first_absence_day,
+        "conversation_due": first_followup_conversation(
+            rule_set, case.requested_on, case.absence.first_absence_day
+        ).due,
+    }
+    return _to_employee(case, "request_registered", context, digital_post=True)
+
+
+def manager_invitation(case: FastTrackCase, manager: User, *, link: str) -> list[Letter]:
+    """The invited nearest manager's e-mail with the link to choose a password.
+
+    Nothing about the employee's health or answers: only that HR named them
+    nearest manager in a Fast track case, and the employee's name.
+    """
+    language = language_of(manager)
+    context = {
+        **_for(_common(case), "manager"),
+        "person_name": case.employee_name_for_employer,
+        "link": link,
+        "manager_name": manager.get_full_name() or manager.get_username(),
+    }
+    subject, body = render("manager_invitation", language, context)
+    return [
+        Letter(
+            dedupe_key=_key(case, "manager_invitation", "user", manager.pk, "email"),
+            kind="manager_invitation",
+            channel="email",
+            subject=subject,
+            body_text=body,
+            case_id=case.pk,
+            recipient_user=manager,
+            recipient_address=manager.email,
+            language=language,
+            to_employer=True,
+            sender_municipality=case.municipality,
+        )
+    ]
 
 
 def consent_kind(*, accepted: bool, late: bool) -> str:
@@ -722,6 +776,7 @@ _NOTICE_LETTERS = {
     NoticeKind.DEADLINE_SOON: "deadline_reminder",
     NoticeKind.DEADLINE_MISSED: "deadline_missed",
     NoticeKind.ASSIGNED: "case_assigned",
+    NoticeKind.IDENTITY_TO_CONFIRM: "identity_to_confirm",
 }
 
 

@@ -164,6 +164,33 @@ class FastTrackCase(models.Model):
     next_deadline_key = models.CharField(
         _("next deadline"), max_length=64, choices=DEADLINE_KEY_CHOICES, blank=True
     )
+    # a request for someone the register does not know, or whose surname
+    # does not match it, waits for a caseworker to confirm who the employee is;
+    # no letter goes to the citizen before that.
+    identity_confirmed = models.BooleanField(_("identity confirmed"), default=True)
+    # What the employer gave for a person who was not yet its employee: the
+    # employer's side is shown these, whatever the register knows.
+    employee_name_given = models.CharField(
+        _("employee's name as given by the requester"), max_length=200, blank=True
+    )
+    municipality_given = models.ForeignKey(
+        Municipality,
+        verbose_name=_("home municipality as given by the requester"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # a new absence requested while this person's case with the same
+    # employer was still open; the two cases are linked.
+    previous_case = models.ForeignKey(
+        "self",
+        verbose_name=_("open case at the time of the request"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="later_cases",
+    )
     # The hash of the latest history event, kept by ``audit.history``: with it,
     # verification notices when the newest events were cut off.
     history_head = models.CharField(_("history head"), max_length=64, blank=True, editable=False)
@@ -176,6 +203,17 @@ class FastTrackCase(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.absence.person} ({self.get_state_display()})"
+
+    # What the employer side is shown of the employee: the name and home
+    # municipality it gave when it named someone not yet its employee, so that
+    # its answer never tells what the register knows.
+    @property
+    def employee_name_for_employer(self) -> str:
+        return self.employee_name_given or self.absence.person.name
+
+    @property
+    def municipality_for_employer(self) -> Municipality:
+        return self.municipality_given or self.municipality
 
 
 class Answers(models.Model):
@@ -363,6 +401,8 @@ class NoticeKind(models.TextChoices):
     DEADLINE_MISSED = "deadline_missed", _("A deadline was missed")
     # Translators: Danish "Sagen er tildelt dig".
     ASSIGNED = "assigned", _("The case is assigned to you")
+    # Translators: R-36, Danish "Bekræft medarbejderens identitet".
+    IDENTITY_TO_CONFIRM = "identity_to_confirm", _("Confirm the employee's identity")
 
 
 class CaseNotice(models.Model):

@@ -29,7 +29,8 @@ from fasttrack.cases.models import (
 )
 from fasttrack.cases.notices import has_news
 from fasttrack.cases.states import OPEN_STATES
-from fasttrack.lib.rules import add_banking_days
+from fasttrack.lib.rules import add_banking_days, employee_consent, rule_set_by_version
+from fasttrack.lib.rules.keys import DeadlineKey
 from fasttrack.meetings.models import Meeting
 from fasttrack.people.models import EMPLOYER_ROLES, Role, membership_of
 from fasttrack.plans.models import PlanVersion
@@ -38,6 +39,35 @@ from fasttrack.plans.models import PlanVersion
 def deadlines_for(case: FastTrackCase) -> QuerySet[CaseDeadline]:
     """The case's deadlines, earliest first; the ones that no longer apply last."""
     return CaseDeadline.objects.filter(case=case).order_by("due_on", "id")
+
+
+def employer_view_of_deadlines(
+    case: FastTrackCase, deadlines: list[CaseDeadline]
+) -> list[CaseDeadline]:
+    """The deadlines as the employer side sees them (R-36).
+
+    While a caseworker confirms who the employee is, the consent letter waits
+    and the case has no consent deadline yet. The employer must not tell that
+    case from one whose letter went out, so it is shown the deadline the
+    letter would have had if sent on the request date.
+    """
+    if case.identity_confirmed or case.requested_by != "employer":
+        return deadlines
+    if any(d.key == DeadlineKey.EMPLOYEE_CONSENT for d in deadlines):
+        return deadlines
+    rule_set = rule_set_by_version(case.rule_set_version)
+    shown = employee_consent(rule_set, case.requested_on)
+    stand_in = CaseDeadline(
+        case=case,
+        key=shown.key,
+        due_on=shown.due,
+        basis=shown.basis,
+        rule_id=shown.rule_id,
+        legal=shown.legal,
+        counts_from=shown.counts_from,
+        status=DeadlineStatus.PENDING,
+    )
+    return sorted([*deadlines, stand_in], key=lambda d: (d.due_on or date.max, d.pk or 0))
 
 
 def answers_visible_to(role: Role | str, case: FastTrackCase) -> dict[str, Answers | None]:

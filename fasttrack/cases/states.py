@@ -49,6 +49,9 @@ class Action(StrEnum):
     CONFIRM_PLAN = "confirm_plan"
     RESEND_LETTER = "resend_letter"
     RECORD_EMPLOYER_CONVERSATION = "record_employer_conversation"
+    CONFIRM_IDENTITY = "confirm_identity"
+    SET_NEAREST_MANAGER = "set_nearest_manager"
+    SET_OWN_DOCTOR = "set_own_doctor"
     # The related documents (R-24) and the parties' comments on the plan (R-20).
     REQUEST_RETENTION_PLAN = "request_retention_plan"
     WORK_ON_DOCUMENT = "work_on_document"
@@ -65,6 +68,9 @@ ACTION_LABELS = {
     Action.CONTINUE_AFTER_LATE_CONSENT: _("continue Fast track after a late consent"),
     Action.WITHDRAW: _("withdraw the request"),
     Action.CLOSE: _("close the case"),
+    Action.CONFIRM_IDENTITY: _("confirm the employee's identity"),
+    Action.SET_NEAREST_MANAGER: _("choose the nearest manager"),
+    Action.SET_OWN_DOCTOR: _("give the employee's own doctor"),
     Action.JOIN: _("join the case"),
     Action.RECORD_LATE_CONSENT: _("record a late consent"),
     Action.RECORD_ANSWERS: _("answer the three questions"),
@@ -132,6 +138,10 @@ _ALWAYS = frozenset({Action.RESEND_LETTER})
 # The employer's own conversation (R-23) is the employer's duty whatever the
 # employee answered, so it is recorded on the normal track too.
 _EMPLOYER_WORK = frozenset({Action.RECORD_EMPLOYER_CONVERSATION})
+# Who the case is about and who takes part, while Fast track may still run.
+_PARTIES_WORK = frozenset(
+    {Action.CONFIRM_IDENTITY, Action.SET_NEAREST_MANAGER, Action.SET_OWN_DOCTOR}
+)
 # What the normal track still does with its first conversation (R-13).
 _MEETING_WORK = frozenset(
     {
@@ -153,9 +163,14 @@ ALLOWED: dict[State, frozenset[Action]] = {
             Action.ASSIGN_CASEWORKER,
         }
     )
+    | _PARTIES_WORK
     | _EMPLOYER_WORK
     | _ALWAYS,
-    State.ACTIVE: _ACTIVE_WORK | {Action.JOIN, Action.ASSIGN_CASEWORKER} | _EMPLOYER_WORK | _ALWAYS,
+    State.ACTIVE: _ACTIVE_WORK
+    | {Action.JOIN, Action.ASSIGN_CASEWORKER}
+    | _PARTIES_WORK
+    | _EMPLOYER_WORK
+    | _ALWAYS,
     # On the normal track the jobcentre still holds the first conversation at
     # D0 + 55 (R-13), so it books and records it on the declined case.
     State.DECLINED: _MEETING_WORK

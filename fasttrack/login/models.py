@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
@@ -91,3 +94,73 @@ class NemLogInIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.cvr})"
+
+
+def hash_invitation_token(token: str) -> str:
+    # 256 random bits: a plain SHA-256 is enough, as for API tokens.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AccountInvitation(models.Model):
+    """A single-use link that lets a new user choose their password.
+
+    Only the token's hash is kept; the link itself is shown or sent once.
+    ``add_user`` makes one for any party, and HR makes one when it invites a
+    nearest manager to a case.
+    """
+
+    VALID_FOR = timedelta(days=7)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("account invitation")
+        verbose_name_plural = _("account invitations")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+    @classmethod
+    def issue(cls, user: object, *, created_by: object = None) -> tuple[AccountInvitation, str]:
+        """A new invitation for ``user`` and its token (shown once, never stored)."""
+        token = secrets.token_urlsafe(32)
+        now = timezone.now()
+        invitation = cls.objects.create(
+            user=user,
+            token_hash=hash_invitation_token(token),
+            created_at=now,
+            expires_at=now + cls.VALID_FOR,
+            created_by=created_by,
+        )
+        return invitation, token
+
+    @classmethod
+    def usable(cls, token: str) -> AccountInvitation | None:
+        """The invitation for ``token`` while it is unused and unexpired, else None."""
+        return (
+            cls.objects.select_related("user")
+            .filter(
+                token_hash=hash_invitation_token(token),
+                used_at__isnull=True,
+                expires_at__gt=timezone.now(),
+                user__is_active=True,
+            )
+            .first()
+        )

@@ -132,6 +132,11 @@ def _municipality(code: str, name: str, jobcentre: str, address: str) -> Municip
     if not municipality.digital_post_sender_cvr:
         Municipality.objects.filter(pk=municipality.pk).update(**sender)
         municipality.refresh_from_db(fields=list(sender))
+    # The migration loads every municipality without an address; the demo's
+    # three get theirs.
+    if not municipality.jobcentre_address:
+        Municipality.objects.filter(pk=municipality.pk).update(jobcentre_address=address)
+        municipality.jobcentre_address = address
     return municipality
 
 

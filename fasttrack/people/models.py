@@ -89,12 +89,20 @@ class Clinic(models.Model):
     name = models.CharField(_("name"), max_length=200)
     address = models.CharField(_("address"), max_length=300, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The clinic number (ydernummer) the register knows the clinic by.
     provider_number = models.CharField(_("provider number (ydernummer)"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("clinic")
         verbose_name_plural = _("clinics")
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider_number"],
+                condition=~Q(provider_number=""),
+                name="unique_clinic_number",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -143,6 +151,10 @@ class Person(models.Model):
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.DANISH
     )
+    # False for a person known only from what a requester gave: not in
+    # the register until a caseworker confirms who they are, so the local
+    # register never answers with a name an employer typed.
+    identity_confirmed = models.BooleanField(_("identity confirmed"), default=True)
 
     objects = PersonQuerySet.as_manager()
 

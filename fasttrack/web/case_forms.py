@@ -20,6 +20,7 @@ from fasttrack.cases.models import Channel, Outcome
 from fasttrack.cases.queries import caseworkers_of
 from fasttrack.lib.validation import NAME_LENGTH, PLAN_SUMMARY_LENGTH, TEXT_LENGTH
 from fasttrack.meetings.models import MeetingKind
+from fasttrack.people.models import Municipality
 from fasttrack.plans.models import MeasureKind
 
 # A citizen who does not use the web answers by phone, e-mail, in person or
@@ -228,6 +229,54 @@ class PlanForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+
+class ConfirmIdentityForm(forms.Form):
+    """R-36: who the employee is, as the caseworker confirmed it."""
+
+    name = forms.CharField(label=_("The employee's full name"), max_length=200)
+    municipality = forms.ModelChoiceField(
+        label=_("Home municipality"),
+        queryset=Municipality.objects.order_by("name"),
+        help_text=_("Another municipality moves the case to that municipality's jobcentre."),
+    )
+
+
+def _user_label(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username())
+
+
+class NearestManagerForm(forms.Form):
+    """One of the employer's managers, or a new one to invite by e-mail."""
+
+    manager: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("One of your managers"), queryset=None, required=False
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        required=False,
+        help_text=_("The e-mail address is also the new manager's username."),
+    )
+
+    def __init__(self, *args: Any, managers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["manager"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = managers
+        field.empty_label = _("Invite a new manager instead (below)")
+        field.label_from_instance = _user_label  # type: ignore[method-assign,assignment]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("manager") is None and not self.errors:
+            for name in ("first_name", "last_name", "email"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(
+                        name, _("Fill this in to invite a new manager, or choose one above.")
+                    )
+        return data
 
 
 class JournalNoteForm(forms.Form):

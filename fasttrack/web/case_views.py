@@ -62,6 +62,7 @@ from fasttrack.cases.queries import (
     current_plan_version,
     deadlines_for,
     employer_conversation_for,
+    employer_view_of_deadlines,
     journal_notes_for,
     meetings_for,
 )
@@ -90,6 +91,7 @@ from fasttrack.meetings.access import (
 )
 from fasttrack.meetings.models import Meeting, MeetingKind
 from fasttrack.people.models import EMPLOYER_ROLES, JOBCENTRE_ROLES, Role, membership_of
+from fasttrack.people.register import citizen_register
 from fasttrack.plans.compare import compare as compare_plan_versions
 from fasttrack.plans.models import PlanVersion
 from fasttrack.web.access import require_role
@@ -98,6 +100,7 @@ from fasttrack.web.case_forms import (
     BookMeetingForm,
     CertificateRequestForm,
     CloseForm,
+    ConfirmIdentityForm,
     ConsentOnBehalfForm,
     JournalNoteForm,
     LateConsentDecisionForm,
@@ -183,6 +186,8 @@ def _deadlines(case: FastTrackCase, role: Role) -> list[CaseDeadline]:
     if role in EMPLOYER_ROLES:
         # Not even that a certificate was asked for reaches the employer (R-18).
         rows = [row for row in rows if row.key != DeadlineKey.MEDICAL_CERTIFICATE]
+        # The same as when the register knew the employee (R-36).
+        rows = employer_view_of_deadlines(case, rows)
     # Not applicable last, so the page reads from what matters now.
     return sorted(rows, key=lambda row: row.status == DeadlineStatus.NOT_APPLICABLE)
 
@@ -255,7 +260,11 @@ def _caseworker_actions(
         can(case.state, Action.ACCEPT) and not Consent.objects.filter(case=case).exists()
     )
     return {
-        "record_consent": awaiting_answer,
+        # R-36: who the employee is comes first; nothing goes to them before.
+        "confirm_identity": not case.identity_confirmed
+        and can(case.state, Action.CONFIRM_IDENTITY),
+        "record_consent": awaiting_answer and case.identity_confirmed,
+        "set_own_doctor": can(case.state, Action.SET_OWN_DOCTOR),
         "decide_late_consent": _late_consent_decision_due(case, today),
         "withdraw": can(case.state, Action.WITHDRAW),
         "request_certificate": guards.can_request_certificate(case),
@@ -281,8 +290,13 @@ def _manager_actions(case: FastTrackCase, user: Any) -> dict[str, Any]:
     return {"assign": AssignForm(user=user, initial={"caseworker": case.caseworker_id})}
 
 
-def _employer_actions(case: FastTrackCase) -> dict[str, Any]:
-    return {"record_conversation": guards.can_record_employer_conversation(case)}
+def _employer_actions(case: FastTrackCase, role: Role) -> dict[str, Any]:
+    return {
+        "record_conversation": guards.can_record_employer_conversation(case),
+        "choose_nearest_manager": role == Role.EMPLOYER
+        and case.absence.employer_id is not None
+        and can(case.state, Action.SET_NEAREST_MANAGER),
+    }
 
 
 def _actions_for(
@@ -293,7 +307,7 @@ def _actions_for(
     if role == Role.JOBCENTRE_MANAGER:
         return _manager_actions(case, user)
     if role in EMPLOYER_ROLES:
-        return _employer_actions(case)
+        return _employer_actions(case, role)
     return {}
 
 
@@ -865,6 +879,54 @@ def case_assign(request: HttpRequest, case_id: int) -> HttpResponse:
         return redirect("web:case_detail", case_id=case.pk)
     name = caseworker.get_full_name() or caseworker.get_username()
     return _to_case(request, case, _("The case is assigned to %(name)s.") % {"name": name})
+
+
+@require_role(Role.CASEWORKER)
+def case_confirm_identity(request: HttpRequest, case_id: int) -> HttpResponse:
+    """R-36: the caseworker confirms or corrects who the employee is."""
+    case = _case_for_caseworker(request, case_id)
+    if case.identity_confirmed:
+        return _to_case(request, case, _("The employee's identity is already confirmed."))
+    register_entry = citizen_register().lookup(case.absence.person.cpr)
+    form = ConfirmIdentityForm(
+        _bound(request),
+        initial={
+            "name": register_entry.name if register_entry else case.employee_name_given,
+            "municipality": case.municipality,
+        },
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            actions.confirm_identity(
+                case=case,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                municipality=form.cleaned_data["municipality"],
+            )
+        except RuleViolation as error:
+            add_rule_error(form, error, {ReasonRequired: "name"})
+        else:
+            return _to_case(
+                request, case, _("The identity is confirmed, and the employee is written to.")
+            )
+    return _action_page(
+        request,
+        case,
+        form,
+        # Translators: Danish "Bekræft medarbejderens identitet".
+        title=_("Confirm the employee's identity"),
+        submit=_("Confirm"),
+        intro=_(
+            "The employer named this person, but the citizen register does not confirm it. "
+            "Check who the employee is (for example by phone), then confirm or correct the "
+            "name and home municipality. Only then is the employee written to."
+        ),
+        identity={
+            "name_given": case.employee_name_given,
+            "municipality_given": case.municipality_given,
+            "register": register_entry,
+        },
+    )
 
 
 @require_role(Role.CASEWORKER)

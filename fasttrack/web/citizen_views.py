@@ -219,6 +219,7 @@ def citizen_request(request: HttpRequest) -> HttpResponse:
                 answers=form.answers(),
                 requested_by=Requester.EMPLOYEE,
                 channel=Channel.WEB,
+                new_absence=form.cleaned_data.get("new_absence", False),
             )
         except NotPermitted:
             form.add_error(None, _("You cannot request Fast track here. Call the jobcentre."))

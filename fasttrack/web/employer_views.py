@@ -11,19 +11,30 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fasttrack.audit.access import AccessAction, Purpose, log_access
+from fasttrack.audit.access import Purpose
 from fasttrack.cases.access import get_case_for, log_cases_shown
-from fasttrack.cases.actions import record_employer_conversation, request_fast_track
-from fasttrack.cases.errors import EmployerConversationOutOfRange, NotPermitted, RuleViolation
-from fasttrack.cases.models import Channel, DeadlineStatus, Requester
+from fasttrack.cases.actions import (
+    invite_nearest_manager,
+    record_employer_conversation,
+    request_fast_track,
+    set_nearest_manager,
+)
+from fasttrack.cases.errors import (
+    EmployerConversationOutOfRange,
+    NotANearestManager,
+    NotPermitted,
+    RuleViolation,
+)
+from fasttrack.cases.identity import EmployeeDetailsInvalid, employee_for_request
+from fasttrack.cases.models import Channel, DeadlineStatus, FastTrackCase, Requester
 from fasttrack.cases.queries import current_plan_versions
-from fasttrack.lib.cpr import mask_cpr
+from fasttrack.cases.states import Action, can
 from fasttrack.lib.rules import (
     DeadlineKey,
     NoRuleSetInForce,
@@ -33,11 +44,12 @@ from fasttrack.lib.rules import (
     request_window_closes,
     rule_set_for,
 )
+from fasttrack.login.accounts import AccountError
 from fasttrack.meetings.access import meetings_for_user
 from fasttrack.meetings.models import MeetingState
-from fasttrack.people.models import Role
+from fasttrack.people.models import Employer, Role
 from fasttrack.web.access import require_membership, require_role
-from fasttrack.web.case_forms import EmployerConversationForm
+from fasttrack.web.case_forms import EmployerConversationForm, NearestManagerForm
 from fasttrack.web.case_forms import add_rule_error as add_case_rule_error
 from fasttrack.web.party_forms import (
     EmployerRequestForm,
@@ -136,58 +148,30 @@ def employer_request(request: HttpRequest) -> HttpResponse:
     form = EmployerRequestForm(
         request.POST if request.method == "POST" else None, employer=employer, questions=questions
     )
-    if request.method == "POST":
-        valid = form.is_valid()
-        if form.person is not None:
-            # Looking an employee up by CPR number is a search of personal data (R-25).
-            log_access(
-                user=request.user,
-                action=AccessAction.SEARCH,
-                purpose=Purpose.REQUEST,
-                person=form.person,
-                criterion=mask_cpr(form.cleaned_data["employee_cpr"]),
-                request=request,
-            )
-        if valid and form.person is not None:
-            answers = form.answers()
-            try:
-                case, created = request_fast_track(
-                    actor=request.user,
-                    person=form.person,
-                    employer=employer,
-                    first_absence_day=form.cleaned_data["first_absence_day"],
-                    expects_over_8_weeks=form.cleaned_data["expects_over_8_weeks"],
-                    # The answers are optional (R-06): none given is no answers, not blanks.
-                    answers=answers if any(answers.values()) else None,
-                    requested_by=Requester.EMPLOYER,
-                    channel=Channel.WEB,
-                    nearest_manager=form.cleaned_data.get("nearest_manager"),
+    if request.method == "POST" and form.is_valid():
+        case_and_created = _request_from_form(request, form, employer)
+        if case_and_created is not None:
+            case, created = case_and_created
+            name = case.employee_name_for_employer
+            if created:
+                messages.success(
+                    request,
+                    _(
+                        "Fast track is requested for %(name)s. %(name)s is told "
+                        "and decides whether to say yes."
+                    )
+                    % {"name": name},
                 )
-            except NotPermitted:
-                form.add_error("employee_cpr", _("You cannot request Fast track for this person."))
-            except RuleViolation as error:
-                add_rule_error(form, error)
             else:
-                name = case.absence.person.name
-                if created:
-                    messages.success(
-                        request,
-                        _(
-                            "Fast track is requested for %(name)s. %(name)s is told at once "
-                            "and decides whether to say yes."
-                        )
-                        % {"name": name},
+                messages.info(
+                    request,
+                    _(
+                        "There was already a Fast track case for this absence of %(name)s; "
+                        "your request has been added to it."
                     )
-                else:
-                    messages.info(
-                        request,
-                        _(
-                            "There was already a Fast track case for this absence of %(name)s; "
-                            "your request has been added to it."
-                        )
-                        % {"name": name},
-                    )
-                return redirect("web:case_detail", case.pk)
+                    % {"name": name},
+                )
+            return redirect("web:case_detail", case.pk)
     context = {
         "form": form,
         "window": request_window(first_absence_day_of(form)) if form.is_bound else None,
@@ -195,6 +179,49 @@ def employer_request(request: HttpRequest) -> HttpResponse:
         "window_url_role": Role.EMPLOYER,
     }
     return render(request, "web/employer/request_form.html", context)
+
+
+def _request_from_form(
+    request: HttpRequest, form: EmployerRequestForm, employer: Employer
+) -> tuple[FastTrackCase, bool] | None:
+    """Make the request the valid form describes, or put the refusal on the form."""
+    data = form.cleaned_data
+    try:
+        # The search is logged (R-25); its answer is alike whatever the register knows (R-36).
+        employee = employee_for_request(
+            actor=request.user,
+            employer=employer,
+            cpr=data["employee_cpr"],
+            name=data.get("employee_name"),
+            municipality_code=data.get("employee_municipality_code"),
+            request=request,
+        )
+    except EmployeeDetailsInvalid as error:
+        for name, field_errors in error.errors.items():
+            for message in field_errors:
+                form.add_error(name, message)
+        return None
+    answers = form.answers()
+    try:
+        return request_fast_track(
+            actor=request.user,
+            person=employee.person,
+            employer=employer,
+            first_absence_day=data["first_absence_day"],
+            expects_over_8_weeks=data["expects_over_8_weeks"],
+            # The answers are optional (R-06): none given is no answers, not blanks.
+            answers=answers if any(answers.values()) else None,
+            requested_by=Requester.EMPLOYER,
+            channel=Channel.WEB,
+            nearest_manager=data.get("nearest_manager"),
+            employee=employee,
+            new_absence=data.get("new_absence", False),
+        )
+    except NotPermitted:
+        form.add_error("employee_cpr", _("You cannot request Fast track for this person."))
+    except RuleViolation as error:
+        add_rule_error(form, error)
+    return None
 
 
 @require_GET
@@ -275,6 +302,62 @@ def case_record_employer_conversation(request: HttpRequest, case_id: int) -> Htt
             "As the employer you hold your own sick-absence conversation with the employee "
             "within 4 weeks of the first day of absence (sygedagpengeloven § 7 a). Record it "
             "here when it is held."
+        ),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "web/case/action.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@require_role(Role.EMPLOYER)
+def case_nearest_manager(request: HttpRequest, case_id: int) -> HttpResponse:
+    """HR chooses or changes the nearest manager, or invites a new one by e-mail."""
+    case, _role = get_case_for(
+        request.user, case_id, purpose=Purpose.EMPLOYER_FOLLOWUP, request=request
+    )
+    employer = case.absence.employer
+    if employer is None or not can(case.state, Action.SET_NEAREST_MANAGER):
+        raise Http404
+    form = NearestManagerForm(
+        request.POST if request.method == "POST" else None,
+        managers=EmployerRequestForm.managers(employer),
+        initial={"manager": case.nearest_manager_id},
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["manager"] is not None:
+                set_nearest_manager(case=case, actor=request.user, manager=data["manager"])
+                done = _("%(name)s is now the nearest manager.")
+                name = data["manager"].get_full_name() or data["manager"].get_username()
+            else:
+                _case, invited = invite_nearest_manager(
+                    case=case,
+                    actor=request.user,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                )
+                done = _(
+                    "%(name)s is now the nearest manager and gets an e-mail to choose a password."
+                )
+                name = invited.get_full_name()
+        except AccountError as error:
+            form.add_error("email", str(error))
+        except RuleViolation as error:
+            add_case_rule_error(form, error, {NotANearestManager: "manager"})
+        else:
+            messages.success(request, done % {"name": name})
+            return redirect("web:case_detail", case_id=case.pk)
+    context = {
+        "case": case,
+        "form": form,
+        # Translators: Danish "Nærmeste leder".
+        "title": _("Nearest manager"),
+        "submit": _("Save"),
+        "intro": _(
+            "Choose one of your managers, or invite a new one by e-mail: they get a link to "
+            "choose a password, which works once and for 7 days."
         ),
     }
     status = 400 if form.is_bound and form.errors else 200

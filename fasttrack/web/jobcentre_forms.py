@@ -3,17 +3,21 @@ registered on a citizen's behalf."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fasttrack.cases.batch import log_cpr_search
 from fasttrack.cases.models import DEADLINE_KEY_CHOICES, Channel
 from fasttrack.cases.queries import NO_DEADLINE, Assignee, WorkFilter, WorkView, caseworkers_of
 from fasttrack.cases.states import State
 from fasttrack.lib.cpr import normalise_cpr
-from fasttrack.people.models import Employer, Person
+from fasttrack.people.models import Employer, Employment, Person, membership_of
+from fasttrack.people.register import citizen_register, person_from_entry
 from fasttrack.people.validators import clean_cpr, clean_cvr
 from fasttrack.reports.figures import is_figure
 from fasttrack.web.case_forms import OFFLINE_CHANNELS, AnswerFieldsMixin
@@ -110,9 +114,14 @@ class WorklistSearchForm(forms.Form):
 
 
 class RegisterRequestForm(AnswerFieldsMixin):
-    """A request the caseworker registers for a citizen who called, wrote or came by (R-02)."""
+    """A request the caseworker registers for a citizen who called, wrote or came by (R-02).
 
-    cpr = forms.CharField(label=_("The employee's CPR number"), max_length=11)
+    The citizen is looked up in the register for the caseworker's own
+    municipality only, and the answer is the same whether the number belongs
+    to someone elsewhere or to no one (R-28). The search is logged (R-25).
+    """
+
+    cpr = forms.CharField(label=_("The citizen's CPR number"), max_length=11)
     first_absence_day = forms.DateField(
         label=_("First absence day"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -127,6 +136,15 @@ class RegisterRequestForm(AnswerFieldsMixin):
         required=False,
         help_text=_("Leave empty for the unemployed and the self-employed."),
     )
+    confirm_employment = forms.BooleanField(
+        label=_("The citizen says they are employed there: register the employment."),
+        required=False,
+    )
+    # R-34: confirms a new absence while the case with the same employer is open.
+    new_absence = forms.BooleanField(
+        label=_("Yes, this is a new absence: register a new request, linked to the open case."),
+        required=False,
+    )
     channel = forms.ChoiceField(
         label=_("How the request came in"),
         choices=OFFLINE_CHANNELS,
@@ -139,17 +157,47 @@ class RegisterRequestForm(AnswerFieldsMixin):
         "first_absence_day",
         "expects_over_8_weeks",
         "employer_cvr",
+        "confirm_employment",
+        "new_absence",
         "channel",
         "affected_functions",
         "affected_duration",
         "adjustments_tried",
     ]
 
+    def __init__(
+        self,
+        *args: Any,
+        user: Any,
+        request: HttpRequest | None = None,
+        questions: Mapping[str, str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.request = request
+        membership = membership_of(user)
+        self.municipality = membership.municipality if membership else None
+        # The citizen's own request carries their answers (R-07, R-14).
+        self.label_answers(questions)
+        for key in self.ANSWER_FIELDS:
+            self.fields[key].required = True
+        self.new_employment = False
+
     def clean_cpr(self) -> Person:
         number = clean_cpr(self.cleaned_data["cpr"])
-        person = Person.objects.with_cpr(number).select_related("municipality").first()
+        entry = citizen_register().lookup(number)
+        person = None
+        home = self.municipality.code if self.municipality else None
+        if entry is not None and entry.municipality_code == home:
+            person = person_from_entry(entry)
+        log_cpr_search(self.user, person, number, self.request)
         if person is None:
-            raise forms.ValidationError(_("No citizen with this CPR number is registered."))
+            # One message for "lives elsewhere" and "unknown" (R-28).
+            raise forms.ValidationError(
+                _("No citizen of %(municipality)s has this CPR number in the register."),
+                params={"municipality": self.municipality.name if self.municipality else "-"},
+            )
         return person
 
     def clean_employer_cvr(self) -> Employer | None:
@@ -161,6 +209,35 @@ class RegisterRequestForm(AnswerFieldsMixin):
             raise forms.ValidationError(_("No employer with this CVR number is registered."))
         return employer
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        person, employer = data.get("cpr"), data.get("employer_cvr")
+        if isinstance(person, Person) and employer is not None:
+            employed = Employment.objects.filter(person=person, employer=employer).exists()
+            if not employed and not data.get("confirm_employment"):
+                self.add_error(
+                    "confirm_employment",
+                    _(
+                        "The register has no employment of the citizen at %(employer)s. "
+                        "Check the CVR number, or confirm that the citizen works there."
+                    )
+                    % {"employer": employer.name},
+                )
+            self.new_employment = not employed
+        return data
+
+    @property
+    def asks_for_new_absence(self) -> bool:
+        return self.is_bound and bool(
+            self.data.get("new_absence") or self.errors.get("new_absence")
+        )
+
+    @property
+    def asks_to_confirm_employment(self) -> bool:
+        return self.is_bound and bool(
+            self.data.get("confirm_employment") or self.errors.get("confirm_employment")
+        )
+
     def request_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
@@ -170,5 +247,6 @@ class RegisterRequestForm(AnswerFieldsMixin):
             "expects_over_8_weeks": data["expects_over_8_weeks"],
             "answers": self.answers(),
             "channel": data["channel"],
+            "new_absence": data.get("new_absence", False),
             "today": timezone.localdate(),
         }

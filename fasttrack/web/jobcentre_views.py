@@ -8,10 +8,12 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +40,8 @@ from fasttrack.cases.queries import (
     work_figures,
 )
 from fasttrack.formats.dates import as_date
-from fasttrack.people.models import Person, Role
+from fasttrack.lib.rules import question_set, rule_set_for
+from fasttrack.people.models import Employment, Person, Role
 from fasttrack.reports.figures import cases_behind, figure_name
 from fasttrack.reports.periods import Period
 from fasttrack.web.access import require_membership, require_role
@@ -204,12 +207,26 @@ _REQUEST_ERROR_FIELDS: dict[type[RuleViolation], str | list[str]] = {
 @require_role(Role.CASEWORKER)
 def register_request(request: HttpRequest) -> HttpResponse:
     """Register a Fast track request for a citizen who phoned, wrote or came by (R-02)."""
-    form = RegisterRequestForm(request.POST if request.method == "POST" else None)
+    questions = question_set(rule_set_for(timezone.localdate()).question_set)
+    language = "en" if (get_language() or "da").startswith("en") else "da"
+    form = RegisterRequestForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        request=request,
+        questions={key: q.text(language) for key, q in questions.questions.items()},  # type: ignore[arg-type]
+    )
     if form.is_bound and form.is_valid():
         try:
-            case, created = actions.request_fast_track(
-                actor=request.user, requested_by=Requester.CASEWORKER, **form.request_kwargs()
-            )
+            with transaction.atomic():
+                kwargs = form.request_kwargs()
+                if form.new_employment:
+                    # Confirmed by the caseworker on the citizen's word (R-02).
+                    Employment.objects.get_or_create(
+                        person=kwargs["person"], employer=kwargs["employer"]
+                    )
+                case, created = actions.request_fast_track(
+                    actor=request.user, requested_by=Requester.CASEWORKER, **kwargs
+                )
         except AnswersRequired as error:
             # The employee's own request carries their answers (R-07, R-14).
             missing = [key for key, text in form.answers().items() if not text.strip()]

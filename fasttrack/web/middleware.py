@@ -50,6 +50,7 @@ SECOND_FACTOR_OPEN_URLS = frozenset(
         "web:second_factor_setup",
         "web:logout",
         "web:login",
+        "web:activate_account",
         "web:accessibility",
         "web:privacy",
         "web:healthz",

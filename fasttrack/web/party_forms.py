@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from fasttrack.cases.errors import RuleViolation, localized_message
 from fasttrack.lib.rules import QUESTION_KEYS, QuestionSet
 from fasttrack.lib.validation import TEXT_LENGTH
-from fasttrack.people.models import Employer, Person, Role
+from fasttrack.people.models import Employer, Municipality, Person, Role
 from fasttrack.people.validators import clean_cpr, clean_cvr
 
 
@@ -90,12 +90,33 @@ class EmployerRequestForm(AnswersMixin, forms.Form):
         },
     )
 
+    # R-36: for someone not yet registered as the employer's employee.
+    employee_name = forms.CharField(
+        label=_("The employee's full name"),
+        max_length=200,
+        required=False,
+    )
+    employee_municipality_code = forms.ChoiceField(
+        label=_("The employee's home municipality"),
+        help_text=_("The case goes to the jobcentre of the municipality the employee lives in."),
+        required=False,
+    )
+    # R-34: confirms a new absence while the employee's case is still open.
+    new_absence = forms.BooleanField(
+        label=_("Yes, this is a new absence, and I want to request Fast track for it."),
+        required=False,
+    )
+
     def __init__(
         self, *args: Any, employer: Employer, questions: QuestionSet, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
         self.employer = employer
         self.person: Person | None = None
+        self.fields["employee_municipality_code"].choices = [  # type: ignore[attr-defined]
+            ("", _("Choose the municipality")),
+            *((m.code, f"{m.name} ({m.code})") for m in Municipality.objects.order_by("name")),
+        ]
         managers = self.managers(employer)
         self.fields["nearest_manager"] = forms.ModelChoiceField(
             label=_("The employee's nearest manager"),
@@ -121,21 +142,23 @@ class EmployerRequestForm(AnswersMixin, forms.Form):
         )
 
     def clean_employee_cpr(self) -> str:
-        number = clean_cpr(self.cleaned_data["employee_cpr"])
-        # One message whether the person is unknown or works elsewhere: the
-        # form must not tell an employer who exists in the CPR register.
-        person = Person.objects.employee_of(self.employer, cpr=number)
-        if person is None:
-            raise ValidationError(
-                _(
-                    "We cannot find an employee of %(employer)s with this CPR number. "
-                    "Check the number."
-                ),
-                code="unknown_employee",
-                params={"employer": self.employer.name},
-            )
-        self.person = person
-        return number
+        # Who the number is is decided with the request, the same way whatever
+        # the register knows (R-36, ``cases.identity``).
+        return clean_cpr(self.cleaned_data["employee_cpr"])
+
+    @property
+    def asks_for_new_employee(self) -> bool:
+        """Show the name and home municipality: given, or asked for by an error."""
+        return self.is_bound and any(
+            self.data.get(name) or self.errors.get(name)
+            for name in ("employee_name", "employee_municipality_code")
+        )
+
+    @property
+    def asks_for_new_absence(self) -> bool:
+        if not self.is_bound:
+            return False
+        return bool(self.data.get("new_absence") or self.errors.get("new_absence"))
 
 
 def _full_name(user: Any) -> str:
@@ -164,6 +187,18 @@ class CitizenRequestForm(AnswersMixin, forms.Form):
         required=False,
         max_length=10,
     )
+
+    # R-34: confirms a new absence while the case with the same employer is open.
+    new_absence = forms.BooleanField(
+        label=_("Yes, this is a new sick leave, and I want to ask for Fast track for it."),
+        required=False,
+    )
+
+    @property
+    def asks_for_new_absence(self) -> bool:
+        if not self.is_bound:
+            return False
+        return bool(self.data.get("new_absence") or self.errors.get("new_absence"))
 
     def __init__(self, *args: Any, person: Person, questions: QuestionSet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

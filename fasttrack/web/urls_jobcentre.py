@@ -7,7 +7,14 @@ No address carries a CPR number (R-29): searches are POSTed.
 
 from django.urls import path
 
-from fasttrack.web import case_views, delivery_views, jobcentre_views, statistics_views
+from fasttrack.web import (
+    case_views,
+    delivery_views,
+    doctor_choice_views,
+    jobcentre_views,
+    staff_views,
+    statistics_views,
+)
 
 urlpatterns = [
     path("jobcenter/", jobcentre_views.worklist, name="worklist"),
@@ -17,6 +24,19 @@ urlpatterns = [
         name="register_request",
     ),
     path("jobcenter/ledelse/", jobcentre_views.jobcentre_overview, name="jobcentre_overview"),
+    path("jobcenter/personale/", staff_views.staff_list, name="staff_list"),
+    path(
+        "jobcenter/personale/<int:membership_id>/aktiv/",
+        staff_views.staff_active,
+        name="staff_active",
+    ),
+    path(
+        "jobcenter/personale/<int:membership_id>/rolle/",
+        staff_views.staff_role,
+        name="staff_role",
+    ),
+    path("jobcenter/borgere/", staff_views.citizen_search, name="citizen_search"),
+    path("jobcenter/borgere/<int:person_id>/", staff_views.citizen_edit, name="citizen_edit"),
     path(
         "jobcenter/statistik/",
         statistics_views.jobcentre_statistics,
@@ -53,6 +73,16 @@ urlpatterns = [
         "sager/<int:case_id>/afgoerelse/",
         case_views.case_decide_late_consent,
         name="case_decide_late_consent",
+    ),
+    path(
+        "sager/<int:case_id>/identitet/",
+        case_views.case_confirm_identity,
+        name="case_confirm_identity",
+    ),
+    path(
+        "sager/<int:case_id>/egen-laege/",
+        doctor_choice_views.case_own_doctor,
+        name="case_own_doctor",
     ),
     path("sager/<int:case_id>/traek-tilbage/", case_views.case_withdraw, name="case_withdraw"),
     path(

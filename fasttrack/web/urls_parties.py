@@ -28,6 +28,11 @@ urlpatterns = [
         employer_views.case_record_employer_conversation,
         name="case_record_employer_conversation",
     ),
+    path(
+        "sager/<int:case_id>/naermeste-leder/",
+        employer_views.case_nearest_manager,
+        name="case_nearest_manager",
+    ),
     path("leder/", employer_views.manager_start, name="manager_start"),
     path("borger/", citizen_views.employee_start, name="employee_start"),
     path("borger/anmodning/ny/", citizen_views.citizen_request, name="citizen_request"),

@@ -102,6 +102,8 @@ def request_case(
         requested_by="employer",
         channel="web",
         nearest_manager=personas.leder if manager else None,
+        # Tests make several absences of one person: each is a confirmed new one.
+        new_absence=True,
         today=today,
     )
     assert created

@@ -13,8 +13,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from fasttrack.audit.models import AccessLogEntry, CaseEvent
-from fasttrack.cases import batch, letters
+from fasttrack.cases import actions, batch, letters
 from fasttrack.cases.errors import RequestTooLate, localized_message
+from fasttrack.cases.identity import MUNICIPALITY_REQUIRED, NAME_REQUIRED
 from fasttrack.cases.models import Absence, FastTrackCase
 from fasttrack.lib.rules import last_valid_request_day, rule_set_for
 from fasttrack.people.validators import clean_cpr
@@ -89,7 +90,11 @@ def test_it_requests_each_row_on_its_own_and_answers_every_row(personas, api_as)
             clean_cpr("3213814562")
         not_a_date = gettext("Enter a date as YYYY-MM-DD.")
     assert results[1]["errors"] == {"employee_cpr": invalid.value.messages}
-    assert results[2]["errors"] == {"employee_cpr": [_danish(batch.UNKNOWN_EMPLOYEE)]}
+    # Someone not yet the employer's employee needs a name and a home municipality.
+    assert results[2]["errors"] == {
+        "employee_name": [_danish(NAME_REQUIRED)],
+        "employee_municipality_code": [_danish(MUNICIPALITY_REQUIRED)],
+    }
     assert results[3]["rule_id"] == "R-03"
     assert list(results[3]["errors"]) == ["first_absence_day"]
     assert results[5]["errors"] == {"first_absence_day": [not_a_date]}
@@ -215,8 +220,14 @@ def test_the_queries_grow_by_a_fixed_number_per_row(personas, api_as):
     api = api_as(personas.hr)
     api.post(BATCH, {"requests": [_item(JANNI, days_ago=9)]})  # warm the caches
 
+    def withdraw_all() -> None:
+        # One open case per person and employer: each round starts without.
+        for case in FastTrackCase.objects.filter(state="awaiting_consent"):
+            actions.withdraw(case=case, actor=personas.hr, reason="Test round over.")
+
     counts = []
     for size, days_ago in ((1, 3), (2, 4), (3, 5)):
+        withdraw_all()
         rows = [_item(cpr, days_ago=days_ago) for cpr in (JANNI, AHMED, HANNE)[:size]]
         with CaptureQueriesContext(connection) as queries:
             response = api.post(BATCH, {"requests": rows})
@@ -305,3 +316,14 @@ def test_the_csv_path_replays_a_retried_file(personas, api_as):
     assert first.json() == again.json()
     assert again["Idempotency-Replayed"] == "true"
     assert FastTrackCase.objects.count() == 1
+
+
+def test_a_batch_requests_for_someone_not_yet_an_employee_with_name_and_municipality(
+    personas, api_as
+) -> None:
+    item = _item(JANNI) | {"employee_name": "Janni Mikkelsen", "employee_municipality_code": "101"}
+    response = api_as(personas.all()["anden-hr"]).post(BATCH, {"requests": [item]})
+    assert response.status_code == 200
+    result = response.json()["results"][0]
+    assert result["status"] == "created"
+    assert result["case"]["employee"] == {"name": "Janni Mikkelsen"}

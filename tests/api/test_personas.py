@@ -98,6 +98,8 @@ BODIES: dict[str, Callable[[], dict[str, Any] | bytes]] = {
         "expects_over_8_weeks": True,
         "employer_cvr": NORDISK_FABRIK,
         "answers": EMPLOYEE_ANSWERS,
+        # Janni's first case is still open: this is another absence.
+        "new_absence": True,
     },
     # Another employer's batch is answered row by row: the row is refused, not the batch.
     "POST /cases/batch": lambda: {

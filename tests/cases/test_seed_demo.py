@@ -108,3 +108,12 @@ def test_it_runs_with_debug_off_when_forced(settings):
     settings.DEBUG = False
     call_command("seed_demo", "--force", stdout=StringIO())
     assert User.objects.filter(username__in=EXPECTED).count() == len(EXPECTED)
+
+
+@pytest.mark.django_db
+def test_it_loads_users_and_organisations_without_cases_when_asked():
+    with translation.override("en"):
+        call_command("seed_demo", "--no-cases", stdout=StringIO())
+    assert set(EXPECTED) <= set(User.objects.values_list("username", flat=True))
+    assert FastTrackCase.objects.count() == 0
+    assert Person.objects.with_cpr("1203814562").exists()

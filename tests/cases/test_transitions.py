@@ -26,6 +26,7 @@ from fasttrack.documents import actions as documents
 from fasttrack.documents.models import OpportunityStatement
 from fasttrack.medical.models import Certificate, CertificateRequest
 from fasttrack.meetings.models import Meeting
+from fasttrack.people.models import Clinic
 from fasttrack.plans.models import PlanVersion, RetentionPlan
 from tests.cases.conftest import EMPLOYEE_ANSWERS, EMPLOYER_ANSWERS, JANNI_CPR, NORDISK_FABRIK, at
 
@@ -170,6 +171,15 @@ def _calls(case, personas, world):
         ),
         Action.RECORD_EMPLOYER_CONVERSATION: lambda: actions.record_employer_conversation(
             case=case, actor=personas.hr, held_on=REQUESTED
+        ),
+        Action.CONFIRM_IDENTITY: lambda: actions.confirm_identity(
+            case=case, actor=worker, name="x", municipality=case.municipality
+        ),
+        Action.SET_NEAREST_MANAGER: lambda: actions.set_nearest_manager(
+            case=case, actor=personas.hr, manager=personas.leder
+        ),
+        Action.SET_OWN_DOCTOR: lambda: actions.set_own_doctor(
+            case=case, actor=worker, clinic=Clinic.objects.order_by("pk").first()
         ),
         # The related documents: refused by the case's state before any
         # document is read, so an unsaved one stands in for it.

@@ -326,3 +326,23 @@ def test_it_shows_operators_who_has_a_second_factor_but_never_a_key(
     assert client.get("/admin/otp_totp/totpdevice/add/").status_code == 403
     assert client.get("/admin/login/recoverycodedevice/").status_code == 200
     assert client.get("/admin/login/nemloginidentity/").status_code == 200
+
+
+def test_it_lets_the_operator_add_a_person_without_500(
+    login: Login, operator: User, personas: Personas
+) -> None:
+    client = login(operator)
+    assert client.get("/admin/people/person/add/").status_code == 200
+    municipality = Person.objects.with_cpr(PETER_CPR).get().municipality_id
+    data = {
+        "name": "Kim Ukendt",
+        "email": "",
+        "municipality": municipality,
+        "clinic": "",
+        "preferred_language": "da",
+    }
+    missing = client.post("/admin/people/person/add/", data | {"cpr": ""})
+    assert missing.status_code == 200  # the form again, with the error at the CPR number
+    added = client.post("/admin/people/person/add/", data | {"cpr": "0101010000"})
+    assert added.status_code == 302
+    assert Person.objects.with_cpr("0101010000").get().name == "Kim Ukendt"

@@ -35,6 +35,7 @@ from fasttrack.login.policy import needs_second_factor
 from fasttrack.medical.models import CertificateRequest
 from fasttrack.meetings.models import Meeting
 from fasttrack.notifications.models import InboxItem, Message
+from fasttrack.people.models import Membership
 from fasttrack.plans.models import PlanVersion
 from tests.conftest import give_second_factor
 
@@ -118,6 +119,11 @@ def _samples() -> dict[str, str]:
         "url": "nothing-here/",
         # The API: a token's public prefix.
         "prefix": "abcdefgh",
+        # An account invitation's token (none such: the page answers 404).
+        "token": "no-such-invitation",
+        # The jobcentre manager's staff and citizen pages.
+        "membership_id": str(Membership.objects.get(user__username="sagsbehandler").pk),
+        "person_id": str(case.absence.person_id),
         # The related documents and their PDFs (Janni's demo story has them).
         "statement_id": str(statement.pk),
         "document": "sagsmappe",

@@ -88,6 +88,15 @@ log-ud/                                                    405 405 405 405 405 4
 jobcenter/                                                 404 404 404 200 200 200 404 404 404 302
 jobcenter/anmodninger/ny/                                  404 404 404 200 200 404 404 404 404 302
 jobcenter/ledelse/                                         404 404 404 404 404 200 404 404 404 302
+jobcenter/personale/                                       404 404 404 404 404 200 404 404 404 302
+jobcenter/personale/<membership_id>/aktiv/                 404 404 404 404 404 405 404 404 404 302
+jobcenter/personale/<membership_id>/rolle/                 404 404 404 404 404 405 404 404 404 302
+jobcenter/borgere/                                         404 404 404 404 404 200 404 404 404 302
+jobcenter/borgere/<person_id>/                             404 404 404 404 404 200 404 404 404 302
+sager/<case_id>/identitet/                                 404 404 404 302 404 404 404 404 404 302
+sager/<case_id>/egen-laege/                                200 404 404 200 404 404 404 404 404 302
+sager/<case_id>/naermeste-leder/                           404 200 404 404 404 404 404 404 404 302
+konto/aktiver/<token>/                                     404 404 404 404 404 404 404 404 404 404
 jobcenter/statistik/                                       404 404 404 404 404 200 404 404 404 302
 jobcenter/statistik/statistik.csv                          404 404 404 404 404 200 404 404 404 302
 statistik/                                                 404 404 404 404 404 404 404 404 404 302
@@ -430,6 +439,11 @@ def _build() -> World:
         "object_id": str(person.pk),
         "id": str(janni.pk),
         "content_type_id": str(ContentType.objects.get_for_model(person).pk),
+        # The jobcentre manager's pages: a caseworker of København, Janni.
+        "membership_id": str(Membership.objects.get(user=personas.sagsbehandler).pk),
+        "person_id": str(person.pk),
+        # An invitation that does not exist.
+        "token": "no-such-invitation",
     }
     return World(users, values, waiting)
 

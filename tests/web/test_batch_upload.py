@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 
 from fasttrack.audit.models import AccessLogEntry
 from fasttrack.cases import batch
+from fasttrack.cases.identity import NAME_REQUIRED
 from fasttrack.cases.models import FastTrackCase
 from fasttrack.people.validators import clean_cpr
 from tests.conftest import Personas
@@ -121,7 +122,7 @@ def test_it_requests_every_good_row_and_shows_each_rows_outcome(hr: Client) -> N
         with pytest.raises(ValidationError) as invalid:
             clean_cpr("3213814562")
         not_a_date = gettext("Enter a date as YYYY-MM-DD or DD-MM-YYYY.")
-        unknown = str(batch.UNKNOWN_EMPLOYEE)
+        unknown = str(NAME_REQUIRED)
     assert _row(page, 2).startswith("created")
     assert f'href="/sager/{janni.pk}/"' in _row(page, 2)
     assert invalid.value.messages[0] in _row(page, 3)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from fasttrack.cases.access import cases_for
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
 from fasttrack.cases.models import CaseDeadline, DeadlineStatus, FastTrackCase
+from fasttrack.cases.queries import employer_view_of_deadlines
 from fasttrack.cases.states import State
 from fasttrack.formats.dates import as_date, as_weekday_datetime
 from fasttrack.lib.rules import DeadlineKey
@@ -53,6 +54,8 @@ def deadlines_shown_to(role: Role | str, case: FastTrackCase) -> list[CaseDeadli
     rows = sorted(case.deadlines.all(), key=lambda row: (row.due_on or date.max, row.pk))
     if is_employer_side(role):
         rows = [row for row in rows if row.key not in _HIDDEN_FROM_EMPLOYER]
+        # The same as when the register knew the employee.
+        rows = employer_view_of_deadlines(case, rows)
     return rows
 
 
@@ -98,7 +101,8 @@ class Status:
 def status_for(role: Role | str, case: FastTrackCase, *, today: date | None = None) -> Status:
     today = today or timezone.localdate()
     employer_side = is_employer_side(role)
-    name = case.absence.person.name
+    # The employer side reads the name it gave.
+    name = case.employee_name_for_employer if employer_side else case.absence.person.name
     state = State(case.state)
     if state == State.AWAITING_CONSENT:
         return _awaiting_consent(case, employer_side=employer_side, name=name, today=today)
@@ -140,7 +144,14 @@ def _awaiting_consent(
     case: FastTrackCase, *, employer_side: bool, name: str, today: date
 ) -> Status:
     consent = getattr(case, "consent", None)
-    deadline = _deadline(case, DeadlineKey.EMPLOYEE_CONSENT)
+    deadline = next(
+        (
+            row
+            for row in deadlines_shown_to(Role.EMPLOYER if employer_side else Role.EMPLOYEE, case)
+            if row.key == DeadlineKey.EMPLOYEE_CONSENT
+        ),
+        None,
+    )
     due = deadline.due_on if deadline else None
     if consent is not None:
         # Accepted after the deadline: the caseworker decides.
@@ -205,7 +216,7 @@ def _active(role: Role | str, case: FastTrackCase, *, employer_side: bool) -> St
                 _("The jobcentre holds the first conversation with %(name)s by %(due)s.")
                 if employer_side
                 else _("The jobcentre contacts you for the first conversation, by %(due)s.")
-            ) % {"name": case.absence.person.name, "due": due}
+            ) % {"name": case.employee_name_for_employer, "due": due}
         return Status(label, "badge-success", text, _("The jobcentre"))
     if key == DeadlineKey.MEDICAL_CERTIFICATE:
         return Status(

@@ -216,3 +216,69 @@ def test_it_books_the_first_conversation_within_eight_steps_from_the_worklist(
     meeting = Meeting.objects.get(case=case)
     assert meeting.kind == MeetingKind.FIRST_CONVERSATION
     assert meeting.starts_at.date() == date(2026, 11, 19)
+
+
+def test_it_answers_alike_for_a_citizen_elsewhere_and_an_unknown_number(
+    login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
+) -> None:
+    from fasttrack.audit.models import AccessLogEntry
+
+    client = login(personas.sagsbehandler)
+    before = AccessLogEntry.objects.count()
+    # Louise Jensen lives in Frederiksberg; 010101-0000 belongs to no one.
+    elsewhere = client.post(REGISTER, _request(cpr="110486-6427", employer_cvr=""))
+    unknown = client.post(REGISTER, _request(cpr="010101-0000", employer_cvr=""))
+    assert elsewhere.status_code == unknown.status_code == 400
+    assert _error_at(elsewhere.content.decode(), "cpr") == _error_at(
+        unknown.content.decode(), "cpr"
+    )
+    # Both searches are logged with their purpose, the number masked.
+    searches = AccessLogEntry.objects.order_by("pk")[before:]
+    assert [entry.purpose for entry in searches] == ["request", "request"]
+    assert all(entry.person_id is None for entry in searches)
+    assert all("1104866427" not in entry.criterion for entry in searches)
+
+
+def test_it_labels_in_danish_and_marks_the_answers_required(
+    login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
+) -> None:
+    page = login(personas.sagsbehandler).get(REGISTER).content.decode()
+    assert "Borgerens CPR-nummer" in page
+    assert "Affected functions" not in page
+    assert "(frivilligt)" not in page.split('id="id_affected_functions"')[0].rsplit("<label", 1)[1]
+    response = login(personas.sagsbehandler).post(REGISTER, _request(affected_functions=""))
+    assert response.status_code == 400
+    assert 'id="id_affected_functions-error"' in response.content.decode()
+
+
+def test_it_checks_the_employer_against_the_citizens_employments(
+    login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
+) -> None:
+    from fasttrack.notifications.models import Message
+    from fasttrack.people.models import Employment, Person
+
+    client = login(personas.sagsbehandler)
+    # Sara Ali works at Plejecentret Solgården, not at Nordisk Fabrik.
+    refused = client.post(REGISTER, _request(employer_cvr="29887659"))
+    assert refused.status_code == 400
+    assert "Nordisk Fabrik" in _error_at(refused.content.decode(), "confirm_employment")
+    assert not FastTrackCase.objects.filter(absence__person__name="Sara Ali").exists()
+    confirmed = client.post(REGISTER, _request(employer_cvr="29887659", confirm_employment="on"))
+    assert confirmed.status_code == 302
+    sara = Person.objects.with_cpr(SARA).get()
+    assert Employment.objects.filter(person=sara, employer__cvr="29887659").exists()
+    # The citizen is told what was registered for them.
+    assert Message.objects.filter(recipient_person=sara, kind="request_registered").exists()
+
+
+def test_it_asks_the_caseworker_to_confirm_a_new_absence_while_a_case_is_open(
+    login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
+) -> None:
+    client = login(personas.sagsbehandler)
+    assert client.post(REGISTER, _request()).status_code == 302
+    open_case = FastTrackCase.objects.get(absence__person__name="Sara Ali")
+    later = _request(first_absence_day=(TODAY - timedelta(days=2)).isoformat())
+    page = client.post(REGISTER, later).content.decode()
+    assert str(open_case.pk) in _error_at(page, "new_absence")
+    assert client.post(REGISTER, later | {"new_absence": "on"}).status_code == 302
+    assert FastTrackCase.objects.get(previous_case=open_case)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -267,3 +267,23 @@ def test_it_answers_404_on_another_persons_case(
     )
 
     assert janni.get(consent_url(other)).status_code == 404
+
+
+def test_it_asks_the_employee_to_confirm_a_new_sick_leave_while_a_case_is_open(
+    janni: Client, travel: Callable[[date], None], demo_world: object
+) -> None:
+    travel(date(2026, 11, 24))
+    data = {
+        "first_absence_day": D0.isoformat(),
+        "expects_over_8_weeks": "true",
+        "employer_cvr": NORDISK_FABRIK,
+        **EMPLOYEE_ANSWERS,
+    }
+    janni.post("/borger/anmodning/ny/", data)
+    open_case = FastTrackCase.objects.get()
+    later = data | {"first_absence_day": (D0 + timedelta(days=2)).isoformat()}
+    page = janni.post("/borger/anmodning/ny/", later).content.decode()
+    assert 'id="id_new_absence-error"' in page and str(open_case.pk) in page
+    assert FastTrackCase.objects.count() == 1
+    janni.post("/borger/anmodning/ny/", later | {"new_absence": "true"})
+    assert FastTrackCase.objects.get(previous_case=open_case)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import User
@@ -201,14 +201,61 @@ def test_it_refuses_a_request_after_the_last_valid_day_naming_it(
         "0101901234",  # a valid number nobody in the system has
     ],
 )
-def test_it_refuses_an_employee_of_another_employer_alike_unknown_ones(
+def test_it_asks_alike_for_name_and_municipality_of_any_non_employee(
     hr: Client, personas: Personas, cpr: str
 ) -> None:
     page = hr.post(FORM, request_data(personas, employee_cpr=cpr)).content.decode()
 
-    assert "Nordisk Fabrik A/S" in field_error(page, "employee_cpr")
+    # the same fields appear whatever the register knows about the number.
+    assert "medarbejderens navn" in field_error(page, "employee_name")
+    assert "bopælskommune" in field_error(page, "employee_municipality_code")
     assert field_value(page, "employee_cpr") == cpr
     assert not FastTrackCase.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("cpr", "name"),
+    [
+        ("1402704127", "Lars Nielsen"),  # known, surname matches
+        ("1402704127", "Lars Hansen"),  # known, surname differs
+        ("0101901234", "Kim Ukendt"),  # unknown
+    ],
+)
+def test_it_requests_for_a_non_employee_and_shows_the_name_given(
+    hr: Client, personas: Personas, cpr: str, name: str
+) -> None:
+    data = request_data(personas, employee_cpr=cpr)
+    data |= {"employee_name": name, "employee_municipality_code": "147"}
+    response = hr.post(FORM, data)
+    assert response.status_code == 302
+    case = FastTrackCase.objects.get()
+    page = hr.get(response["Location"]).content.decode()
+    assert name in page
+    # The consent deadline is shown as for any request.
+    assert "Medarbejderens samtykke" in page
+    # The register's name never reaches HR while it differs from the one given.
+    if name == "Lars Hansen":
+        assert "Nielsen" not in page
+        assert not case.identity_confirmed
+    assert "Bekræft" not in page  # nothing about the identity check reaches HR
+
+
+def test_it_asks_to_confirm_a_new_absence_while_a_case_is_open(
+    hr: Client, personas: Personas
+) -> None:
+    first = hr.post(FORM, request_data(personas))
+    assert first.status_code == 302
+    open_case = FastTrackCase.objects.get()
+    data = request_data(personas)
+    data["first_absence_day"] = (
+        date.fromisoformat(data["first_absence_day"]) + timedelta(days=1)
+    ).isoformat()
+    page = hr.post(FORM, data).content.decode()
+    assert str(open_case.pk) in field_error(page, "new_absence")
+    assert FastTrackCase.objects.count() == 1
+    confirmed = hr.post(FORM, data | {"new_absence": "true"})
+    assert confirmed.status_code == 302
+    assert FastTrackCase.objects.get(previous_case=open_case)
 
 
 def test_it_requires_the_affirmed_expectation(hr: Client, personas: Personas) -> None:

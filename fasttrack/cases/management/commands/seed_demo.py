@@ -38,8 +38,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even when DEBUG is off. Never use this against real citizens' data.",
         )
+        parser.add_argument(
+            "--no-cases",
+            action="store_true",
+            help="Load the users and organisations only, without the demo cases.",
+        )
 
-    def handle(self, *args: Any, force: bool, **options: Any) -> None:
+    def handle(self, *args: Any, force: bool, no_cases: bool, **options: Any) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 _(
@@ -49,7 +54,7 @@ class Command(BaseCommand):
             )
         world = build_demo_world()
         build_demo_operator(DEMO_PASSWORD)
-        cases = build_demo_cases(world)
+        cases = [] if no_cases else build_demo_cases(world)
         _deliver_demo_letters()
         self.stdout.write(
             self.style.SUCCESS(
