@@ -49,6 +49,17 @@ KIND_LABELS: dict[str, Promise] = {
     "statement_cancelled": _("Mulighedserklæring cancelled"),
     "plan_commented": _("Comment on the plan"),
     "plan_evaluation_soon": _("The plan is evaluated soon"),
+    "certificate_due_moved": _("New deadline for the medical certificate"),
+    "meeting_rebooked": _("Meeting moved"),
+    "meeting_cancelled": _("Meeting cancelled"),
+    "meeting_minutes_ready": _("Minutes of the meeting"),
+    "meeting_response": _("Answer to a meeting invitation"),
+    "request_registered": _("Request registered by the jobcentre"),
+    "manager_invitation": _("Invitation as nearest manager"),
+    "new_case": _("New case for the jobcentre"),
+    "new_absence": _("New absence of a person with an open case"),
+    "case_assigned": _("Case assigned"),
+    "identity_to_confirm": _("Identity to confirm"),
 }
 
 _STATUS_BADGE = {
