@@ -53,6 +53,7 @@ from fasttrack.cases.models import (
     CaseDeadline,
     Consent,
     DeadlineStatus,
+    EmployerConversation,
     FastTrackCase,
     Party,
 )
@@ -201,10 +202,12 @@ def _certificate(request: HttpRequest, case: FastTrackCase, role: Role) -> Certi
         return None
 
 
-def _certificate_request(case: FastTrackCase, role: Role, user: Any) -> CertificateRequest | None:
+def _certificate_request(
+    case: FastTrackCase, role: Role, user: Any, requests: list[CertificateRequest]
+) -> CertificateRequest | None:
     if role in EMPLOYER_ROLES:
         return None
-    current = clock.current_certificate_request(case)
+    current = clock.current_certificate_request(case, requests=requests)
     if current is None:
         return None
     if role == Role.DOCTOR and current.clinic_id != user.membership.clinic_id:
@@ -253,12 +256,20 @@ def _late_consent_decision_due(case: FastTrackCase, today: date) -> bool:
 
 
 def _caseworker_actions(
-    case: FastTrackCase, meetings: list[Meeting], today: date, user: Any
+    case: FastTrackCase,
+    meetings: list[Meeting],
+    today: date,
+    user: Any,
+    requests: list[CertificateRequest],
 ) -> dict[str, Any]:
     """What the caseworker may do now: the buttons ask the same guards as the actions."""
     awaiting_answer = (
         can(case.state, Action.ACCEPT) and not Consent.objects.filter(case=case).exists()
     )
+    # The guards decide from the case's meetings and certificate refusal read once here.
+    all_meetings = list(Meeting.objects.filter(case=case))
+    certificate_refusal = guards.refusal_to_request_certificate(case, requests=requests)
+    close_refusal = guards.refusal_to_close(case, meetings=all_meetings)
     return {
         # R-36: who the employee is comes first; nothing goes to them before.
         "confirm_identity": not case.identity_confirmed
@@ -267,17 +278,21 @@ def _caseworker_actions(
         "set_own_doctor": can(case.state, Action.SET_OWN_DOCTOR),
         "decide_late_consent": _late_consent_decision_due(case, today),
         "withdraw": can(case.state, Action.WITHDRAW),
-        "request_certificate": guards.can_request_certificate(case),
-        "no_clinic": isinstance(guards.refusal_to_request_certificate(case), ClinicMissing),
-        "book_first_conversation": guards.can_book_meeting(case, MeetingKind.FIRST_CONVERSATION),
-        "book_retention_meeting": guards.can_book_meeting(case, MeetingKind.RETENTION_MEETING),
+        "request_certificate": certificate_refusal is None,
+        "no_clinic": isinstance(certificate_refusal, ClinicMissing),
+        "book_first_conversation": guards.can_book_meeting(
+            case, MeetingKind.FIRST_CONVERSATION, meetings=all_meetings
+        ),
+        "book_retention_meeting": guards.can_book_meeting(
+            case, MeetingKind.RETENTION_MEETING, meetings=all_meetings
+        ),
         "record_plan": can(case.state, Action.RECORD_PLAN),
         "add_journal_note": can(case.state, Action.ADD_JOURNAL_NOTE),
-        "close": guards.can_close(case),
+        "close": close_refusal is None,
         # Why closing is not offered yet, when only a booked meeting stands in the way.
         "close_blocked": None
-        if guards.can_close(case) or not can(case.state, Action.CLOSE)
-        else guards.refusal_to_close(case),
+        if close_refusal is None or not can(case.state, Action.CLOSE)
+        else close_refusal,
         "take": guards.can_take(case, user),
         "held": {m.pk for m in meetings if guards.can_record_held(m, today=today)},
     }
@@ -290,9 +305,11 @@ def _manager_actions(case: FastTrackCase, user: Any) -> dict[str, Any]:
     return {"assign": AssignForm(user=user, initial={"caseworker": case.caseworker_id})}
 
 
-def _employer_actions(case: FastTrackCase, role: Role) -> dict[str, Any]:
+def _employer_actions(
+    case: FastTrackCase, role: Role, conversation: EmployerConversation | None
+) -> dict[str, Any]:
     return {
-        "record_conversation": guards.can_record_employer_conversation(case),
+        "record_conversation": guards.can_record_employer_conversation_given(case, conversation),
         "choose_nearest_manager": role == Role.EMPLOYER
         and case.absence.employer_id is not None
         and can(case.state, Action.SET_NEAREST_MANAGER),
@@ -300,14 +317,20 @@ def _employer_actions(case: FastTrackCase, role: Role) -> dict[str, Any]:
 
 
 def _actions_for(
-    role: Role, case: FastTrackCase, meetings: list[Meeting], today: date, user: Any
+    role: Role,
+    case: FastTrackCase,
+    meetings: list[Meeting],
+    today: date,
+    user: Any,
+    conversation: EmployerConversation | None,
+    requests: list[CertificateRequest],
 ) -> dict[str, Any]:
     if role == Role.CASEWORKER:
-        return _caseworker_actions(case, meetings, today, user)
+        return _caseworker_actions(case, meetings, today, user, requests)
     if role == Role.JOBCENTRE_MANAGER:
         return _manager_actions(case, user)
     if role in EMPLOYER_ROLES:
-        return _employer_actions(case, role)
+        return _employer_actions(case, role, conversation)
     return {}
 
 
@@ -334,6 +357,14 @@ def case_page_context(
     news = list(unseen_notices(case)) if role in JOBCENTRE_ROLES else []
     if role == Role.CASEWORKER and not pdf:
         mark_seen(case, request.user)
+    conversation = employer_conversation_for(role, case)
+    # The case's certificate requests, read once for the page and the guards;
+    # the employer side learns nothing of them (R-18).
+    requests = (
+        []
+        if role in EMPLOYER_ROLES
+        else list(CertificateRequest.objects.filter(case=case).select_related("clinic"))
+    )
     context = {
         "case": case,
         "role": role,
@@ -346,7 +377,7 @@ def case_page_context(
         "next_deadline": _next_deadline(deadlines),
         "answer_rows": answer_rows(case, role),
         "show_employee_answers": role not in EMPLOYER_ROLES,
-        "certificate_request": _certificate_request(case, role, request.user),
+        "certificate_request": _certificate_request(case, role, request.user, requests),
         "certificate": _certificate(request, case, role),
         "meetings": meetings,
         "notes": list(journal_notes_for(role, case))
@@ -356,9 +387,11 @@ def case_page_context(
         # The doctor follows the certificate request, not the case's letters.
         "deliveries": [] if role == Role.DOCTOR else deliveries_for(case, role, request.user),
         "cpr_shown": _cpr_for(case, role),
-        "actions": _actions_for(role, case, meetings, today, request.user),
+        "actions": _actions_for(
+            role, case, meetings, today, request.user, conversation, requests
+        ),
         "news": news,
-        "employer_conversation": employer_conversation_for(role, case),
+        "employer_conversation": conversation,
         "case_is_active": case.state == State.ACTIVE,
         "pdf": pdf,
         "documents": documents_context(case, role, request.user),
