@@ -87,6 +87,7 @@ from fasttrack.lib.rules.questions import Language
 from fasttrack.medical.models import Certificate, CertificateRequest
 from fasttrack.meetings.access import (
     meetings_for_user,
+    sees_every_meeting_of_its_cases,
     minutes_visible_to,
     participants_visible_to,
 )
@@ -230,8 +231,14 @@ def meetings_for_role(case: FastTrackCase, role: Role, user: Any) -> list[Meetin
         return []
     # The manager sees the meetings they take part in, HR the retention meetings,
     # neither of them the doctor (meetings.access).
-    meetings = list(meetings_for(case).filter(pk__in=meetings_for_user(user).values("pk")))
+    # ``case`` came through ``get_case_for``: a role that sees every meeting of
+    # its cases needs no second look at which meetings those are.
+    visible = meetings_for(case)
+    if not sees_every_meeting_of_its_cases(role):
+        visible = visible.filter(pk__in=meetings_for_user(user).values("pk"))
+    meetings = list(visible)
     for meeting in meetings:
+        meeting.case = case  # the guards ask the case's state; it is in hand
         meeting.show_minutes = minutes_visible_to(role, meeting)  # type: ignore[attr-defined]
         meeting.visible_participants = participants_visible_to(  # type: ignore[attr-defined]
             role, meeting.participants.all()
@@ -239,19 +246,15 @@ def meetings_for_role(case: FastTrackCase, role: Role, user: Any) -> list[Meetin
     return meetings
 
 
-def _late_consent_decision_due(case: FastTrackCase, today: date) -> bool:
+def _late_consent_decision_due(
+    case: FastTrackCase, today: date, consent: Consent | None, deadlines: list[CaseDeadline]
+) -> bool:
     """A late acceptance, or no answer after the consent deadline (R-12)."""
     if not can(case.state, Action.FALL_BACK):
         return False
-    consent = Consent.objects.filter(case=case).first()
     if consent is not None:
         return consent.accepted and consent.late
-    due = (
-        deadlines_for(case)
-        .filter(key=DeadlineKey.EMPLOYEE_CONSENT)
-        .values_list("due_on", flat=True)
-        .first()
-    )
+    due = next((row.due_on for row in deadlines if row.key == DeadlineKey.EMPLOYEE_CONSENT), None)
     return due is not None and today > due
 
 
@@ -261,13 +264,19 @@ def _caseworker_actions(
     today: date,
     user: Any,
     requests: list[CertificateRequest],
+    deadlines: list[CaseDeadline],
 ) -> dict[str, Any]:
     """What the caseworker may do now: the buttons ask the same guards as the actions."""
-    awaiting_answer = (
-        can(case.state, Action.ACCEPT) and not Consent.objects.filter(case=case).exists()
+    # The employee's answer (one per case at most), read once and only where it matters.
+    consent = (
+        Consent.objects.filter(case=case).first()
+        if can(case.state, Action.ACCEPT) or can(case.state, Action.FALL_BACK)
+        else None
     )
-    # The guards decide from the case's meetings and certificate refusal read once here.
-    all_meetings = list(Meeting.objects.filter(case=case))
+    awaiting_answer = can(case.state, Action.ACCEPT) and consent is None
+    # The caseworker sees every meeting of the case: the guards decide from them.
+    assert sees_every_meeting_of_its_cases(Role.CASEWORKER)
+    all_meetings = meetings
     certificate_refusal = guards.refusal_to_request_certificate(case, requests=requests)
     close_refusal = guards.refusal_to_close(case, meetings=all_meetings)
     return {
@@ -276,7 +285,7 @@ def _caseworker_actions(
         and can(case.state, Action.CONFIRM_IDENTITY),
         "record_consent": awaiting_answer and case.identity_confirmed,
         "set_own_doctor": can(case.state, Action.SET_OWN_DOCTOR),
-        "decide_late_consent": _late_consent_decision_due(case, today),
+        "decide_late_consent": _late_consent_decision_due(case, today, consent, deadlines),
         "withdraw": can(case.state, Action.WITHDRAW),
         "request_certificate": certificate_refusal is None,
         "no_clinic": isinstance(certificate_refusal, ClinicMissing),
@@ -324,9 +333,10 @@ def _actions_for(
     user: Any,
     conversation: EmployerConversation | None,
     requests: list[CertificateRequest],
+    deadlines: list[CaseDeadline],
 ) -> dict[str, Any]:
     if role == Role.CASEWORKER:
-        return _caseworker_actions(case, meetings, today, user, requests)
+        return _caseworker_actions(case, meetings, today, user, requests, deadlines)
     if role == Role.JOBCENTRE_MANAGER:
         return _manager_actions(case, user)
     if role in EMPLOYER_ROLES:
@@ -388,7 +398,7 @@ def case_page_context(
         "deliveries": [] if role == Role.DOCTOR else deliveries_for(case, role, request.user),
         "cpr_shown": _cpr_for(case, role),
         "actions": _actions_for(
-            role, case, meetings, today, request.user, conversation, requests
+            role, case, meetings, today, request.user, conversation, requests, deadlines
         ),
         "news": news,
         "employer_conversation": conversation,
