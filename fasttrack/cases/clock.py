@@ -60,15 +60,11 @@ def latest_certificate_request(
 ) -> CertificateRequest | None:
     """The latest of ``requests`` that is open (``open_only``) or not cancelled, as the
     queries order them: by day requested, then the latest made."""
-    return max(
-        (
-            r
-            for r in requests
-            if (r.status == RequestStatus.REQUESTED if open_only else r.status != RequestStatus.CANCELLED)
-        ),
-        key=lambda r: (r.requested_on, r.pk),
-        default=None,
-    )
+    if open_only:
+        candidates = [r for r in requests if r.status == RequestStatus.REQUESTED]
+    else:
+        candidates = [r for r in requests if r.status != RequestStatus.CANCELLED]
+    return max(candidates, key=lambda r: (r.requested_on, r.pk), default=None)
 
 
 def first_conversation_on(case: FastTrackCase) -> date | None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from fasttrack.cases.clock import latest_certificate_request
 from fasttrack.cases.errors import (
     CaseAlreadyAssigned,
     CertificateAlreadyRequested,
@@ -33,7 +34,6 @@ from fasttrack.cases.errors import (
     MeetingStillBooked,
     RuleViolation,
 )
-from fasttrack.cases.clock import latest_certificate_request
 from fasttrack.cases.models import EmployerConversation, FastTrackCase
 from fasttrack.cases.states import Action, can
 from fasttrack.medical.models import CertificateRequest, RequestStatus
@@ -91,7 +91,9 @@ def _meetings_of(case: FastTrackCase, meetings: Sequence[Meeting] | None) -> Seq
     return list(Meeting.objects.filter(case=case)) if meetings is None else meetings
 
 
-def _first(meetings: Sequence[Meeting], state: str, *, key: Callable[[Meeting], Any]) -> Meeting | None:
+def _first(
+    meetings: Sequence[Meeting], state: str, *, key: Callable[[Meeting], Any]
+) -> Meeting | None:
     """The first meeting in ``state`` by ``key``, the lowest id first among equals."""
     return min(
         (m for m in meetings if m.state == state), key=lambda m: (key(m), m.pk), default=None
@@ -200,9 +202,7 @@ def refusal_to_close(
     """
     if (refusal := _state_refusal(case, Action.CLOSE)) is not None:
         return refusal
-    booked = _first(
-        _meetings_of(case, meetings), MeetingState.BOOKED, key=lambda m: m.starts_at
-    )
+    booked = _first(_meetings_of(case, meetings), MeetingState.BOOKED, key=lambda m: m.starts_at)
     if booked is not None:
         return MeetingStillBooked(kind=booked.kind, starts_at=booked.starts_at)
     return None

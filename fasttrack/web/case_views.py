@@ -87,9 +87,9 @@ from fasttrack.lib.rules.questions import Language
 from fasttrack.medical.models import Certificate, CertificateRequest
 from fasttrack.meetings.access import (
     meetings_for_user,
-    sees_every_meeting_of_its_cases,
     minutes_visible_to,
     participants_visible_to,
+    sees_every_meeting_of_its_cases,
 )
 from fasttrack.meetings.models import Meeting, MeetingKind
 from fasttrack.people.models import EMPLOYER_ROLES, JOBCENTRE_ROLES, Role, membership_of
