@@ -19,6 +19,7 @@ from fasttrack.audit.verbs import EventVerb
 from fasttrack.cases import letters as case_letters
 from fasttrack.cases.actions import _finish, _lock, _require_role, _today
 from fasttrack.cases.errors import InvalidPlanVersion, NotPermitted
+from fasttrack.cases.guards import require
 from fasttrack.cases.models import FastTrackCase
 from fasttrack.cases.states import Action, State, require_transition
 from fasttrack.documents import letters
@@ -32,14 +33,12 @@ from fasttrack.documents.errors import (
     PartOneIncomplete,
     RefusalReasonRequired,
     RetentionPlanContentRequired,
-    RetentionPlanRequestOpen,
-    StatementOpen,
 )
+from fasttrack.documents.guards import refusal_to_request_plan, refusal_to_start_statement
 from fasttrack.documents.models import (
     FeePayer,
     OpportunityStatement,
     RetentionPlanRequest,
-    RetentionPlanRequestState,
     StatementParty,
     StatementState,
 )
@@ -79,12 +78,7 @@ def request_retention_plan(
         case = _lock(case)
         require_transition(case.state, Action.REQUEST_RETENTION_PLAN)
         _require_role(actor, case, _EMPLOYEE, Action.REQUEST_RETENTION_PLAN)
-        if (
-            open_request := RetentionPlanRequest.objects.filter(
-                case=case, state=RetentionPlanRequestState.REQUESTED
-            ).first()
-        ) is not None:
-            raise RetentionPlanRequestOpen(requested_on=open_request.requested_on)
+        require(refusal_to_request_plan(case))
         due = retention_plan_answer(rule_set_by_version(case.rule_set_version), today)
         plan_request = RetentionPlanRequest.objects.create(
             case=case,
@@ -275,12 +269,7 @@ def start_opportunity_statement(
         case = _lock(case)
         require_transition(case.state, Action.START_OPPORTUNITY_STATEMENT)
         role = _require_role(actor, case, _EMPLOYEE_OR_EMPLOYER, Action.START_OPPORTUNITY_STATEMENT)
-        if (
-            open_statement := OpportunityStatement.objects.filter(
-                case=case, state__in=[StatementState.PART_ONE, StatementState.AT_DOCTOR]
-            ).first()
-        ) is not None:
-            raise StatementOpen(started_on=open_statement.started_on)
+        require(refusal_to_start_statement(case))
         party = _statement_party(role)
         payer = FeePayer(fee_payer) if fee_payer else FeePayer(party.value)
         statement = OpportunityStatement.objects.create(

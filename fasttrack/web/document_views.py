@@ -21,9 +21,10 @@ from fasttrack.audit.access import ROLE_PURPOSE
 from fasttrack.cases.access import get_case_for
 from fasttrack.cases.errors import RuleViolation, localized_message
 from fasttrack.cases.models import FastTrackCase
-from fasttrack.documents import actions
+from fasttrack.documents import actions, guards
 from fasttrack.documents.access import statements_for
 from fasttrack.documents.models import OpportunityStatement, RetentionPlanRequest
+from fasttrack.documents.states import DocumentAction
 from fasttrack.formats.dates import as_date
 from fasttrack.people.models import EMPLOYER_ROLES, JOBCENTRE_ROLES, Role, membership_of
 from fasttrack.plans.models import PlanVersion
@@ -84,6 +85,13 @@ def _try(form: Any, call: Callable[[], Any]) -> bool:
     return True
 
 
+def _refused(request: HttpRequest, case: FastTrackCase, refusal: RuleViolation) -> HttpResponse:
+    """Back to the case with why the action is not possible now (R-35): a stale
+    page or link, or a document already open, meets no form that can only be refused."""
+    messages.error(request, localized_message(refusal))
+    return redirect("web:case_detail", case_id=case.pk)
+
+
 def _to_case(request: HttpRequest, case: FastTrackCase, message: str, anchor: str) -> HttpResponse:
     messages.success(request, message)
     response = redirect("web:case_detail", case_id=case.pk)
@@ -97,6 +105,8 @@ def _to_case(request: HttpRequest, case: FastTrackCase, message: str, anchor: st
 @require_role(*_EMPLOYEE)
 def request_retention_plan(request: HttpRequest, case_id: int) -> HttpResponse:
     case, _role = _case(request, case_id, _EMPLOYEE)
+    if (refusal := guards.refusal_to_request_plan(case)) is not None:
+        return _refused(request, case, refusal)
     form = RetentionPlanRequestForm(_bound(request))
     if form.is_bound and form.is_valid():
         call = lambda: actions.request_retention_plan(  # noqa: E731
@@ -128,6 +138,9 @@ def request_retention_plan(request: HttpRequest, case_id: int) -> HttpResponse:
 def answer_retention_plan(request: HttpRequest, case_id: int, request_id: int) -> HttpResponse:
     case, _role = _case(request, case_id, _EMPLOYER)
     plan_request = get_object_or_404(RetentionPlanRequest, pk=request_id, case=case)
+    refusal = guards.refusal_for_plan_request(case, plan_request, DocumentAction.PREPARE)
+    if refusal is not None:
+        return _refused(request, case, refusal)
     form = RetentionPlanAnswerForm(_bound(request))
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -198,6 +211,8 @@ def retention_plan_step(
 @require_role(*_PARTIES)
 def start_statement(request: HttpRequest, case_id: int) -> HttpResponse:
     case, role = _case(request, case_id, _PARTIES)
+    if (refusal := guards.refusal_to_start_statement(case)) is not None:
+        return _refused(request, case, refusal)
     initial = {"fee_payer": "employee" if role == Role.EMPLOYEE else "employer"}
     form = StartStatementForm(_bound(request), initial=initial)
     if form.is_bound and form.is_valid():
@@ -234,6 +249,9 @@ def start_statement(request: HttpRequest, case_id: int) -> HttpResponse:
 def statement_part_one(request: HttpRequest, case_id: int, statement_id: int) -> HttpResponse:
     case, _role = _case(request, case_id, _PARTIES)
     statement = get_object_or_404(OpportunityStatement, pk=statement_id, case=case)
+    refusal = guards.refusal_for_statement(case, statement, DocumentAction.SAVE_PART_ONE)
+    if refusal is not None:
+        return _refused(request, case, refusal)
     initial = {name: getattr(statement, name) for name in PartOneForm.base_fields}
     form = PartOneForm(_bound(request), initial=initial)
     if form.is_bound and form.is_valid():
@@ -279,6 +297,9 @@ def statement_confirm(request: HttpRequest, case_id: int, statement_id: int) -> 
 def statement_cancel(request: HttpRequest, case_id: int, statement_id: int) -> HttpResponse:
     case, _role = _case(request, case_id, _PARTIES)
     statement = get_object_or_404(OpportunityStatement, pk=statement_id, case=case)
+    refusal = guards.refusal_for_statement(case, statement, DocumentAction.CANCEL)
+    if refusal is not None:
+        return _refused(request, case, refusal)
     form = ReasonForm(_bound(request))
     if form.is_bound and form.is_valid():
         call = lambda: actions.cancel_statement(  # noqa: E731
@@ -304,6 +325,9 @@ def statement_part_two(request: HttpRequest, case_id: int, statement_id: int) ->
     )
     if statement is None:
         raise Http404
+    refusal = guards.refusal_for_statement(case, statement, DocumentAction.COMPLETE)
+    if refusal is not None:
+        return _refused(request, case, refusal)
     form = PartTwoForm(_bound(request))
     if form.is_bound and form.is_valid():
         call = lambda: actions.complete_statement(  # noqa: E731

@@ -78,11 +78,11 @@ GET    /cases/{case}/events                           200   200   200   200   20
 GET    /events                                        200   200   200   200   200   200   200   200
 GET    /cases/{case}/documents                        200   200   200   200   200   200   404   404
 POST   /cases/{case}/retention-plan-requests          403   403   409   403   403   403   404   404
-POST   /cases/{case}/retention-plan-requests/{plan_request}/answer 200 200 403 404 403 403 404 404
+POST   /cases/{case}/retention-plan-requests/{req}/answer 200 200 403 404 403 403 404 404
 POST   /cases/{case}/opportunity-statements           409   409   409   403   403   403   404   404
-PUT    /cases/{case}/opportunity-statements/{statement}/part-1   409 409 409 403 403 403 404 404
-POST   /cases/{case}/opportunity-statements/{statement}/confirm  409 409 409 403 403 403 404 404
-PUT    /cases/{case}/opportunity-statements/{statement}/part-2   403 403 403 200 403 403 404 404
+PUT    /cases/{case}/opportunity-statements/{stmt}/part-1   409 409 409 403 403 403 404 404
+POST   /cases/{case}/opportunity-statements/{stmt}/confirm  409 409 409 403 403 403 404 404
+PUT    /cases/{case}/opportunity-statements/{stmt}/part-2   403 403 403 200 403 403 404 404
 """
 
 
@@ -129,18 +129,18 @@ BODIES: dict[str, Callable[[], dict[str, Any] | bytes]] = {
     "POST /cases/{case}/meetings/{meeting}/held": lambda: {"minutes": "Agreed on a plan."},
     "PUT /cases/{case}/plan": lambda: {"summary": "Back part time.", "measures": []},
     "POST /cases/{case}/retention-plan-requests": lambda: {"message": "A plan, please."},
-    "POST /cases/{case}/retention-plan-requests/{plan_request}/answer": lambda: {
+    "POST /cases/{case}/retention-plan-requests/{req}/answer": lambda: {
         "prepare": True,
         "work_functions": "The canteen.",
     },
     "POST /cases/{case}/opportunity-statements": lambda: {},
-    "PUT /cases/{case}/opportunity-statements/{statement}/part-1": lambda: {
+    "PUT /cases/{case}/opportunity-statements/{stmt}/part-1": lambda: {
         "job_functions": "Packing.",
         "can_do": "Light tasks.",
         "cannot_do": "Lifting.",
     },
-    "POST /cases/{case}/opportunity-statements/{statement}/confirm": lambda: {},
-    "PUT /cases/{case}/opportunity-statements/{statement}/part-2": lambda: {
+    "POST /cases/{case}/opportunity-statements/{stmt}/confirm": lambda: {},
+    "PUT /cases/{case}/opportunity-statements/{stmt}/part-2": lambda: {
         "doctor_assessment": "Light tasks only.",
     },
 }
@@ -233,8 +233,8 @@ def _build_world() -> World:
         "waiting": waiting.pk,
         "case": running.pk,
         "meeting": meeting.pk,
-        "plan_request": plan_request.pk,
-        "statement": statement.pk,
+        "req": plan_request.pk,
+        "stmt": statement.pk,
     }
     return World(ids, personas)
 
@@ -284,8 +284,8 @@ OPENAPI_NAMES = {
     "{case}": "{case_id}",
     "{waiting}": "{case_id}",
     "{meeting}": "{meeting_id}",
-    "{plan_request}": "{request_id}",
-    "{statement}": "{statement_id}",
+    "{req}": "{request_id}",
+    "{stmt}": "{statement_id}",
 }
 
 

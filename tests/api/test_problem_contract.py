@@ -59,14 +59,15 @@ def test_a_request_too_late_is_a_422_the_document_describes(personas, api_as, do
     assert "last valid request day" in body["detail"]
 
 
-def _rule_violations() -> list[type[RuleViolation]]:
+def _rule_violations(status: int = 422) -> list[type[RuleViolation]]:
     found: list[type[RuleViolation]] = []
     pending = [RuleViolation]
     while pending:
         cls = pending.pop()
         for sub in cls.__subclasses__():
             pending.append(sub)
-            if not issubclass(sub, InvalidTransition | NotPermitted):
+            answered = getattr(sub, "http_status", 422) == status
+            if not issubclass(sub, InvalidTransition | NotPermitted) and answered:
                 found.append(sub)
     return sorted(set(found), key=lambda cls: cls.__name__)
 
@@ -92,6 +93,19 @@ def test_every_rule_violation_is_a_422_the_document_describes(rule, document):
     # The rule's own field, else the request as a whole.
     assert list(body["errors"]) == (_example(rule).field_paths() or ["body"])
     assert all(messages == [body["detail"]] for messages in body["errors"].values())
+
+
+@pytest.mark.parametrize("rule", _rule_violations(409), ids=lambda cls: cls.__name__)
+def test_a_rule_answered_as_a_conflict_is_a_409_the_document_describes(rule, document):
+    validator = response_schema(document, "post", "/api/v1/cases", "409")
+    request = RequestFactory().post("/api/v1/cases")
+
+    response = _on_any_exception(request, _example(rule))
+
+    assert response.status_code == 409
+    body = _json(response)
+    validator.validate(body)
+    assert body["rule_id"] == rule.rule_id
 
 
 def test_the_employees_unanswered_questions_are_named_one_by_one(

@@ -3,7 +3,7 @@
 A table with a total column and a total row gives one equation per row and
 per column. A hidden count is disclosed when the equations fix its value:
 when its unit vector lies in the row space of their coefficients (exact
-arithmetic with fractions).
+arithmetic with fractions, one elimination for the whole table).
 """
 
 from __future__ import annotations
@@ -11,21 +11,33 @@ from __future__ import annotations
 from fractions import Fraction
 
 
-def _rank(rows: list[list[Fraction]]) -> int:
-    matrix = [row[:] for row in rows]
-    rank = 0
-    columns = len(matrix[0]) if matrix else 0
-    for column in range(columns):
-        pivot = next((r for r in range(rank, len(matrix)) if matrix[r][column] != 0), None)
-        if pivot is None:
+def _reduced(rows: list[dict[int, Fraction]]) -> dict[int, dict[int, Fraction]]:
+    """The reduced row echelon form of sparse ``rows``: each pivot column's row."""
+    pivots: dict[int, dict[int, Fraction]] = {}
+    for original in rows:
+        row = dict(original)
+        for column, pivot_row in pivots.items():
+            if row.get(column):
+                _subtract(row, pivot_row, row[column])
+        if not row:
             continue
-        matrix[rank], matrix[pivot] = matrix[pivot], matrix[rank]
-        for r in range(len(matrix)):
-            if r != rank and matrix[r][column] != 0:
-                factor = matrix[r][column] / matrix[rank][column]
-                matrix[r] = [a - factor * b for a, b in zip(matrix[r], matrix[rank], strict=True)]
-        rank += 1
-    return rank
+        column = min(row)
+        scale = row[column]
+        row = {c: v / scale for c, v in row.items()}
+        for other in pivots.values():
+            if other.get(column):
+                _subtract(other, row, other[column])
+        pivots[column] = row
+    return pivots
+
+
+def _subtract(row: dict[int, Fraction], pivot_row: dict[int, Fraction], factor: Fraction) -> None:
+    for column, value in pivot_row.items():
+        result = row.get(column, Fraction(0)) - factor * value
+        if result:
+            row[column] = result
+        else:
+            row.pop(column, None)
 
 
 def disclosed(
@@ -48,16 +60,13 @@ def disclosed(
     equations = []
     for line in lines:
         # Inner cells sum to the last cell: +1 for inner, -1 for the total.
-        coefficients = [Fraction(0)] * len(hidden)
+        coefficients: dict[int, Fraction] = {}
         for position, cell in enumerate(line):
             if cell in index:
-                coefficients[index[cell]] += -1 if position == len(line) - 1 else 1
-        if any(coefficients):
+                coefficients[index[cell]] = Fraction(-1 if position == len(line) - 1 else 1)
+        if coefficients:
             equations.append(coefficients)
-    base = _rank(equations)
-    found = []
-    for cell, i in index.items():
-        unit = [Fraction(int(j == i)) for j in range(len(hidden))]
-        if _rank([*equations, unit]) == base:
-            found.append(cell)
-    return found
+    # A hidden count is fixed exactly when its unit vector is in the equations'
+    # row space: in the reduced echelon form, its pivot row holds nothing else.
+    pivots = _reduced(equations)
+    return [cell for cell, i in index.items() if list(pivots.get(i, {})) == [i]]

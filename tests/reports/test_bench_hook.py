@@ -23,9 +23,10 @@ def test_it_times_each_dashboard_and_writes_nothing(
 
     results = json.loads(out.getvalue())
     assert results["municipality"] == "101"
-    assert results["cases_in_municipality"] == FastTrackCase.objects.filter(
-        municipality__code="101"
-    ).count()
+    assert (
+        results["cases_in_municipality"]
+        == FastTrackCase.objects.filter(municipality__code="101").count()
+    )
     for name in ("jobcentre", "national", "employer"):
         assert results[name]["p95_ms"] >= results[name]["p50_ms"] > 0
         assert results[name]["queries"] > 0

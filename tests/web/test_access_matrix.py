@@ -9,7 +9,9 @@ and a valid body, so that a refusal is the access rule's and not the body's.
 A pattern or operation without a row fails ``test_every_address_has_a_row``
 with its name: add a row when you add one. Rows are plain text, so adding one
 is one line. Routes are written as the resolver has them, without the
-converters (``sager/<case_id>/``); API operations without ``/api/v1``.
+converters (``sager/<case_id>/``), a PDF's ``<document>`` once per kind of
+document (``sager/<case_id>/pdf/brev/<object_id>/``); API operations without
+``/api/v1``.
 
 Columns:
 
@@ -27,7 +29,10 @@ Columns:
 The world (built once per module, each row in a savepoint): Janni's
 ``waiting`` case awaits her consent; her running ``case`` has a certificate,
 an open certificate request, a retention meeting with Janni, Lars and Sofie
-that began an hour ago, and a plan (tests/api/test_personas.py).
+that began an hour ago, a plan, an unanswered request for a fastholdelsesplan
+(§ 7 b) and a mulighedserklæring whose part 2 is with her doctor's clinic
+(tests/api/test_personas.py). The minutes' PDF row has a first conversation
+held in its own savepoint (``ROW_SETUP``); a letter's PDF is one to Janni.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -44,11 +50,14 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, include, path
+from django.utils import timezone
 
 from fasttrack.api.tokens import issue_token
+from fasttrack.cases import actions as case_actions
+from fasttrack.cases.models import FastTrackCase
 from fasttrack.login.policy import needs_second_factor
 from fasttrack.medical.models import CertificateRequest
-from fasttrack.meetings.models import MeetingParticipant
+from fasttrack.meetings.models import MeetingKind, MeetingParticipant
 from fasttrack.notifications.models import InboxItem, Message
 from fasttrack.people.models import Clinic, Membership, Role
 from fasttrack.plans.models import PlanVersion
@@ -130,6 +139,27 @@ sager/<case_id>/moeder/<meeting_id>/svar/<participant_id>/ 404 404 404 404 404 4
 sager/<case_id>/moeder/<meeting_id>/flyt/                  404 404 404 200 404 404 404 404 404 302
 sager/<case_id>/moeder/<meeting_id>/aflys/                 404 404 404 200 404 404 404 404 404 302
 sager/<case_id>/moeder/<meeting_id>/afholdt/               404 404 404 200 404 404 404 404 404 302
+sager/<case_id>/fastholdelsesplan/ny/                      302 404 404 404 404 404 404 404 404 302
+sager/<case_id>/fastholdelsesplan/<request_id>/svar/       404 200 200 404 404 404 404 404 404 302
+sager/<case_id>/fastholdelsesplan/<request_id>/<step>/     405 404 404 404 404 404 404 404 404 302
+sager/<case_id>/mulighedserklaering/ny/                    302 302 302 404 404 404 404 404 404 302
+sager/<case_id>/mulighedserklaering/<statement_id>/del-1/  302 302 302 404 404 404 404 404 404 302
+sager/<case_id>/mulighedserklaering/<statement_id>/bekraeft/ 405 405 405 404 404 404 404 404 404 302
+sager/<case_id>/mulighedserklaering/<statement_id>/annuller/ 200 200 200 404 404 404 404 404 404 302
+sager/<case_id>/mulighedserklaering/<statement_id>/del-2/  404 404 404 404 404 404 200 404 404 302
+sager/<case_id>/plan/<version_id>/kommentar/               200 200 200 200 404 200 404 404 404 302
+sager/<case_id>/pdf/sagsmappe/                             200 200 200 200 404 200 404 404 404 302
+sager/<case_id>/pdf/plan/                                  200 200 200 200 404 200 404 404 404 302
+sager/<case_id>/pdf/fastholdelsesplan/                     404 404 404 404 404 404 404 404 404 302
+sager/<case_id>/pdf/mulighedserklaering/                   404 404 404 404 404 404 404 404 404 302
+sager/<case_id>/pdf/brev/                                  404 404 404 404 404 404 404 404 404 302
+sager/<case_id>/pdf/referat/                               404 404 404 404 404 404 404 404 404 302
+sager/<case_id>/pdf/sagsmappe/<object_id>/                 404 404 404 404 404 404 404 404 404 302
+sager/<case_id>/pdf/plan/<object_id>/                      200 200 200 200 404 200 404 404 404 302
+sager/<case_id>/pdf/fastholdelsesplan/<object_id>/         200 200 200 404 404 404 404 404 404 302
+sager/<case_id>/pdf/mulighedserklaering/<object_id>/       200 200 200 200 404 200 200 404 404 302
+sager/<case_id>/pdf/brev/<object_id>/                      200 404 404 404 404 404 404 404 404 302
+sager/<case_id>/pdf/referat/<object_id>/                   200 404 404 200 404 200 404 404 404 302
 tilgaengelighed/                                           200 200 200 200 200 200 200 200 200 200
 privatliv/                                                 200 200 200 200 200 200 200 200 200 200
 api/v1/openapi.json                                        200 200 200 200 200 200 200 200 200 200
@@ -181,6 +211,13 @@ GET    /cases/{case}/meetings/{meeting}/invite.ics         200 404 200 200 404 2
 GET    /cases/{case}/plan                                  200 200 200 200 404 200 404 404 401 401
 PUT    /cases/{case}/plan                                  403 403 403 200 404 403 403 404 401 401
 GET    /cases/{case}/events                                200 200 200 200 404 200 200 404 401 401
+GET    /cases/{case}/documents                             200 200 200 200 404 200 200 404 401 401
+POST   /cases/{case}/retention-plan-requests               409 403 403 403 404 403 403 404 401 401
+POST   /cases/{case}/retention-plan-requests/{req}/answer  403 200 200 403 404 403 404 404 401 401
+POST   /cases/{case}/opportunity-statements                409 409 409 403 404 403 403 404 401 401
+PUT    /cases/{case}/opportunity-statements/{stmt}/part-1  409 409 409 403 404 403 403 404 401 401
+POST   /cases/{case}/opportunity-statements/{stmt}/confirm 409 409 409 403 404 403 403 404 401 401
+PUT    /cases/{case}/opportunity-statements/{stmt}/part-2  403 403 403 403 404 403 200 404 401 401
 GET    /events                                             200 200 200 200 200 200 200 200 401 401
 """
 
@@ -191,8 +228,25 @@ WAITING_CASE_ROUTES = {
     "sager/<case_id>/traek-tilbage/",
     "borger/sager/<case_id>/samtykke/",
 }
+# Where a route's placeholder is another object of the world than the
+# placeholder's default (``<object_id>`` is the person in the administration).
+ROUTE_VALUES = {
+    "sager/<case_id>/fastholdelsesplan/<request_id>/svar/": {"request_id": "plan_request_id"},
+    "sager/<case_id>/fastholdelsesplan/<request_id>/<step>/": {"request_id": "plan_request_id"},
+    "sager/<case_id>/pdf/sagsmappe/<object_id>/": {"object_id": "version_id"},
+    "sager/<case_id>/pdf/plan/<object_id>/": {"object_id": "version_id"},
+    "sager/<case_id>/pdf/fastholdelsesplan/<object_id>/": {"object_id": "plan_request_id"},
+    "sager/<case_id>/pdf/mulighedserklaering/<object_id>/": {"object_id": "statement_id"},
+    "sager/<case_id>/pdf/brev/<object_id>/": {"object_id": "letter_id"},
+}
 # The OpenAPI names of the table's placeholders.
-OPENAPI_NAMES = {"{case}": "{case_id}", "{waiting}": "{case_id}", "{meeting}": "{meeting_id}"}
+OPENAPI_NAMES = {
+    "{case}": "{case_id}",
+    "{waiting}": "{case_id}",
+    "{meeting}": "{meeting_id}",
+    "{req}": "{request_id}",
+    "{stmt}": "{statement_id}",
+}
 
 _ADMIN_MODEL_ROUTE = re.compile(r"^admin/\w+/\w+/(?=(add/|<path:object_id>/|$))")
 
@@ -246,13 +300,31 @@ def web_key(route: str, operations: set[str]) -> str | None:
         return "admin/<anything-else>"
     if route != "admin/people/person/cpr/" and not route.startswith("admin/auth/user/<id>"):
         route = _ADMIN_MODEL_ROUTE.sub("admin/<app>/<model>/", route)
-    return re.sub(r"<(?:int|path):(\w+)>", r"<\1>", route)
+    return re.sub(r"<(?:\w+):(\w+)>", r"<\1>", route)
+
+
+def _pdf_documents() -> list[str]:
+    from fasttrack.web.pdf_views import _BUILDERS
+
+    return sorted(_BUILDERS)
+
+
+def _expanded(key: str) -> list[str]:
+    """A PDF route is one row per kind of document: each holds other things."""
+    if "/pdf/<document>/" in key:
+        return [key.replace("<document>", document) for document in _pdf_documents()]
+    return [key]
 
 
 def site_routes() -> set[str]:
     operations = api_operations()
     routes = _walk(get_resolver().url_patterns)
-    return {key for route in routes if (key := web_key(route, operations)) is not None}
+    return {
+        expanded
+        for route in routes
+        if (key := web_key(route, operations)) is not None
+        for expanded in _expanded(key)
+    }
 
 
 def api_operations() -> set[str]:
@@ -350,8 +422,14 @@ def _build() -> World:
         "op": User.objects.create_superuser("operator", "drift@example.dk", "x"),
         "ano": None,
     }
+    letter = Message.objects.filter(case_id=running, recipient_user=janni).order_by("pk").first()
+    assert letter is not None
     values = {
         "case_id": str(running),
+        "plan_request_id": str(base.ids["req"]),
+        "statement_id": str(base.ids["stmt"]),
+        "step": "medbring",
+        "letter_id": str(letter.pk),
         "meeting_id": str(meeting),
         "participant_id": str(MeetingParticipant.objects.get(meeting_id=meeting, user=janni).pk),
         "message_id": str(Message.objects.filter(case_id=running).order_by("pk").first().pk),  # type: ignore[union-attr]
@@ -392,10 +470,46 @@ def _client_as(user: User | None) -> Client:
     return client
 
 
+def _held_first_conversation(world: World) -> dict[str, str]:
+    """A first conversation held with Janni and Sofie, with minutes the employer
+    side may not read (R-09). Made for its row alone: a held first conversation
+    leaves nothing more to book on the case."""
+    running = FastTrackCase.objects.get(pk=world.values["case_id"])
+    janni, caseworker = world.users["emp"], world.users["cw"]
+    held = case_actions.book_meeting(
+        case=running,
+        actor=caseworker,
+        kind=MeetingKind.FIRST_CONVERSATION,
+        starts_at=timezone.now() - timedelta(hours=2),
+        now=timezone.now() - timedelta(days=2),
+        location="Jobcenter København",
+        participants=[
+            {"user": janni, "name": "Janni Mikkelsen", "role": "employee"},
+            {"user": caseworker, "name": "Sofie Bech", "role": "caseworker"},
+        ],
+    )
+    case_actions.record_meeting_held(
+        case=running,
+        actor=caseworker,
+        meeting=held,
+        held_on=timezone.localdate(),
+        minutes="Talked about the job.",
+    )
+    return {"object_id": str(held.pk)}
+
+
+# Rows whose object is made in the row's own savepoint, as it would change others.
+ROW_SETUP = {"sager/<case_id>/pdf/referat/<object_id>/": _held_first_conversation}
+
+
 def web_address(key: str, world: World) -> str:
     values = dict(world.values)
+    if key in ROW_SETUP:
+        values.update(ROW_SETUP[key](world))
     if key in WAITING_CASE_ROUTES:
         values["case_id"] = str(world.waiting)
+    for placeholder, name in ROUTE_VALUES.get(key, {}).items():
+        values[placeholder] = world.values[name]
     special = {
         "/": "",
         "api/v1/<anything-else>": "api/v1/findes-ikke",
@@ -445,6 +559,8 @@ def _api_call(world: World, column: str, key: str) -> int:
         case=world.values["case_id"],
         waiting=world.waiting,
         meeting=world.values["meeting_id"],
+        req=world.values["plan_request_id"],
+        stmt=world.values["statement_id"],
         prefix=prefix,
     )
     request = f"{method} {template}"

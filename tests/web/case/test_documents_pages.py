@@ -44,12 +44,14 @@ def course(employer_request: Callable[..., FastTrackCase], personas: Any) -> dic
     return {"case": case, "plan_request": plan_request, "statement": statement}
 
 
-# One line per page, one column per persona: the status each gets (GET).
+# One line per page, one column per persona: the status each gets (GET). The
+# course has a request and a statement open, so a new one goes back to the case
+# with why (R-35).
 PAGES = """
 page                    hr leder janni laege sagsb chef  ahr  asb
-request_retention_plan 404   404   200   404   404  404  404  404
+request_retention_plan 404   404   302   404   404  404  404  404
 answer_retention_plan  200   200   404   404   404  404  404  404
-start_statement        200   200   200   404   404  404  404  404
+start_statement        302   302   302   404   404  404  404  404
 statement_part_one     200   200   200   404   404  404  404  404
 statement_cancel       200   200   200   404   404  404  404  404
 statement_part_two     404   404   404   404   404  404  404  404
@@ -130,6 +132,42 @@ def test_it_walks_the_retention_plan_through_the_pages(
     client = login(personas.sagsbehandler)
     page = client.get(reverse("web:case_detail", args=[case.pk])).content.decode()
     assert "Kantinen, lette opgaver." in page
+
+
+def _refused_with(response: Any, case: FastTrackCase, reason: str) -> None:
+    assert response.redirect_chain == [(reverse("web:case_detail", args=[case.pk]), 302)]
+    assert reason in response.content.decode()
+
+
+def test_a_page_for_an_action_not_possible_now_goes_back_to_the_case_with_why(
+    course: dict[str, Any], login: Callable[[User], Client], personas: Any
+) -> None:
+    """R-35: no form that can only be refused; the form again once it is possible."""
+    case, plan_request, statement = course["case"], course["plan_request"], course["statement"]
+    ask = reverse("web:request_retention_plan", args=[case.pk])
+    start = reverse("web:start_statement", args=[case.pk])
+    answer = reverse("web:answer_retention_plan", args=[case.pk, plan_request.pk])
+    part_one = reverse("web:statement_part_one", args=[case.pk, statement.pk])
+
+    janni = login(personas.janni)
+    _refused_with(janni.get(ask, follow=True), case, "Arbejdsgiveren har endnu ikke svaret")
+    _refused_with(
+        janni.post(ask, {"message": "Igen."}, follow=True), case, "Arbejdsgiveren har endnu"
+    )
+    hr = login(personas.hr)
+    _refused_with(hr.get(start, follow=True), case, "er ikke færdig")
+    assert hr.get(part_one).status_code == 200
+
+    documents.refuse_retention_plan(
+        case=case, actor=personas.hr, plan_request=plan_request, reason="Ingen stillinger."
+    )
+    documents.cancel_statement(case=case, actor=personas.hr, statement=statement, reason="Fejl.")
+
+    assert hr.get(start).status_code == 200
+    _refused_with(hr.get(answer, follow=True), case, "mens dokumentet er")
+    _refused_with(hr.get(part_one, follow=True), case, "mens dokumentet er")
+    assert login(personas.janni).get(ask).status_code == 200
+    assert RetentionPlanRequest.objects.filter(case=case).count() == 1
 
 
 def test_it_walks_the_statement_through_employer_employee_and_doctor(
