@@ -10,6 +10,7 @@ not reached in time, which the sweep sets. Callers hold the case's row lock
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -38,13 +39,32 @@ _ENDED_STATES = frozenset({State.WITHDRAWN, State.CLOSED})
 _NORMAL_TRACK_STATES = frozenset({State.DECLINED})
 
 
-def current_certificate_request(case: FastTrackCase) -> CertificateRequest | None:
+def current_certificate_request(
+    case: FastTrackCase, *, requests: Sequence[CertificateRequest] | None = None
+) -> CertificateRequest | None:
+    """The latest request not cancelled; from ``requests`` (all of the case's) when
+    the caller has read them."""
+    if requests is not None:
+        return latest_certificate_request(requests, open_only=False)
     return (
         CertificateRequest.objects.filter(case=case)
         .exclude(status=RequestStatus.CANCELLED)
+        .select_related("clinic")
         .order_by("-requested_on", "-id")
         .first()
     )
+
+
+def latest_certificate_request(
+    requests: Sequence[CertificateRequest], *, open_only: bool
+) -> CertificateRequest | None:
+    """The latest of ``requests`` that is open (``open_only``) or not cancelled, as the
+    queries order them: by day requested, then the latest made."""
+    if open_only:
+        candidates = [r for r in requests if r.status == RequestStatus.REQUESTED]
+    else:
+        candidates = [r for r in requests if r.status != RequestStatus.CANCELLED]
+    return max(candidates, key=lambda r: (r.requested_on, r.pk), default=None)
 
 
 def first_conversation_on(case: FastTrackCase) -> date | None:

@@ -12,11 +12,13 @@ Sunday is in the future until 23:30 Danish time, wherever the server runs.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
 
+from fasttrack.cases.clock import latest_certificate_request
 from fasttrack.cases.errors import (
     CaseAlreadyAssigned,
     CertificateAlreadyRequested,
@@ -59,8 +61,13 @@ def _state_refusal(case: FastTrackCase, *actions: Action) -> InvalidTransition |
 # --- meetings -------------------------------------------------------------------------
 
 
-def refusal_to_book_meeting(case: FastTrackCase, kind: MeetingKind | str) -> RuleViolation | None:
-    """One booked meeting of each kind at a time, and only one first conversation ever."""
+def refusal_to_book_meeting(
+    case: FastTrackCase, kind: MeetingKind | str, *, meetings: Sequence[Meeting] | None = None
+) -> RuleViolation | None:
+    """One booked meeting of each kind at a time, and only one first conversation ever.
+
+    ``meetings``: all of the case's meetings, when the caller has read them.
+    """
     kind = MeetingKind(kind)
     # On the normal track only the first conversation remains (R-13).
     if (refusal := _state_refusal(case, Action.BOOK_MEETING, HELD_ACTION[kind])) is not None:
@@ -68,19 +75,35 @@ def refusal_to_book_meeting(case: FastTrackCase, kind: MeetingKind | str) -> Rul
     if not case.identity_confirmed:
         # The invitation would reach a citizen the request only named (R-36).
         return IdentityNotConfirmed()
-    meetings = Meeting.objects.filter(case=case, kind=kind)
-    booked = meetings.filter(state=MeetingState.BOOKED).order_by("starts_at").first()
+    of_kind = [m for m in _meetings_of(case, meetings) if m.kind == kind]
+    booked = _first(of_kind, MeetingState.BOOKED, key=lambda m: m.starts_at)
     if booked is not None:
         return MeetingAlreadyBooked(kind=kind.value, starts_at=booked.starts_at)
     if kind == MeetingKind.FIRST_CONVERSATION:
-        held = meetings.filter(state=MeetingState.HELD).order_by("held_on").first()
+        held = _first(of_kind, MeetingState.HELD, key=lambda m: m.held_on or date.max)
         if held is not None:
             return FirstConversationAlreadyHeld(held_on=held.held_on)
     return None
 
 
-def can_book_meeting(case: FastTrackCase, kind: MeetingKind | str) -> bool:
-    return refusal_to_book_meeting(case, kind) is None
+def _meetings_of(case: FastTrackCase, meetings: Sequence[Meeting] | None) -> Sequence[Meeting]:
+    """All of the case's meetings: those the caller read already, or one query."""
+    return list(Meeting.objects.filter(case=case)) if meetings is None else meetings
+
+
+def _first(
+    meetings: Sequence[Meeting], state: str, *, key: Callable[[Meeting], Any]
+) -> Meeting | None:
+    """The first meeting in ``state`` by ``key``, the lowest id first among equals."""
+    return min(
+        (m for m in meetings if m.state == state), key=lambda m: (key(m), m.pk), default=None
+    )
+
+
+def can_book_meeting(
+    case: FastTrackCase, kind: MeetingKind | str, *, meetings: Sequence[Meeting] | None = None
+) -> bool:
+    return refusal_to_book_meeting(case, kind, meetings=meetings) is None
 
 
 def refusal_to_change_meeting(meeting: Meeting, action: Action) -> RuleViolation | None:
@@ -138,13 +161,23 @@ def open_certificate_request(case: FastTrackCase) -> CertificateRequest | None:
     )
 
 
-def refusal_to_request_certificate(case: FastTrackCase) -> RuleViolation | None:
-    """One open request at a time (R-35), to the employee's own doctor (R-15)."""
+def refusal_to_request_certificate(
+    case: FastTrackCase, *, requests: Sequence[CertificateRequest] | None = None
+) -> RuleViolation | None:
+    """One open request at a time (R-35), to the employee's own doctor (R-15).
+
+    ``requests``: all of the case's certificate requests, when the caller has read them.
+    """
     if (refusal := _state_refusal(case, Action.REQUEST_CERTIFICATE)) is not None:
         return refusal
     if not case.identity_confirmed:
         return IdentityNotConfirmed()
-    if (open_request := open_certificate_request(case)) is not None:
+    open_request = (
+        open_certificate_request(case)
+        if requests is None
+        else latest_certificate_request(requests, open_only=True)
+    )
+    if open_request is not None:
         return CertificateAlreadyRequested(
             requested_on=open_request.requested_on, due_on=open_request.due_on
         )
@@ -160,20 +193,23 @@ def can_request_certificate(case: FastTrackCase) -> bool:
 # --- closing --------------------------------------------------------------------------
 
 
-def refusal_to_close(case: FastTrackCase) -> RuleViolation | None:
-    """No meeting is left booked: it is held or cancelled first, so calendars stay true."""
+def refusal_to_close(
+    case: FastTrackCase, *, meetings: Sequence[Meeting] | None = None
+) -> RuleViolation | None:
+    """No meeting is left booked: it is held or cancelled first, so calendars stay true.
+
+    ``meetings``: all of the case's meetings, when the caller has read them.
+    """
     if (refusal := _state_refusal(case, Action.CLOSE)) is not None:
         return refusal
-    booked = (
-        Meeting.objects.filter(case=case, state=MeetingState.BOOKED).order_by("starts_at").first()
-    )
+    booked = _first(_meetings_of(case, meetings), MeetingState.BOOKED, key=lambda m: m.starts_at)
     if booked is not None:
         return MeetingStillBooked(kind=booked.kind, starts_at=booked.starts_at)
     return None
 
 
-def can_close(case: FastTrackCase) -> bool:
-    return refusal_to_close(case) is None
+def can_close(case: FastTrackCase, *, meetings: Sequence[Meeting] | None = None) -> bool:
+    return refusal_to_close(case, meetings=meetings) is None
 
 
 # --- who works on the case -------------------------------------------------------------
@@ -205,7 +241,10 @@ def can_assign(case: FastTrackCase) -> bool:
 def refusal_to_record_employer_conversation(case: FastTrackCase) -> RuleViolation | None:
     if (refusal := _state_refusal(case, Action.RECORD_EMPLOYER_CONVERSATION)) is not None:
         return refusal
-    recorded = EmployerConversation.objects.filter(case=case).first()
+    return _employer_conversation_refusal(EmployerConversation.objects.filter(case=case).first())
+
+
+def _employer_conversation_refusal(recorded: EmployerConversation | None) -> RuleViolation | None:
     if recorded is not None:
         return EmployerConversationAlreadyRecorded(held_on=recorded.held_on)
     return None
@@ -215,4 +254,16 @@ def can_record_employer_conversation(case: FastTrackCase) -> bool:
     return (
         case.absence.employer_id is not None
         and refusal_to_record_employer_conversation(case) is None
+    )
+
+
+def can_record_employer_conversation_given(
+    case: FastTrackCase, recorded: EmployerConversation | None
+) -> bool:
+    """As ``can_record_employer_conversation``, with the case's conversation (or None)
+    already read by the caller."""
+    return (
+        case.absence.employer_id is not None
+        and _state_refusal(case, Action.RECORD_EMPLOYER_CONVERSATION) is None
+        and _employer_conversation_refusal(recorded) is None
     )

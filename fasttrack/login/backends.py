@@ -10,13 +10,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from fasttrack.login.lockout import refuse_if_blocked
 
 
-class PasswordBackend(ModelBackend):
+class MembershipWithUser:
+    """Reads the signed-in user with their membership and its organisation in one
+    query: every page needs them (the role, the access log's organisation)."""
+
+    def get_user(self, user_id: Any) -> Any:
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.select_related(
+                "membership__employer",
+                "membership__municipality",
+                "membership__clinic",
+                "membership__person",
+            ).get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None  # type: ignore[attr-defined]
+
+
+class PasswordBackend(MembershipWithUser, ModelBackend):
     def authenticate(
         self,
         request: HttpRequest | None,

@@ -34,6 +34,7 @@ from djangosaml2.backends import Saml2Backend
 from fasttrack.audit.access import log_access
 from fasttrack.audit.models import AccessAction, Purpose
 from fasttrack.lib.cvr import normalise_cvr
+from fasttrack.login.backends import MembershipWithUser
 from fasttrack.login.lockout import login_blocked_until
 from fasttrack.login.models import NemLogInIdentity
 from fasttrack.login.policy import needs_second_factor
@@ -204,7 +205,7 @@ def _works_for(membership: Membership, cvr: str) -> bool:
     )
 
 
-class NemLogInBackend(Saml2Backend):
+class NemLogInBackend(MembershipWithUser, Saml2Backend):
     """djangosaml2's backend with Fasttrack's mapping, lock-out and access log."""
 
     def authenticate(

@@ -46,13 +46,19 @@ def _takes_part(user: Any) -> Exists:
     return Exists(MeetingParticipant.objects.filter(meeting=OuterRef("pk"), user=user))
 
 
+def sees_every_meeting_of_its_cases(role: Role | str) -> bool:
+    """Whether ``role`` sees all the meetings of a case it may see (``_visible``)."""
+    return Role(role) not in (Role.MANAGER, Role.DOCTOR, Role.EMPLOYER)
+
+
 def _visible(user: Any, role: Role) -> Q:
     on_own_case = Q(case__in=cases_for(user))
+    if sees_every_meeting_of_its_cases(role):
+        return on_own_case
     if role in (Role.MANAGER, Role.DOCTOR):
         return on_own_case & Q(_takes_part(user))
-    if role == Role.EMPLOYER:
-        return on_own_case & Q(kind=MeetingKind.RETENTION_MEETING)
-    return on_own_case
+    assert role == Role.EMPLOYER
+    return on_own_case & Q(kind=MeetingKind.RETENTION_MEETING)
 
 
 def meetings_for_user(user: Any) -> QuerySet[Meeting]:

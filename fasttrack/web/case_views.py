@@ -53,6 +53,7 @@ from fasttrack.cases.models import (
     CaseDeadline,
     Consent,
     DeadlineStatus,
+    EmployerConversation,
     FastTrackCase,
     Party,
 )
@@ -88,6 +89,7 @@ from fasttrack.meetings.access import (
     meetings_for_user,
     minutes_visible_to,
     participants_visible_to,
+    sees_every_meeting_of_its_cases,
 )
 from fasttrack.meetings.models import Meeting, MeetingKind
 from fasttrack.people.models import EMPLOYER_ROLES, JOBCENTRE_ROLES, Role, membership_of
@@ -201,10 +203,12 @@ def _certificate(request: HttpRequest, case: FastTrackCase, role: Role) -> Certi
         return None
 
 
-def _certificate_request(case: FastTrackCase, role: Role, user: Any) -> CertificateRequest | None:
+def _certificate_request(
+    case: FastTrackCase, role: Role, user: Any, requests: list[CertificateRequest]
+) -> CertificateRequest | None:
     if role in EMPLOYER_ROLES:
         return None
-    current = clock.current_certificate_request(case)
+    current = clock.current_certificate_request(case, requests=requests)
     if current is None:
         return None
     if role == Role.DOCTOR and current.clinic_id != user.membership.clinic_id:
@@ -227,8 +231,14 @@ def meetings_for_role(case: FastTrackCase, role: Role, user: Any) -> list[Meetin
         return []
     # The manager sees the meetings they take part in, HR the retention meetings,
     # neither of them the doctor (meetings.access).
-    meetings = list(meetings_for(case).filter(pk__in=meetings_for_user(user).values("pk")))
+    # ``case`` came through ``get_case_for``: a role that sees every meeting of
+    # its cases needs no second look at which meetings those are.
+    visible = meetings_for(case)
+    if not sees_every_meeting_of_its_cases(role):
+        visible = visible.filter(pk__in=meetings_for_user(user).values("pk"))
+    meetings = list(visible)
     for meeting in meetings:
+        meeting.case = case  # the guards ask the case's state; it is in hand
         meeting.show_minutes = minutes_visible_to(role, meeting)  # type: ignore[attr-defined]
         meeting.visible_participants = participants_visible_to(  # type: ignore[attr-defined]
             role, meeting.participants.all()
@@ -236,48 +246,62 @@ def meetings_for_role(case: FastTrackCase, role: Role, user: Any) -> list[Meetin
     return meetings
 
 
-def _late_consent_decision_due(case: FastTrackCase, today: date) -> bool:
+def _late_consent_decision_due(
+    case: FastTrackCase, today: date, consent: Consent | None, deadlines: list[CaseDeadline]
+) -> bool:
     """A late acceptance, or no answer after the consent deadline (R-12)."""
     if not can(case.state, Action.FALL_BACK):
         return False
-    consent = Consent.objects.filter(case=case).first()
     if consent is not None:
         return consent.accepted and consent.late
-    due = (
-        deadlines_for(case)
-        .filter(key=DeadlineKey.EMPLOYEE_CONSENT)
-        .values_list("due_on", flat=True)
-        .first()
-    )
+    due = next((row.due_on for row in deadlines if row.key == DeadlineKey.EMPLOYEE_CONSENT), None)
     return due is not None and today > due
 
 
 def _caseworker_actions(
-    case: FastTrackCase, meetings: list[Meeting], today: date, user: Any
+    case: FastTrackCase,
+    meetings: list[Meeting],
+    today: date,
+    user: Any,
+    requests: list[CertificateRequest],
+    deadlines: list[CaseDeadline],
 ) -> dict[str, Any]:
     """What the caseworker may do now: the buttons ask the same guards as the actions."""
-    awaiting_answer = (
-        can(case.state, Action.ACCEPT) and not Consent.objects.filter(case=case).exists()
+    # The employee's answer (one per case at most), read once and only where it matters.
+    consent = (
+        Consent.objects.filter(case=case).first()
+        if can(case.state, Action.ACCEPT) or can(case.state, Action.FALL_BACK)
+        else None
     )
+    awaiting_answer = can(case.state, Action.ACCEPT) and consent is None
+    # The caseworker sees every meeting of the case: the guards decide from them.
+    assert sees_every_meeting_of_its_cases(Role.CASEWORKER)
+    all_meetings = meetings
+    certificate_refusal = guards.refusal_to_request_certificate(case, requests=requests)
+    close_refusal = guards.refusal_to_close(case, meetings=all_meetings)
     return {
         # R-36: who the employee is comes first; nothing goes to them before.
         "confirm_identity": not case.identity_confirmed
         and can(case.state, Action.CONFIRM_IDENTITY),
         "record_consent": awaiting_answer and case.identity_confirmed,
         "set_own_doctor": can(case.state, Action.SET_OWN_DOCTOR),
-        "decide_late_consent": _late_consent_decision_due(case, today),
+        "decide_late_consent": _late_consent_decision_due(case, today, consent, deadlines),
         "withdraw": can(case.state, Action.WITHDRAW),
-        "request_certificate": guards.can_request_certificate(case),
-        "no_clinic": isinstance(guards.refusal_to_request_certificate(case), ClinicMissing),
-        "book_first_conversation": guards.can_book_meeting(case, MeetingKind.FIRST_CONVERSATION),
-        "book_retention_meeting": guards.can_book_meeting(case, MeetingKind.RETENTION_MEETING),
+        "request_certificate": certificate_refusal is None,
+        "no_clinic": isinstance(certificate_refusal, ClinicMissing),
+        "book_first_conversation": guards.can_book_meeting(
+            case, MeetingKind.FIRST_CONVERSATION, meetings=all_meetings
+        ),
+        "book_retention_meeting": guards.can_book_meeting(
+            case, MeetingKind.RETENTION_MEETING, meetings=all_meetings
+        ),
         "record_plan": can(case.state, Action.RECORD_PLAN),
         "add_journal_note": can(case.state, Action.ADD_JOURNAL_NOTE),
-        "close": guards.can_close(case),
+        "close": close_refusal is None,
         # Why closing is not offered yet, when only a booked meeting stands in the way.
         "close_blocked": None
-        if guards.can_close(case) or not can(case.state, Action.CLOSE)
-        else guards.refusal_to_close(case),
+        if close_refusal is None or not can(case.state, Action.CLOSE)
+        else close_refusal,
         "take": guards.can_take(case, user),
         "held": {m.pk for m in meetings if guards.can_record_held(m, today=today)},
     }
@@ -290,9 +314,11 @@ def _manager_actions(case: FastTrackCase, user: Any) -> dict[str, Any]:
     return {"assign": AssignForm(user=user, initial={"caseworker": case.caseworker_id})}
 
 
-def _employer_actions(case: FastTrackCase, role: Role) -> dict[str, Any]:
+def _employer_actions(
+    case: FastTrackCase, role: Role, conversation: EmployerConversation | None
+) -> dict[str, Any]:
     return {
-        "record_conversation": guards.can_record_employer_conversation(case),
+        "record_conversation": guards.can_record_employer_conversation_given(case, conversation),
         "choose_nearest_manager": role == Role.EMPLOYER
         and case.absence.employer_id is not None
         and can(case.state, Action.SET_NEAREST_MANAGER),
@@ -300,14 +326,21 @@ def _employer_actions(case: FastTrackCase, role: Role) -> dict[str, Any]:
 
 
 def _actions_for(
-    role: Role, case: FastTrackCase, meetings: list[Meeting], today: date, user: Any
+    role: Role,
+    case: FastTrackCase,
+    meetings: list[Meeting],
+    today: date,
+    user: Any,
+    conversation: EmployerConversation | None,
+    requests: list[CertificateRequest],
+    deadlines: list[CaseDeadline],
 ) -> dict[str, Any]:
     if role == Role.CASEWORKER:
-        return _caseworker_actions(case, meetings, today, user)
+        return _caseworker_actions(case, meetings, today, user, requests, deadlines)
     if role == Role.JOBCENTRE_MANAGER:
         return _manager_actions(case, user)
     if role in EMPLOYER_ROLES:
-        return _employer_actions(case, role)
+        return _employer_actions(case, role, conversation)
     return {}
 
 
@@ -334,6 +367,14 @@ def case_page_context(
     news = list(unseen_notices(case)) if role in JOBCENTRE_ROLES else []
     if role == Role.CASEWORKER and not pdf:
         mark_seen(case, request.user)
+    conversation = employer_conversation_for(role, case)
+    # The case's certificate requests, read once for the page and the guards;
+    # the employer side learns nothing of them (R-18).
+    requests = (
+        []
+        if role in EMPLOYER_ROLES
+        else list(CertificateRequest.objects.filter(case=case).select_related("clinic"))
+    )
     context = {
         "case": case,
         "role": role,
@@ -346,7 +387,7 @@ def case_page_context(
         "next_deadline": _next_deadline(deadlines),
         "answer_rows": answer_rows(case, role),
         "show_employee_answers": role not in EMPLOYER_ROLES,
-        "certificate_request": _certificate_request(case, role, request.user),
+        "certificate_request": _certificate_request(case, role, request.user, requests),
         "certificate": _certificate(request, case, role),
         "meetings": meetings,
         "notes": list(journal_notes_for(role, case))
@@ -356,9 +397,11 @@ def case_page_context(
         # The doctor follows the certificate request, not the case's letters.
         "deliveries": [] if role == Role.DOCTOR else deliveries_for(case, role, request.user),
         "cpr_shown": _cpr_for(case, role),
-        "actions": _actions_for(role, case, meetings, today, request.user),
+        "actions": _actions_for(
+            role, case, meetings, today, request.user, conversation, requests, deadlines
+        ),
         "news": news,
-        "employer_conversation": employer_conversation_for(role, case),
+        "employer_conversation": conversation,
         "case_is_active": case.state == State.ACTIVE,
         "pdf": pdf,
         "documents": documents_context(case, role, request.user),

@@ -326,6 +326,63 @@ def test_it_closes_no_case_while_its_retention_meeting_is_booked_r35(case, perso
     actions.close(case=case, actor=personas.sagsbehandler, outcome="back_part_time")
 
 
+def test_the_guards_decide_alike_from_rows_the_page_read_r35(case, personas, travel):
+    """The case page hands the guards the meetings and certificate requests it read;
+    every answer, refusal and its parameters included, is the one the database gives."""
+
+    def decisions() -> list[Any]:
+        meetings = list(Meeting.objects.filter(case=case))
+        requests = list(CertificateRequest.objects.filter(case=case))
+        pairs = [
+            (
+                guards.refusal_to_book_meeting(case, kind),
+                guards.refusal_to_book_meeting(case, kind, meetings=meetings),
+            )
+            for kind in MeetingKind
+        ]
+        pairs.append(
+            (guards.refusal_to_close(case), guards.refusal_to_close(case, meetings=meetings))
+        )
+        pairs.append(
+            (
+                guards.refusal_to_request_certificate(case),
+                guards.refusal_to_request_certificate(case, requests=requests),
+            )
+        )
+        for read, given in pairs:
+            assert type(read) is type(given)
+            assert getattr(read, "params", None) == getattr(given, "params", None)
+        return [type(read).__name__ for read, _ in pairs]
+
+    assert decisions() == ["NoneType", "NoneType", "NoneType", "NoneType"]
+    first = _book(case, personas)
+    cancelled = _book(case, personas, kind="retention_meeting", starts_at=at(date(2026, 12, 8)))
+    actions.cancel_meeting(case=case, actor=personas.sagsbehandler, meeting=cancelled, reason="x")
+    _book(case, personas, kind="retention_meeting", starts_at=at(date(2026, 12, 11)))
+    actions.request_certificate(case=case, actor=personas.sagsbehandler)
+    assert decisions() == [
+        "MeetingAlreadyBooked",
+        "MeetingAlreadyBooked",
+        "MeetingStillBooked",
+        "CertificateAlreadyRequested",
+    ]
+    travel(date(2026, 12, 9))
+    actions.record_meeting_held(
+        case=case,
+        actor=personas.sagsbehandler,
+        meeting=first,
+        held_on=date(2026, 12, 9),
+        minutes="x",
+    )
+    actions.record_certificate(case=case, actor=personas.laege, **CERTIFICATE)
+    assert decisions() == [
+        "FirstConversationAlreadyHeld",
+        "MeetingAlreadyBooked",
+        "MeetingStillBooked",
+        "NoneType",
+    ]
+
+
 def test_it_builds_a_history_as_of_an_earlier_moment_for_the_demo_without_invitations(
     case, personas
 ):
