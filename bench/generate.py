@@ -245,7 +245,7 @@ def _copy_persons(cursor: Any, cases: int, fresh: int, municipalities: list[int]
     assert cpr_lookup_hash("0101010000") == hmac.new(key, b"0101010000", hashlib.sha256).hexdigest()
     columns = (
         "id, cpr_ciphertext, cpr_hash, name, email, phone, address, preferred_language, "
-        "clinic_id, municipality_id"
+        "clinic_id, municipality_id, identity_confirmed"
     )
     with cursor.copy(f"COPY people_person ({columns}) FROM STDIN") as copy:
         for i in range(1, cases + 1):
@@ -262,6 +262,7 @@ def _copy_persons(cursor: Any, cases: int, fresh: int, municipalities: list[int]
                     "da",
                     None,
                     municipalities[_municipality_index(i, len(municipalities))],
+                    True,
                 )
             )
         for j in range(fresh):
@@ -278,6 +279,7 @@ def _copy_persons(cursor: Any, cases: int, fresh: int, municipalities: list[int]
                     "da",
                     None,
                     municipalities[0],
+                    True,
                 )
             )
 
@@ -519,7 +521,7 @@ def _insert_world(cursor: Any, p: dict[str, Any]) -> None:
             rule_set_version, question_set_version, state, consent_letter_sent_on, outcome,
             closed_on, next_deadline_on, next_deadline_key, created_at, updated_at, absence_id,
             caseworker_id, municipality_id, nearest_manager_id, requested_by_user_id,
-            history_head)
+            history_head, employee_name_given, identity_confirmed)
         SELECT f.id, CASE WHEN f.i %% 5 = 0 THEN 'employee' ELSE 'employer' END,
                CASE WHEN f.i %% 2 = 0 THEN 'api' ELSE 'web' END,
                f.requested_on, %(rule_set)s, %(question_set)s, f.state,
@@ -539,7 +541,7 @@ def _insert_world(cursor: Any, p: dict[str, Any]) -> None:
                  WHEN f.i %% 3 = 0 THEN NULL
                  ELSE m.cw
                END,
-               m.id, NULL, NULL, h.head
+               m.id, NULL, NULL, h.head, '', true
         FROM bench_f f JOIN bench_m m ON m.idx = f.m_idx LEFT JOIN bench_next n ON n.i = f.i
         JOIN bench_h h ON h.i = f.i
         """,
@@ -602,11 +604,12 @@ def _insert_history(cursor: Any) -> None:
     cursor.execute(
         f"""
         INSERT INTO audit_caseevent (sequence, verb, actor_role, actor_organisation, at,
-            old, new, note, visible_to_employer, prev_hash, hash, actor_id, case_id)
+            old, new, note, visible_to_employer, note_shared_with_employer, prev_hash, hash,
+            actor_id, case_id)
         SELECT e.sequence, e.verb, '', '',
                (h.requested_on + time '09:00' + e.sequence * interval '1 minute')::timestamp
                  AT TIME ZONE 'UTC',
-               '{{}}', '{{}}', '', true, e.prev, e.hash, NULL, h.id
+               '{{}}', '{{}}', '', true, false, e.prev, e.hash, NULL, h.id
         FROM bench_h h
         CROSS JOIN LATERAL (VALUES
           (1, 'requested', '{GENESIS_HASH}', h.h1),

@@ -59,7 +59,7 @@ REFUSED_DATABASES = {"postgres", "test", "template0", "template1"}
 # BENCH_REUSE=1 measures the database of the last run again, with its keys, and
 # BENCH_STEPS chooses what is measured (the table lacks the ratio without "load").
 REUSE = os.environ.get("BENCH_REUSE") == "1"
-ALL_STEPS = {"load", "sweep", "worker", "scaling"}
+ALL_STEPS = {"load", "sweep", "worker", "scaling", "statistics"}
 STEPS = set(os.environ.get("BENCH_STEPS", ",".join(sorted(ALL_STEPS))).split(",")) & ALL_STEPS
 KEY_NAMES = ("SECRET_KEY", "CPR_ENCRYPTION_KEYS", "CPR_HASH_KEY")
 
@@ -276,6 +276,28 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{output}")
     return seconds, usage.ru_maxrss / 1024, output
+
+
+def dashboards(env: dict[str, str]) -> list[dict[str, Any]]:
+    """One row per dashboard, timed in-process by ``fasttrack bench_statistics``
+    (the statistics' target: p95 < 500 ms on a national database)."""
+    _seconds, _rss, output = timed(
+        [str(BIN / "fasttrack"), "bench_statistics", "--repeat", "10"], env
+    )
+    results = json.loads(output[output.index("{") :])
+    rows = []
+    for dashboard in ("jobcentre", "employer", "national"):
+        figures = results[dashboard]
+        rows.append(
+            {
+                "name": f"statistics_{dashboard}",
+                "p50_ms": figures["p50_ms"],
+                "p95_ms": figures["p95_ms"],
+                "queries": figures["queries"],
+            }
+        )
+        say(f"  {dashboard}: p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms")
+    return rows
 
 
 WORLD_FINGERPRINT = """
@@ -569,6 +591,9 @@ def main() -> None:
         if "scaling" in STEPS:
             say("Two gunicorn processes and two workers on one database")
             rows.append(scaling(url, env, prepared))
+    if "statistics" in STEPS:
+        say("Statistics dashboards (this year, the busiest municipality)")
+        rows.extend(dashboards(env))
     baseline = rows[0]["rps"] if rows and rows[0]["name"] == "baseline_django_insert" else None
     for row in rows:
         if row.get("rps") is not None and baseline:
