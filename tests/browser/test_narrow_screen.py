@@ -69,7 +69,9 @@ def _course(personas: Personas) -> dict[str, Any]:
     employer = Employer.objects.get(cvr="29887659")
     worker = personas.sagsbehandler
 
-    def request(first_absence_day: Any, requested: Any) -> FastTrackCase:
+    def request(
+        first_absence_day: Any, requested: Any, *, new_absence: bool = False
+    ) -> FastTrackCase:
         case, _ = actions.request_fast_track(
             actor=personas.hr,
             person=janni,
@@ -81,6 +83,7 @@ def _course(personas: Personas) -> dict[str, Any]:
             channel="web",
             nearest_manager=personas.leder,
             today=requested,
+            new_absence=new_absence,
         )
         return case
 
@@ -144,7 +147,8 @@ def _course(personas: Personas) -> dict[str, Any]:
     )
     actions.add_journal_note(case=case, actor=worker, text=LONG)
     actions.record_employer_conversation(case=case, actor=personas.hr, held_on=today, note=LONG)
-    waiting = request(today - timedelta(days=3), today)
+    # A second absence while the first case is open: HR confirms it is a new one.
+    waiting = request(today - timedelta(days=3), today, new_absence=True)
     for message in Message.objects.filter(channel="inbox"):
         deliver(message.pk)
     return {"case": case, "waiting": waiting, "meetings": [first, retention]}
