@@ -26,7 +26,7 @@ from tests.api.conftest import ApiClient
 def test_it_answers_429_with_retry_after_beyond_the_rate(personas, api_as, settings):
     settings.API_RATE_LIMIT = "2/min"
     api = api_as(personas.hr)
-    start = timezone.now()
+    start = timezone.now().replace(microsecond=0)  # whole seconds: exact Retry-After
 
     with time_machine.travel(start, tick=False):
         assert api.get("/api/v1/me").status_code == 200
@@ -183,7 +183,9 @@ def test_it_counts_a_request_with_one_statement(personas, token_for, rf):
 def test_it_starts_a_new_window_once_the_old_one_has_passed(personas, api_as, settings):
     settings.API_RATE_LIMIT = "2/min"
     api = api_as(personas.hr)
-    start = timezone.now()
+    # A whole second: the window's start and its end 60 s later are then exact
+    # floats, and the boundary is the rule's, not a rounding's.
+    start = timezone.now().replace(microsecond=0)
     with time_machine.travel(start, tick=False):
         api.get("/api/v1/me")
         api.get("/api/v1/me")
