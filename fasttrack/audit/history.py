@@ -8,12 +8,14 @@ are committed together or not at all.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
 from fasttrack.audit.chain import GENESIS_HASH, event_hash
@@ -76,34 +78,82 @@ def record_event(
     reaches the employer side only with ``note_shared_with_employer``, which the
     caseworker chooses (``fasttrack.audit.visibility``).
     """
+    return record_events(
+        [
+            NewEvent(
+                case=case,
+                verb=verb,
+                actor=actor,
+                old=old,
+                new=new,
+                note=note,
+                visible_to_employer=visible_to_employer,
+                note_shared_with_employer=note_shared_with_employer,
+                at=at,
+            )
+        ]
+    )[0]
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """The arguments of ``record_event``, for ``record_events``."""
+
+    case: FastTrackCase
+    verb: EventVerb | str
+    actor: AbstractBaseUser | None
+    old: Mapping[str, Any] | None = None
+    new: Mapping[str, Any] | None = None
+    note: str = ""
+    visible_to_employer: bool = True
+    note_shared_with_employer: bool = False
+    at: datetime | None = None
+
+
+def record_events(events: Sequence[NewEvent]) -> list[CaseEvent]:
+    """``record_event`` for many events, of one case or many, in a fixed number of
+    statements: one read of the chains' tails not yet known in this transaction,
+    one insert, and one update of the cases' heads.
+
+    The events of one case are chained in the order given. The same rules as
+    ``record_event`` hold: inside ``transaction.atomic()``, every case locked.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise HistoryOutsideTransaction(
             "record_event must run inside transaction.atomic() with the case row locked."
         )
-    verb = EventVerb(verb)
-    membership = membership_of(actor) if actor is not None else None
-    last_sequence, prev_hash = _tail(case)
-    sequence = last_sequence + 1
-    event = CaseEvent(
-        case_id=case.pk,
-        sequence=sequence,
-        verb=verb.value,
-        actor_id=actor.pk if actor is not None else None,
-        actor_role=membership.role if membership else "",
-        actor_organisation=membership.organisation_name if membership else "",
-        at=at or timezone.now(),
-        old=json_safe(old),
-        new=json_safe(new),
-        note=note,
-        visible_to_employer=visible_to_employer,
-        note_shared_with_employer=note_shared_with_employer,
-        prev_hash=prev_hash,
-    )
-    event.hash = event_hash(event.chain_fields())
-    event.save(force_insert=True)
-    _move_head(case, event)
-    _remember_tail(case, sequence, event.hash)
-    return event
+    if not events:
+        return []
+    cases = {event.case.pk: event.case for event in events}
+    tails = _tails(list(cases.values()))
+    created = []
+    for item in events:
+        case = item.case
+        membership = membership_of(item.actor) if item.actor is not None else None
+        last_sequence, prev_hash = tails[case.pk]
+        event = CaseEvent(
+            case_id=case.pk,
+            sequence=last_sequence + 1,
+            verb=EventVerb(item.verb).value,
+            actor_id=item.actor.pk if item.actor is not None else None,
+            actor_role=membership.role if membership else "",
+            actor_organisation=membership.organisation_name if membership else "",
+            at=item.at or timezone.now(),
+            old=json_safe(item.old),
+            new=json_safe(item.new),
+            note=item.note,
+            visible_to_employer=item.visible_to_employer,
+            note_shared_with_employer=item.note_shared_with_employer,
+            prev_hash=prev_hash,
+        )
+        event.hash = event_hash(event.chain_fields())
+        tails[case.pk] = (event.sequence, event.hash)
+        created.append(event)
+    CaseEvent.objects.bulk_create(created)
+    _move_heads(list(cases.values()), tails)
+    for case in cases.values():
+        _remember_tail(case, *tails[case.pk])
+    return created
 
 
 def start_history(case: FastTrackCase) -> None:
@@ -129,24 +179,47 @@ def _remember_tail(case: FastTrackCase, sequence: int, hash_: str) -> None:
     setattr(case, _TAIL_ATTRIBUTE, (_transaction_marker(), sequence, hash_))
 
 
-def _tail(case: FastTrackCase) -> tuple[int, str]:
-    remembered = getattr(case, _TAIL_ATTRIBUTE, None)
-    if remembered is not None and remembered[0] == _transaction_marker():
-        return remembered[1], remembered[2]
-    last = (
-        CaseEvent.objects.filter(case_id=case.pk)
-        .order_by("-sequence")
-        .values_list("sequence", "hash")
-        .first()
-    )
-    return (last[0], last[1]) if last else (0, GENESIS_HASH)
+def _tails(cases: Sequence[FastTrackCase]) -> dict[int, tuple[int, str]]:
+    """Each case's last (sequence, hash): remembered in this transaction, else read,
+    all the cases not remembered in one statement."""
+    marker = _transaction_marker()
+    tails: dict[int, tuple[int, str]] = {}
+    unknown = []
+    for case in cases:
+        remembered = getattr(case, _TAIL_ATTRIBUTE, None)
+        if remembered is not None and remembered[0] == marker:
+            tails[case.pk] = (remembered[1], remembered[2])
+        else:
+            tails[case.pk] = (0, GENESIS_HASH)
+            unknown.append(case.pk)
+    if unknown:
+        last = CaseEvent.objects.filter(case_id=OuterRef("case_id")).order_by("-sequence")
+        for case_id, sequence, hash_ in CaseEvent.objects.filter(
+            case_id__in=unknown, sequence=Subquery(last.values("sequence")[:1])
+        ).values_list("case_id", "sequence", "hash"):
+            tails[case_id] = (sequence, hash_)
+    return tails
 
 
-def _move_head(case: FastTrackCase, event: CaseEvent) -> None:
-    if not _has_history_head(type(case)):
+def _move_heads(cases: Sequence[FastTrackCase], tails: Mapping[int, tuple[int, str]]) -> None:
+    if not cases or not _has_history_head(type(cases[0])):
         return
-    type(case)._default_manager.filter(pk=case.pk).update(**{HISTORY_HEAD_FIELD: event.hash})
-    setattr(case, HISTORY_HEAD_FIELD, event.hash)
+    for case in cases:
+        setattr(case, HISTORY_HEAD_FIELD, tails[case.pk][1])
+    if len(cases) == 1:
+        # The common case, one action on one case: a plain UPDATE by key.
+        type(cases[0])._default_manager.filter(pk=cases[0].pk).update(
+            **{HISTORY_HEAD_FIELD: tails[cases[0].pk][1]}
+        )
+        return
+    type(cases[0])._default_manager.filter(pk__in=[case.pk for case in cases]).update(
+        **{
+            HISTORY_HEAD_FIELD: Case(
+                *(When(pk=case.pk, then=Value(tails[case.pk][1])) for case in cases),
+                output_field=CharField(),
+            )
+        }
+    )
 
 
 def _has_history_head(model: type[Any]) -> bool:

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fasttrack.audit.history import record_event, start_history
+from fasttrack.audit.history import NewEvent, record_event, record_events, start_history
 from fasttrack.audit.verbs import EventVerb
 from fasttrack.cases import clock, guards, letters, notices
 from fasttrack.cases.access import role_in_case
@@ -177,24 +177,35 @@ def _require_role(actor: Any, case: FastTrackCase, roles: frozenset[Role], actio
 def _finish(case: FastTrackCase, actor: Any, *, today: date | None = None) -> FastTrackCase:
     """Recompute the deadlines, write their status changes into the history, and
     tell the doctor when the first conversation moved the certificate's deadline (R-16)."""
-    recomputed = clock.recompute_deadlines(case, today=today or _today())
-    for change in recomputed.statuses:
-        if change.new != DeadlineStatus.MET:
-            continue
-        record_event(
-            case=case,
-            verb=EventVerb.DEADLINE_MET,
-            actor=actor,
-            old={"key": change.key, "status": change.old},
-            new={"key": change.key, "status": change.new, "met_on": _iso(change.met_on)},
-            visible_to_employer=change.key not in _HIDDEN_FROM_EMPLOYER_KEYS,
-        )
-    for moved in recomputed.moved:
-        if moved.key == DeadlineKey.MEDICAL_CERTIFICATE and (
-            open_request := guards.open_certificate_request(case)
-        ):
-            letters.send(letters.certificate_due_moved(case, open_request, old_due=moved.old))
+    _finish_all([case], actor, today=today)
     return case
+
+
+def _finish_all(cases: Sequence[FastTrackCase], actor: Any, *, today: date | None = None) -> None:
+    """``_finish`` for many locked cases at once (the sweep's chunk), each table
+    read and written once for all of them."""
+    recomputed = clock.recompute_deadlines_of(cases, today=today or _today())
+    record_events(
+        [
+            NewEvent(
+                case=case,
+                verb=EventVerb.DEADLINE_MET,
+                actor=actor,
+                old={"key": change.key, "status": change.old},
+                new={"key": change.key, "status": change.new, "met_on": _iso(change.met_on)},
+                visible_to_employer=change.key not in _HIDDEN_FROM_EMPLOYER_KEYS,
+            )
+            for case in cases
+            for change in recomputed[case.pk].statuses
+            if change.new == DeadlineStatus.MET
+        ]
+    )
+    for case in cases:
+        for moved in recomputed[case.pk].moved:
+            if moved.key == DeadlineKey.MEDICAL_CERTIFICATE and (
+                open_request := guards.open_certificate_request(case)
+            ):
+                letters.send(letters.certificate_due_moved(case, open_request, old_due=moved.old))
 
 
 def _move(case: FastTrackCase, action: Action) -> tuple[str, str]:
@@ -1813,49 +1824,83 @@ def record_employer_conversation(
 
 
 def mark_missed_deadlines(*, case_id: int, today: date) -> int:
-    """Mark the case's overdue deadlines missed; 0 when another process holds the case.
+    """Mark the case's overdue deadlines missed; 0 when another process holds the case."""
+    return mark_missed_deadlines_of(case_ids=[case_id], today=today)
 
-    Safe to run twice and side by side: the case is skipped when locked, and
-    the status is read again under the lock.
+
+def _lock_for_sweep(case_ids: Sequence[int]) -> list[FastTrackCase]:
+    """The cases of ``case_ids`` that no other process holds, locked, in one statement;
+    with what the letters and notices read of them."""
+    return list(
+        FastTrackCase.objects.select_for_update(of=("self",), skip_locked=True)
+        .filter(pk__in=list(case_ids))
+        .select_related(
+            "absence__person",
+            "absence__employer",
+            "municipality",
+            "caseworker__membership__person",
+        )
+        .order_by("pk")
+    )
+
+
+def mark_missed_deadlines_of(*, case_ids: Sequence[int], today: date) -> int:
+    """Mark the overdue deadlines of the cases ``case_ids`` missed; how many.
+
+    Safe to run twice and side by side: a case another process holds is
+    skipped, and the statuses are read again under the locks. The number of
+    statements does not grow with the number of cases: one lock, one read of
+    their overdue deadlines, one update, the history, the notices and the
+    recomputed clock each written once for all.
     """
     with transaction.atomic():
-        case = (
-            FastTrackCase.objects.select_for_update(of=("self",), skip_locked=True)
-            .filter(pk=case_id)
-            .first()
-        )
-        if case is None:
+        cases = {case.pk: case for case in _lock_for_sweep(case_ids)}
+        if not cases:
             return 0
         overdue = list(
             CaseDeadline.objects.filter(
-                case=case, status=DeadlineStatus.PENDING, due_on__lt=today
-            ).exclude(key__in=clock.INFORMATIONAL_KEYS)
+                case_id__in=list(cases), status=DeadlineStatus.PENDING, due_on__lt=today
+            )
+            .exclude(key__in=clock.INFORMATIONAL_KEYS)
+            .order_by("case_id", "due_on", "id")
+        )
+        if not overdue:
+            return 0
+        CaseDeadline.objects.filter(pk__in=[deadline.pk for deadline in overdue]).update(
+            status=DeadlineStatus.MISSED
         )
         for deadline in overdue:
             deadline.status = DeadlineStatus.MISSED
-            deadline.save(update_fields=["status"])
-            record_event(
-                case=case,
-                verb=EventVerb.DEADLINE_MISSED,
-                actor=None,
-                old={"key": deadline.key, "status": DeadlineStatus.PENDING.value},
-                new={
-                    "key": deadline.key,
-                    "status": deadline.status,
-                    "due_on": _iso(deadline.due_on),
-                },
-                visible_to_employer=deadline.key not in _HIDDEN_FROM_EMPLOYER_KEYS,
-            )
-        for deadline in overdue:
-            assert deadline.due_on is not None
-            notices.tell_jobcentre(
-                case,
-                NoticeKind.DEADLINE_MISSED,
-                key=f"missed:{deadline.key}:{deadline.due_on.isoformat()}",
-                context={"key": deadline.key, "due_on": deadline.due_on},
-            )
-        if overdue:
-            _finish(case, None, today=today)
+        record_events(
+            [
+                NewEvent(
+                    case=cases[deadline.case_id],
+                    verb=EventVerb.DEADLINE_MISSED,
+                    actor=None,
+                    old={"key": deadline.key, "status": DeadlineStatus.PENDING.value},
+                    new={
+                        "key": deadline.key,
+                        "status": deadline.status,
+                        "due_on": _iso(deadline.due_on),
+                    },
+                    visible_to_employer=deadline.key not in _HIDDEN_FROM_EMPLOYER_KEYS,
+                )
+                for deadline in overdue
+            ]
+        )
+        notices.tell_jobcentre_all(
+            [
+                notices.News(
+                    cases[deadline.case_id],
+                    NoticeKind.DEADLINE_MISSED,
+                    key=f"missed:{deadline.key}:{_iso(deadline.due_on)}",
+                    context={"key": deadline.key, "due_on": deadline.due_on},
+                )
+                for deadline in overdue
+            ]
+        )
+        marked = {deadline.case_id for deadline in overdue}
+        _finish_all([case for case in cases.values() if case.pk in marked], None, today=today)
         return len(overdue)
 
 
@@ -1865,60 +1910,94 @@ def reminder_banking_days() -> tuple[int, ...]:
 
 
 def send_deadline_reminders(*, case_id: int, today: date) -> int:
-    """Remind whoever must act before the case's coming deadlines; how many letters.
+    """Remind whoever must act before the case's coming deadlines; how many letters."""
+    return send_deadline_reminders_of(case_ids=[case_id], today=today)
+
+
+def reminder_day(deadline: CaseDeadline, *, today: date) -> int | None:
+    """How many banking days ahead ``deadline``'s reminder due today says, or None.
 
     The nearest reminder day that has come is used, so a sweep that skipped
     a day still reminds; the dedupe key holds the day, so nothing goes twice.
     """
+    assert deadline.due_on is not None
+    if today <= deadline.counts_from:
+        # The letter that started the clock went out today.
+        return None
+    left = banking_days_between(today, deadline.due_on)
+    days = [n for n in reminder_banking_days() if left <= n]
+    return min(days) if days else None
+
+
+def send_deadline_reminders_of(*, case_ids: Sequence[int], today: date) -> int:
+    """Remind whoever must act before the coming deadlines of the cases ``case_ids``;
+    how many letters and notices.
+
+    In one transaction and a number of statements that does not grow with the
+    number of cases: one lock, one read of their coming deadlines, one of the
+    booked meetings, one per kind of recipient, and the letters and notices
+    written once for all.
+    """
     with transaction.atomic():
-        case = (
-            FastTrackCase.objects.select_for_update(of=("self",), skip_locked=True)
-            .select_related("absence__person", "absence__employer", "municipality")
-            .filter(pk=case_id)
-            .first()
-        )
-        if case is None or case.state in (State.CLOSED, State.WITHDRAWN):
+        cases = {
+            case.pk: case
+            for case in _lock_for_sweep(case_ids)
+            if case.state not in (State.CLOSED, State.WITHDRAWN)
+        }
+        if not cases:
             return 0
-        reminders: list[letters.Letter] = []
-        told = 0
-        for deadline in CaseDeadline.objects.filter(
-            case=case, status=DeadlineStatus.PENDING, due_on__gt=today
-        ):
-            assert deadline.due_on is not None
-            if today <= deadline.counts_from:
-                # The letter that started the clock went out today.
-                continue
-            left = banking_days_between(today, deadline.due_on)
-            days = [n for n in reminder_banking_days() if left <= n]
-            if not days:
-                continue
-            if deadline.key in letters.JOBCENTRE_DEADLINE_KEYS:
-                told += _tell_deadline_soon(case, deadline, min(days))
-            else:
-                reminders += letters.deadline_reminder(case, deadline, min(days))
+        due = [
+            (deadline, days)
+            for deadline in CaseDeadline.objects.filter(
+                case_id__in=list(cases), status=DeadlineStatus.PENDING, due_on__gt=today
+            ).order_by("case_id", "due_on", "id")
+            if (days := reminder_day(deadline, today=today)) is not None
+        ]
+        recipients = letters.Recipients(cases.values())
+        reminders = [
+            letter
+            for deadline, days in due
+            if deadline.key not in letters.JOBCENTRE_DEADLINE_KEYS
+            for letter in letters.deadline_reminder(
+                cases[deadline.case_id], deadline, days, recipients=recipients
+            )
+        ]
+        told = _tell_deadlines_soon(
+            cases,
+            [(d, days) for d, days in due if d.key in letters.JOBCENTRE_DEADLINE_KEYS],
+        )
         letters.send(reminders)
         return len(reminders) + told
 
 
-def _tell_deadline_soon(case: FastTrackCase, deadline: CaseDeadline, days: int) -> int:
-    """The jobcentre's own deadline is near and its meeting not booked in time; 1 if told."""
-    assert deadline.due_on is not None
-    kind = next(k for k, key in MILESTONE_OF_KIND.items() if key == deadline.key)
-    booked_in_time = any(
-        timezone.localdate(starts_at) <= deadline.due_on
-        for starts_at in Meeting.objects.filter(
-            case=case, kind=kind, state=MeetingState.BOOKED
-        ).values_list("starts_at", flat=True)
-    )
-    if booked_in_time:
+def _tell_deadlines_soon(
+    cases: Mapping[int, FastTrackCase], due: Sequence[tuple[CaseDeadline, int]]
+) -> int:
+    """The jobcentre's own deadlines that are near and whose meeting is not booked in
+    time; how many notices were told."""
+    if not due:
         return 0
-    notice = notices.tell_jobcentre(
-        case,
-        NoticeKind.DEADLINE_SOON,
-        key=f"soon:{deadline.key}:{deadline.due_on.isoformat()}:{days}",
-        context=letters.deadline_context(case, deadline, days),
-    )
-    return 0 if notice is None else 1
+    booked: dict[tuple[int, str], list[date]] = {}
+    for case_id, kind, starts_at in Meeting.objects.filter(
+        case_id__in={deadline.case_id for deadline, _days in due}, state=MeetingState.BOOKED
+    ).values_list("case_id", "kind", "starts_at"):
+        booked.setdefault((case_id, kind), []).append(timezone.localdate(starts_at))
+    news = []
+    for deadline, days in due:
+        assert deadline.due_on is not None
+        case = cases[deadline.case_id]
+        kind = next(k for k, key in MILESTONE_OF_KIND.items() if key == deadline.key)
+        if any(on <= deadline.due_on for on in booked.get((case.pk, kind), [])):
+            continue
+        news.append(
+            notices.News(
+                case,
+                NoticeKind.DEADLINE_SOON,
+                key=f"soon:{deadline.key}:{deadline.due_on.isoformat()}:{days}",
+                context=letters.deadline_context(case, deadline, days),
+            )
+        )
+    return sum(notice is not None for notice in notices.tell_jobcentre_all(news))
 
 
 __all__ = [
@@ -1932,6 +2011,7 @@ __all__ = [
     "decide_after_late_consent",
     "decline",
     "mark_missed_deadlines",
+    "mark_missed_deadlines_of",
     "rebook_meeting",
     "record_answers",
     "record_certificate",
@@ -1942,5 +2022,6 @@ __all__ = [
     "request_fast_track",
     "resend_letter",
     "send_deadline_reminders",
+    "send_deadline_reminders_of",
     "withdraw",
 ]

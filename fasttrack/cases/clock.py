@@ -11,7 +11,7 @@ not reached in time, which the sweep sets. Callers hold the case's row lock
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -93,12 +93,30 @@ class _Records:
 
     @classmethod
     def of(cls, case: FastTrackCase) -> _Records:
-        meetings = (
-            Meeting.objects.filter(case=case)
+        return cls.of_cases([case])[case.pk]
+
+    @classmethod
+    def of_cases(
+        cls,
+        cases: Sequence[FastTrackCase],
+        requests: dict[int, list[CertificateRequest]] | None = None,
+    ) -> dict[int, _Records]:
+        """The records of every case in ``cases``, each table read once for all;
+        ``requests``: their certificate requests (``requests_of``), when read."""
+        ids = [case.pk for case in cases]
+        meetings: dict[int, list[Meeting]] = {pk: [] for pk in ids}
+        for meeting in (
+            Meeting.objects.filter(case_id__in=ids)
             .exclude(state=MeetingState.CANCELLED)
             .order_by("starts_at", "pk")
-        )
-        return cls(current_certificate_request(case), list(meetings))
+        ):
+            meetings[meeting.case_id].append(meeting)
+        if requests is None:
+            requests = requests_of(ids)
+        return {
+            pk: cls(latest_certificate_request(requests[pk], open_only=False), meetings[pk])
+            for pk in ids
+        }
 
     def first_conversation_on(self) -> date | None:
         """As ``first_conversation_on``, from the meetings already read."""
@@ -106,6 +124,18 @@ class _Records:
         if meeting is None:
             return None
         return meeting.held_on or timezone.localdate(meeting.starts_at)
+
+
+def requests_of(ids: Sequence[int]) -> dict[int, list[CertificateRequest]]:
+    """The certificate requests of the cases ``ids`` that are not cancelled, per case."""
+    requests: dict[int, list[CertificateRequest]] = {pk: [] for pk in ids}
+    for request in (
+        CertificateRequest.objects.filter(case_id__in=ids)
+        .exclude(status=RequestStatus.CANCELLED)
+        .select_related("clinic")
+    ):
+        requests[request.case_id].append(request)
+    return requests
 
 
 def case_facts(case: FastTrackCase, records: _Records | None = None) -> CaseFacts:
@@ -126,28 +156,75 @@ def case_facts(case: FastTrackCase, records: _Records | None = None) -> CaseFact
     )
 
 
-def _reached_on(case: FastTrackCase, records: _Records) -> dict[str, date]:
-    """The day each milestone was reached, as the case's records show it."""
-    reached: dict[str, date] = {DeadlineKey.REQUEST_WINDOW_CLOSES: case.requested_on}
-    consent = Consent.objects.filter(case=case).first()
-    if consent is not None:
-        reached[DeadlineKey.EMPLOYEE_CONSENT] = consent.answered_on
-    certificate_request = records.certificate_request
-    certificate = (
-        Certificate.objects.filter(request=certificate_request).first()
-        if certificate_request is not None
-        else None
-    )
-    if certificate is not None:
-        reached[DeadlineKey.MEDICAL_CERTIFICATE] = timezone.localdate(certificate.received_at)
-    held = [m for m in records.meetings if m.state == MeetingState.HELD]
-    for meeting in sorted(held, key=lambda m: (m.held_on, m.starts_at, m.pk)):
-        assert meeting.held_on is not None
-        reached.setdefault(MILESTONE_OF_KIND[MeetingKind(meeting.kind)], meeting.held_on)
-    conversation = EmployerConversation.objects.filter(case=case).first()
-    if conversation is not None:
-        reached[DeadlineKey.EMPLOYER_SICK_ABSENCE_CONVERSATION] = conversation.held_on
-    return reached
+@dataclass(frozen=True)
+class _Facts:
+    """Everything ``recompute_deadlines`` reads about one case besides the case row."""
+
+    records: _Records
+    # Not cancelled, for the due day the open ones show the doctor.
+    requests: list[CertificateRequest]
+    consent_on: date | None
+    certificate_received_on: date | None
+    employer_conversation_on: date | None
+    deadlines: list[CaseDeadline]
+
+    @classmethod
+    def of_cases(cls, cases: Sequence[FastTrackCase]) -> dict[int, _Facts]:
+        """The facts of every case in ``cases``, in the same number of statements for
+        one case as for a thousand: each table is read once for all of them."""
+        ids = [case.pk for case in cases]
+        requests = requests_of(ids)
+        records = _Records.of_cases(cases, requests)
+        consents = dict(
+            Consent.objects.filter(case_id__in=ids).values_list("case_id", "answered_on")
+        )
+        current = {
+            record.certificate_request.pk: pk
+            for pk, record in records.items()
+            if record.certificate_request is not None
+        }
+        certificates = {
+            current[request_id]: timezone.localdate(received_at)
+            for request_id, received_at in (
+                Certificate.objects.filter(request_id__in=list(current)).values_list(
+                    "request_id", "received_at"
+                )
+                if current
+                else []
+            )
+        }
+        conversations = dict(
+            EmployerConversation.objects.filter(case_id__in=ids).values_list("case_id", "held_on")
+        )
+        deadlines: dict[int, list[CaseDeadline]] = {pk: [] for pk in ids}
+        for row in CaseDeadline.objects.filter(case_id__in=ids):
+            deadlines[row.case_id].append(row)
+        return {
+            pk: cls(
+                records[pk],
+                requests[pk],
+                consents.get(pk),
+                certificates.get(pk),
+                conversations.get(pk),
+                deadlines[pk],
+            )
+            for pk in ids
+        }
+
+    def reached_on(self, case: FastTrackCase) -> dict[str, date]:
+        """The day each milestone was reached, as the case's records show it."""
+        reached: dict[str, date] = {DeadlineKey.REQUEST_WINDOW_CLOSES: case.requested_on}
+        if self.consent_on is not None:
+            reached[DeadlineKey.EMPLOYEE_CONSENT] = self.consent_on
+        if self.certificate_received_on is not None:
+            reached[DeadlineKey.MEDICAL_CERTIFICATE] = self.certificate_received_on
+        held = [m for m in self.records.meetings if m.state == MeetingState.HELD]
+        for meeting in sorted(held, key=lambda m: (m.held_on, m.starts_at, m.pk)):
+            assert meeting.held_on is not None
+            reached.setdefault(MILESTONE_OF_KIND[MeetingKind(meeting.kind)], meeting.held_on)
+        if self.employer_conversation_on is not None:
+            reached[DeadlineKey.EMPLOYER_SICK_ABSENCE_CONVERSATION] = self.employer_conversation_on
+        return reached
 
 
 @dataclass(frozen=True)
@@ -180,13 +257,51 @@ def recompute_deadlines(case: FastTrackCase, *, today: date) -> Recomputed:
     history, and the pending deadlines that moved, so that it can tell
     whoever works to them.
     """
-    records = _Records.of(case)
-    scheduled = schedule(rule_set_by_version(case.rule_set_version), case_facts(case, records))
-    reached = _reached_on(case, records)
-    rows = {row.key: row for row in CaseDeadline.objects.filter(case=case)}
+    return recompute_deadlines_of([case], today=today)[case.pk]
+
+
+def recompute_deadlines_of(cases: Sequence[FastTrackCase], *, today: date) -> dict[int, Recomputed]:
+    """``recompute_deadlines`` for many cases (the sweep's chunk) in a fixed number of
+    statements: the facts read per table for all, the rules applied per case,
+    and what changed written per table for all."""
+    facts = _Facts.of_cases(cases)
+    written = _Writes()
+    results = {case.pk: _recompute(case, facts[case.pk], written, today=today) for case in cases}
+    written.save()
+    return results
+
+
+@dataclass
+class _Writes:
+    """What ``_recompute`` changed, written one statement per table."""
+
+    new_deadlines: list[CaseDeadline] = field(default_factory=list)
+    changed_deadlines: list[CaseDeadline] = field(default_factory=list)
+    requests: list[CertificateRequest] = field(default_factory=list)
+    cases: list[FastTrackCase] = field(default_factory=list)
+
+    def save(self) -> None:
+        # A new case's deadlines in one statement.
+        CaseDeadline.objects.bulk_create(self.new_deadlines)
+        if self.changed_deadlines:
+            CaseDeadline.objects.bulk_update(self.changed_deadlines, _DEADLINE_FIELDS)
+        if self.requests:
+            CertificateRequest.objects.bulk_update(self.requests, ["due_on"])
+        if self.cases:
+            FastTrackCase.objects.bulk_update(
+                self.cases, ["next_deadline_on", "next_deadline_key", "updated_at"]
+            )
+
+
+def _recompute(case: FastTrackCase, facts: _Facts, written: _Writes, *, today: date) -> Recomputed:
+    """The rules applied to one case's facts; the rows to write go to ``written``."""
+    scheduled = schedule(
+        rule_set_by_version(case.rule_set_version), case_facts(case, facts.records)
+    )
+    reached = facts.reached_on(case)
+    rows = {row.key: row for row in facts.deadlines}
     changes: list[StatusChange] = []
     moved: list[DueChange] = []
-    new_rows: list[CaseDeadline] = []
     kept: list[CaseDeadline] = []
     for key, deadline in scheduled.items():
         row = rows.pop(key, None) or CaseDeadline(case=case, key=key)
@@ -196,27 +311,28 @@ def recompute_deadlines(case: FastTrackCase, *, today: date) -> Recomputed:
         if case.state in _ENDED_STATES:
             _retire(row)
         if row.pk is None:
-            new_rows.append(row)
+            written.new_deadlines.append(row)
         elif _stored(row) != before:
             # Only what changed is written: most actions move one deadline or none.
-            row.save()
+            written.changed_deadlines.append(row)
         kept.append(row)
         if old and row.status != old:
             changes.append(StatusChange(key, old, row.status, row.met_on))
         if old == row.status == DeadlineStatus.PENDING and old_due and row.due_on != old_due:
             assert row.due_on is not None
             moved.append(DueChange(key, old_due, row.due_on))
-    # A new case's deadlines in one statement.
-    CaseDeadline.objects.bulk_create(new_rows)
-    _keep_certificate_request_due(case, scheduled.get(DeadlineKey.MEDICAL_CERTIFICATE))
+    written.requests += _certificate_requests_to_move(
+        facts.requests, scheduled.get(DeadlineKey.MEDICAL_CERTIFICATE)
+    )
     # What the rules no longer schedule (the retention meeting after a decline).
     for row in rows.values():
         old = row.status
         if _retire(row):
-            row.save()
+            written.changed_deadlines.append(row)
             changes.append(StatusChange(row.key, old, row.status, None))
         kept.append(row)
-    _set_next_deadline(case, kept)
+    if _set_next_deadline(case, kept):
+        written.cases.append(case)
     return Recomputed(changes, moved)
 
 
@@ -233,13 +349,25 @@ def _stored(row: CaseDeadline) -> tuple[Any, ...]:
     )
 
 
-def _keep_certificate_request_due(case: FastTrackCase, deadline: Deadline | None) -> None:
-    """The open request shows the doctor the deadline the clock computes (R-16)."""
+# Every field ``_apply`` and ``_retire`` may change (``_stored``).
+_DEADLINE_FIELDS = ["due_on", "basis", "rule_id", "legal", "counts_from", "status", "met_on"]
+
+
+def _certificate_requests_to_move(
+    requests: Sequence[CertificateRequest], deadline: Deadline | None
+) -> list[CertificateRequest]:
+    """The open requests whose due day differs from the one the clock computes: they
+    show the doctor that one (R-16)."""
     if deadline is None or deadline.due is None:
-        return
-    CertificateRequest.objects.filter(case=case, status=RequestStatus.REQUESTED).exclude(
-        due_on=deadline.due
-    ).update(due_on=deadline.due)
+        return []
+    moved = [
+        request
+        for request in requests
+        if request.status == RequestStatus.REQUESTED and request.due_on != deadline.due
+    ]
+    for request in moved:
+        request.due_on = deadline.due
+    return moved
 
 
 def _apply(row: CaseDeadline, deadline: Deadline, reached_on: date | None, *, today: date) -> None:
@@ -276,9 +404,10 @@ def _retire(row: CaseDeadline) -> bool:
     return True
 
 
-def _set_next_deadline(case: FastTrackCase, rows: list[CaseDeadline]) -> None:
-    """The earliest pending deadline of ``rows`` (all the case's, as just written),
-    the jobcentre's own before the employer's information."""
+def _set_next_deadline(case: FastTrackCase, rows: list[CaseDeadline]) -> bool:
+    """Set the earliest pending deadline of ``rows`` (all the case's, as about to be
+    written) on ``case``, the jobcentre's own before the employer's information;
+    whether it changed."""
     pending = [
         row
         for row in rows
@@ -286,12 +415,19 @@ def _set_next_deadline(case: FastTrackCase, rows: list[CaseDeadline]) -> None:
         and row.due_on is not None
         and row.key not in INFORMATIONAL_KEYS
     ]
-    # By day, then by id as the database would order them (new rows have theirs by now).
-    next_row = min(pending, key=lambda row: (row.due_on, row.pk or 0), default=None)
+    # By day, then by id as the database would order them; a new row, not yet
+    # inserted, comes after the stored ones of its day, as its id will.
+    next_row = min(
+        pending,
+        key=lambda row: (row.due_on, row.pk is None, row.pk or 0),
+        default=None,
+    )
     next_on = next_row.due_on if next_row else None
     next_key = next_row.key if next_row else ""
     if (case.next_deadline_on, case.next_deadline_key) == (next_on, next_key):
-        return
+        return False
     case.next_deadline_on = next_on
     case.next_deadline_key = next_key
-    case.save(update_fields=["next_deadline_on", "next_deadline_key", "updated_at"])
+    # bulk_update does not stamp ``auto_now`` fields as save() does.
+    case.updated_at = timezone.now()
+    return True

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -145,23 +146,91 @@ def _key(case: FastTrackCase, kind: str, recipient: str, *extra: object) -> str:
     return ":".join(["case", str(case.pk), kind, recipient, *(str(e) for e in extra)])
 
 
-def _employee_user(case: FastTrackCase) -> User | None:
-    membership = (
-        Membership.objects.filter(person=case.absence.person, role=Role.EMPLOYEE)
-        .select_related("user")
-        .first()
-    )
-    return membership.user if membership else None
+class Recipients:
+    """Who the letters of some cases go to, each kind of recipient read once for all
+    of them, when first asked for.
+
+    A builder asked about one case makes ``Recipients([case])``; the sweep makes
+    one for its whole chunk and hands it to every builder it calls, so that a
+    thousand reminders cost what one does in statements. The users come with
+    their membership and person, which the letters' languages and the outbox's
+    employer check read.
+    """
+
+    def __init__(self, cases: Iterable[FastTrackCase]) -> None:
+        self.cases = list(cases)
+
+    def employee_user(self, case: FastTrackCase) -> User | None:
+        return self._employee_users.get(case.absence.person_id)
+
+    def hr_users(self, case: FastTrackCase) -> list[User]:
+        if case.absence.employer_id is None:
+            return []
+        return self._hr_users.get(case.absence.employer_id, [])
+
+    def current_certificate_request(self, case: FastTrackCase) -> CertificateRequest | None:
+        return clock.latest_certificate_request(self._requests[case.pk], open_only=False)
+
+    def doctors(self, clinic_id: int | None) -> list[User]:
+        return self._doctors.get(clinic_id, [])
+
+    @cached_property
+    def _employee_users(self) -> dict[int, User]:
+        memberships = Membership.objects.filter(
+            person__in={case.absence.person_id for case in self.cases}, role=Role.EMPLOYEE
+        ).select_related("user")
+        return {membership.person_id: membership.user for membership in memberships}  # type: ignore[misc]
+
+    @cached_property
+    def _hr_users(self) -> dict[int, list[User]]:
+        employers = {case.absence.employer_id for case in self.cases} - {None}
+        return _by_membership(
+            _users(membership__role=Role.EMPLOYER, membership__employer__in=employers)
+            if employers
+            else [],
+            "employer_id",
+        )
+
+    @cached_property
+    def _requests(self) -> dict[int, list[CertificateRequest]]:
+        return clock.requests_of([case.pk for case in self.cases])
+
+    @cached_property
+    def _doctors(self) -> dict[int | None, list[User]]:
+        clinics = {
+            request.clinic_id for requests in self._requests.values() for request in requests
+        }
+        return _by_membership(
+            _users(membership__role=Role.DOCTOR, membership__clinic__in=clinics) if clinics else [],
+            "clinic_id",
+        )
+
+
+def _by_membership(users: Iterable[User], field_name: str) -> dict[Any, list[User]]:
+    """``users`` grouped by a field of their membership (its employer, its clinic),
+    in the order given."""
+    grouped: dict[Any, list[User]] = {}
+    for user in users:
+        grouped.setdefault(getattr(user.membership, field_name), []).append(user)
+    return grouped
+
+
+def _employee_user(case: FastTrackCase, recipients: Recipients | None = None) -> User | None:
+    return (recipients or Recipients([case])).employee_user(case)
 
 
 def _users(**filters: Any) -> list[User]:
-    return list(get_user_model().objects.filter(is_active=True, **filters).order_by("pk"))
+    # With the membership and its person: ``language_of`` and the outbox read them.
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, **filters)
+        .select_related("membership__person")
+        .order_by("pk")
+    )
 
 
-def _hr_users(case: FastTrackCase) -> list[User]:
-    if case.absence.employer_id is None:
-        return []
-    return _users(membership__role=Role.EMPLOYER, membership__employer=case.absence.employer_id)
+def _hr_users(case: FastTrackCase, recipients: Recipients | None = None) -> list[User]:
+    return (recipients or Recipients([case])).hr_users(case)
 
 
 def _common(case: FastTrackCase) -> dict[str, Any]:
@@ -182,7 +251,12 @@ def _employee_language(case: FastTrackCase) -> str:
 
 
 def _to_employee(
-    case: FastTrackCase, kind: str, context: dict[str, Any], *, digital_post: bool
+    case: FastTrackCase,
+    kind: str,
+    context: dict[str, Any],
+    *,
+    digital_post: bool,
+    recipients: Recipients | None = None,
 ) -> list[Letter]:
     """Inbox for an employee with a login; Digital Post when asked or without one.
 
@@ -194,7 +268,7 @@ def _to_employee(
     person = case.absence.person
     language = _employee_language(case)
     subject, body = render(kind, language, context)
-    user = _employee_user(case)
+    user = _employee_user(case, recipients)
     letters = []
     if digital_post or user is None:
         letters.append(
@@ -729,32 +803,48 @@ def deadline_context(case: FastTrackCase, deadline: CaseDeadline, days: int) -> 
     }
 
 
-def deadline_reminder(case: FastTrackCase, deadline: CaseDeadline, days: int) -> list[Letter]:
+def deadline_reminder(
+    case: FastTrackCase,
+    deadline: CaseDeadline,
+    days: int,
+    *,
+    recipients: Recipients | None = None,
+) -> list[Letter]:
     """A reminder ``days`` banking days before ``deadline`` to whoever must act.
 
     The key carries the due date and the day, so a sweep that runs twice sends
-    nothing twice, and a moved deadline is reminded of again.
+    nothing twice, and a moved deadline is reminded of again. ``recipients``:
+    the sweep's, read for all the cases it reminds at once.
     """
     if deadline.key not in _REMINDED_KEYS or deadline.due_on is None:
         return []
+    recipients = recipients or Recipients([case])
     context = deadline_context(case, deadline, days)
     version = f"{deadline.key}:{deadline.due_on.isoformat()}:{days}"
     if deadline.key == "employee_consent":
         return [
             _versioned(letter, version)
-            for letter in _to_employee(case, "deadline_reminder", context, digital_post=False)
+            for letter in _to_employee(
+                case, "deadline_reminder", context, digital_post=False, recipients=recipients
+            )
         ]
     if deadline.key == "medical_certificate":
-        current = clock.current_certificate_request(case)
+        current = recipients.current_certificate_request(case)
         if current is None:
             return []
-        doctors = _users(membership__role=Role.DOCTOR, membership__clinic=current.clinic_id)
         context["request_url"] = absolute_url(reverse("web:doctor_request", args=[current.pk]))
-        return _inbox(case, "deadline_reminder", doctors, "doctor", context, version=version)
+        return _inbox(
+            case,
+            "deadline_reminder",
+            recipients.doctors(current.clinic_id),
+            "doctor",
+            context,
+            version=version,
+        )
     return _inbox(
         case,
         "deadline_reminder",
-        _hr_users(case),
+        recipients.hr_users(case),
         "employer",
         context,
         to_employer=True,

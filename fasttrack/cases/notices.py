@@ -19,7 +19,8 @@ says what happened, and the case says the rest.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -46,15 +47,59 @@ def tell_jobcentre(
     Call inside the action's ``transaction.atomic()`` block, under the case's
     row lock, so the notice and its letter commit with the change.
     """
-    if _has_seen(case, actor):
-        return None
-    notice, created = CaseNotice.objects.get_or_create(
-        case=case, key=key, defaults={"kind": kind, "created_at": timezone.now()}
+    return tell_jobcentre_all([News(case, kind, key=key, actor=actor, context=context)])[0]
+
+
+@dataclass(frozen=True)
+class News:
+    """The arguments of ``tell_jobcentre``, for ``tell_jobcentre_all``."""
+
+    case: FastTrackCase
+    kind: NoticeKind
+    key: str
+    actor: Any = None
+    context: Mapping[str, Any] | None = None
+
+
+def tell_jobcentre_all(news: Sequence[News]) -> list[CaseNotice | None]:
+    """``tell_jobcentre`` for many notices, of one case or many (the sweep's chunk), in
+    a fixed number of statements: one read of the keys already told, one insert
+    of the new notices, and their letters in one batch.
+
+    Returns the new notice for each item, None where nothing was told. Every
+    case must be locked, as for ``tell_jobcentre``: that is what keeps two
+    callers from telling the same key at once.
+    """
+    unseen = [item for item in news if not _has_seen(item.case, item.actor)]
+    existing = (
+        set(
+            CaseNotice.objects.filter(
+                case_id__in={item.case.pk for item in unseen},
+                key__in={item.key for item in unseen},
+            ).values_list("case_id", "key")
+        )
+        if unseen
+        else set()
     )
-    if not created:
-        return None
-    letters.send(letters.jobcentre_notice(case, notice, dict(context or {})))
-    return notice
+    told_now = {id(item) for item in unseen}
+    now = timezone.now()
+    results: list[CaseNotice | None] = []
+    for item in news:
+        notice = None
+        if id(item) in told_now and (item.case.pk, item.key) not in existing:
+            # The same key twice in one batch is one notice, as get_or_create made it.
+            existing.add((item.case.pk, item.key))
+            notice = CaseNotice(case=item.case, key=item.key, kind=item.kind, created_at=now)
+        results.append(notice)
+    told = [(item, notice) for item, notice in zip(news, results, strict=True) if notice]
+    if told:
+        CaseNotice.objects.bulk_create([notice for _item, notice in told])
+        letters.send(
+            letter
+            for item, notice in told
+            for letter in letters.jobcentre_notice(item.case, notice, dict(item.context or {}))
+        )
+    return results
 
 
 def _has_seen(case: FastTrackCase, actor: Any) -> bool:

@@ -7,7 +7,7 @@ each case is handled by whichever sweep gets its lock first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -15,15 +15,20 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fasttrack.cases.actions import (
-    mark_missed_deadlines,
+    mark_missed_deadlines_of,
     reminder_banking_days,
-    send_deadline_reminders,
+    send_deadline_reminders_of,
 )
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
 from fasttrack.cases.models import CaseDeadline, DeadlineStatus
 from fasttrack.cases.states import State
 from fasttrack.documents.actions import send_plan_evaluation_reminders
 from fasttrack.lib.rules import add_banking_days
+
+# Cases per transaction: large enough that the statements per chunk (a fixed
+# number, whatever its size) cost little per case, small enough that a chunk's
+# locks, rows and letters stay small and a second sweep finds other chunks free.
+CHUNK = 500
 
 
 def sweep(*, today: date | None = None) -> int:
@@ -36,10 +41,9 @@ def sweep(*, today: date | None = None) -> int:
         .distinct()
         .order_by("case_id")
     )
-    # One transaction per case: a long sweep never holds many locks at once.
     return sum(
-        _without_waiting_for_the_disk(mark_missed_deadlines, case_id=case_id, today=today)
-        for case_id in list(case_ids)
+        _without_waiting_for_the_disk(mark_missed_deadlines_of, case_ids=chunk, today=today)
+        for chunk in _chunks(list(case_ids))
     )
 
 
@@ -68,16 +72,23 @@ def send_reminders(*, today: date | None = None) -> int:
         .order_by("case_id")
     )
     sent = sum(
-        _without_waiting_for_the_disk(send_deadline_reminders, case_id=case_id, today=today)
-        for case_id in list(case_ids)
+        _without_waiting_for_the_disk(send_deadline_reminders_of, case_ids=chunk, today=today)
+        for chunk in _chunks(list(case_ids))
     )
     return sent + send_plan_evaluation_reminders(today=today)
+
+
+def _chunks(case_ids: list[int]) -> Iterator[list[int]]:
+    """``case_ids`` in chunks of ``CHUNK``, one transaction each: a long sweep never
+    holds many locks at once, and a case another sweep holds is left to it."""
+    for start in range(0, len(case_ids), CHUNK):
+        yield case_ids[start : start + CHUNK]
 
 
 def _without_waiting_for_the_disk(step: Callable[..., int], **arguments: Any) -> int:
     """``step`` in a transaction whose commit does not wait for the disk (PostgreSQL).
 
-    The sweep commits once per case, and waiting for each commit to reach the
+    The sweep commits once per chunk of cases, and waiting for each commit to reach the
     disk was most of its time. A crash can lose the last moments of commits,
     never part of one, and the sweep is idempotent: the next run (every
     minute, by the worker) does them again, letters included, as their dedupe
