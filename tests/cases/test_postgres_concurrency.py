@@ -13,8 +13,9 @@ from django.db import connection, connections
 from fasttrack.audit.models import CaseEvent
 from fasttrack.cases import actions
 from fasttrack.cases.errors import InvalidTransition
-from fasttrack.cases.models import CaseDeadline
-from fasttrack.cases.sweep import sweep
+from fasttrack.cases.models import CaseDeadline, CaseNotice
+from fasttrack.cases.sweep import send_reminders, sweep
+from fasttrack.notifications.models import Message
 from tests.cases.conftest import EMPLOYEE_ANSWERS
 
 pytestmark = [
@@ -73,6 +74,31 @@ def test_it_marks_each_missed_deadline_once_from_two_sweeps(employer_request, pe
     missed = CaseDeadline.objects.filter(status="missed").count()
     assert sum(results) == missed == 3 * 3  # consent, first conversation, retention meeting
     assert CaseEvent.objects.filter(verb="deadline_missed").count() == missed
+
+
+def test_it_sends_each_reminder_and_notice_once_from_two_sweeps(employer_request, personas, travel):
+    cases = []
+    for cpr in ("1203814562", "0507762213", "0204751350"):
+        case = employer_request(first_absence_day=date(2026, 3, 2), today=date(2026, 3, 2), cpr=cpr)
+        actions.assign_caseworker(case=case, actor=personas.sagsbehandler)
+        cases.append(case)
+    # Consent due 4 March is reminded on the 3rd; the first conversation (16 March)
+    # is reminded, unbooked, to the caseworker on the 12th and the 13th.
+    days = (date(2026, 3, 3), date(2026, 3, 12), date(2026, 3, 13))
+
+    for day in days:
+        travel(day)
+        results = _race(lambda: send_reminders(today=day), lambda: send_reminders(today=day))
+        assert all(isinstance(result, int) for result in results), results
+
+    keys = list(Message.objects.values_list("dedupe_key", flat=True))
+    assert len(keys) == len(set(keys))
+    soon = CaseNotice.objects.filter(kind="deadline_soon")
+    assert soon.count() == 2 * 3
+    reminders = Message.objects.filter(kind="deadline_reminder")
+    # Per case: the consent's reminder (Janni's inbox, the others' Digital Post),
+    # and the caseworker's letter for each notice.
+    assert reminders.count() == 3 + 2 * 3
 
 
 def test_it_makes_one_case_of_two_requests_for_one_absence_r05(demo_world, personas, travel):
