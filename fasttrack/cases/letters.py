@@ -48,7 +48,7 @@ from fasttrack.meetings.models import Party as MeetingParty
 from fasttrack.notifications.outbox import (
     Attachment,
     OutgoingMessage,
-    enqueue_messages,
+    enqueue_new_messages,
     ics_attachment,
 )
 from fasttrack.people.models import Membership, Role, language_of, membership_of
@@ -82,13 +82,13 @@ class Letter:
     sender_municipality: Any = None
 
 
-def send(letters: Iterable[Letter]) -> None:
+def send(letters: Iterable[Letter]) -> int:
     """Put the letters in the outbox; call inside the action's ``transaction.atomic()``.
 
     All of them in one batch: the outbox writes any number of letters in a
-    fixed number of statements.
+    fixed number of statements. Returns how many were not in the outbox yet.
     """
-    enqueue_messages(
+    new = enqueue_new_messages(
         [
             OutgoingMessage(
                 dedupe_key=letter.dedupe_key,
@@ -108,6 +108,7 @@ def send(letters: Iterable[Letter]) -> None:
             for letter in letters
         ]
     )
+    return len(new)
 
 
 # --- rendering and recipients ----------------------------------------------------

@@ -526,10 +526,8 @@ def send_plan_evaluation_reminders(*, today: date | None = None) -> int:
     Idempotent: each letter's key names the version and the date, so the outbox
     keeps one per recipient however often the sweep runs.
     """
-    from fasttrack.notifications.models import Message
-
     today = today or _today()
-    before = Message.objects.count()
+    sent = 0
     versions = (
         PlanVersion.objects.filter(plan__case__state=State.ACTIVE, evaluate_on__gte=today)
         .select_related("plan__case__absence__person", "plan__case__municipality")
@@ -552,7 +550,7 @@ def send_plan_evaluation_reminders(*, today: date | None = None) -> int:
         ):
             continue
         with transaction.atomic():
-            case_letters.send(
+            sent += case_letters.send(
                 letters.plan_evaluation_soon(case, version, evaluate_on=version.evaluate_on)
             )
-    return Message.objects.count() - before
+    return sent

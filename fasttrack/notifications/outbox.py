@@ -141,12 +141,23 @@ class OutgoingMessage:
 
 
 def enqueue_messages(outgoing: Sequence[OutgoingMessage]) -> list[Message]:
+    """``enqueue_message`` for several messages at once (``_enqueue``)."""
+    return _enqueue(outgoing)[0]
+
+
+def enqueue_new_messages(outgoing: Sequence[OutgoingMessage]) -> list[Message]:
+    """As ``enqueue_messages``, returning only the messages that were not in the outbox
+    yet: what a sweep counts as sent without counting the outbox."""
+    return _enqueue(outgoing)[1]
+
+
+def _enqueue(outgoing: Sequence[OutgoingMessage]) -> tuple[list[Message], list[Message]]:
     """``enqueue_message`` for several messages at once, in a fixed number of statements:
     one look-up of the keys already in the outbox, one insert of the new
     messages, one task each, and one update that links the tasks.
 
     Returns the messages in the order given, the ones already in the outbox as
-    they are there. Two concurrent actions that enqueue the same key (each
+    they are there, and the new ones. Two concurrent actions that enqueue the same key (each
     caller's case lock prevents that) would fail on the key's unique constraint
     and roll back; nothing is ever sent twice.
     """
@@ -156,7 +167,7 @@ def enqueue_messages(outgoing: Sequence[OutgoingMessage]) -> list[Message]:
             "change that causes the message, so that both commit or neither does."
         )
     if not outgoing:
-        return []
+        return [], []
     prepared = [_message(item) for item in outgoing]
     existing = {
         message.dedupe_key: message
@@ -181,7 +192,7 @@ def enqueue_messages(outgoing: Sequence[OutgoingMessage]) -> list[Message]:
             for message in created:
                 message.pk = by_key[message.dedupe_key].pk
         _schedule_deliveries(created)
-    return [existing.get(m.dedupe_key) or new[m.dedupe_key] for m in prepared]
+    return [existing.get(m.dedupe_key) or new[m.dedupe_key] for m in prepared], list(new.values())
 
 
 def _message(item: OutgoingMessage) -> Message:

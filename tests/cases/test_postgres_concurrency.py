@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pytest
@@ -88,7 +89,7 @@ def test_it_sends_each_reminder_and_notice_once_from_two_sweeps(employer_request
 
     for day in days:
         travel(day)
-        results = _race(lambda: send_reminders(today=day), lambda: send_reminders(today=day))
+        results = _race(partial(send_reminders, today=day), partial(send_reminders, today=day))
         assert all(isinstance(result, int) for result in results), results
 
     keys = list(Message.objects.values_list("dedupe_key", flat=True))
