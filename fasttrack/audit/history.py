@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from fasttrack.audit.chain import GENESIS_HASH, event_hash
 from fasttrack.audit.models import CaseEvent
 from fasttrack.audit.verbs import EventVerb
+from fasttrack.bulk import update_rows
 from fasttrack.people.models import membership_of
 
 if TYPE_CHECKING:
@@ -211,15 +212,8 @@ def _move_heads(cases: Sequence[FastTrackCase], tails: Mapping[int, tuple[int, s
         type(cases[0])._default_manager.filter(pk=cases[0].pk).update(
             **{HISTORY_HEAD_FIELD: tails[cases[0].pk][1]}
         )
-        return
-    type(cases[0])._default_manager.filter(pk__in=[case.pk for case in cases]).update(
-        **{
-            HISTORY_HEAD_FIELD: Case(
-                *(When(pk=case.pk, then=Value(tails[case.pk][1])) for case in cases),
-                output_field=CharField(),
-            )
-        }
-    )
+    else:
+        update_rows(cases, [HISTORY_HEAD_FIELD])
 
 
 def _has_history_head(model: type[Any]) -> bool:

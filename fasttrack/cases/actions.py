@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -1831,17 +1832,28 @@ def mark_missed_deadlines(*, case_id: int, today: date) -> int:
 def _lock_for_sweep(case_ids: Sequence[int]) -> list[FastTrackCase]:
     """The cases of ``case_ids`` that no other process holds, locked, in one statement;
     with what the letters and notices read of them."""
-    return list(
+    cases = list(
         FastTrackCase.objects.select_for_update(of=("self",), skip_locked=True)
         .filter(pk__in=list(case_ids))
-        .select_related(
-            "absence__person",
-            "absence__employer",
-            "municipality",
-            "caseworker__membership__person",
-        )
+        .select_related("absence__person")
         .order_by("pk")
     )
+    # The municipalities, employers and caseworkers are few and shared by many
+    # cases: read once each, not once per case in the join.
+    municipalities = Municipality.objects.in_bulk({case.municipality_id for case in cases})
+    employers = Employer.objects.in_bulk({case.absence.employer_id for case in cases} - {None})
+    caseworkers = (
+        get_user_model()
+        .objects.select_related("membership__person")
+        .in_bulk({case.caseworker_id for case in cases} - {None})
+    )
+    for case in cases:
+        case.municipality = municipalities[case.municipality_id]
+        if case.absence.employer_id is not None:
+            case.absence.employer = employers[case.absence.employer_id]
+        if case.caseworker_id is not None:
+            case.caseworker = caseworkers[case.caseworker_id]
+    return cases
 
 
 def mark_missed_deadlines_of(*, case_ids: Sequence[int], today: date) -> int:

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from fasttrack.bulk import update_rows
 from fasttrack.cases.models import (
     CaseDeadline,
     Consent,
@@ -283,14 +284,9 @@ class _Writes:
     def save(self) -> None:
         # A new case's deadlines in one statement.
         CaseDeadline.objects.bulk_create(self.new_deadlines)
-        if self.changed_deadlines:
-            CaseDeadline.objects.bulk_update(self.changed_deadlines, _DEADLINE_FIELDS)
-        if self.requests:
-            CertificateRequest.objects.bulk_update(self.requests, ["due_on"])
-        if self.cases:
-            FastTrackCase.objects.bulk_update(
-                self.cases, ["next_deadline_on", "next_deadline_key", "updated_at"]
-            )
+        update_rows(self.changed_deadlines, _DEADLINE_FIELDS)
+        update_rows(self.requests, ["due_on"])
+        update_rows(self.cases, ["next_deadline_on", "next_deadline_key", "updated_at"])
 
 
 def _recompute(case: FastTrackCase, facts: _Facts, written: _Writes, *, today: date) -> Recomputed:

@@ -185,13 +185,22 @@ def _enqueue(outgoing: Sequence[OutgoingMessage]) -> tuple[list[Message], list[M
             # The same key twice in one batch is one message.
             new.setdefault(message.dedupe_key, message)
     if new:
+        tasks = _database_tasks()
+        if tasks is not None:
+            # The tasks' ids are chosen first, so the messages are inserted with
+            # them and need no update afterwards.
+            for message in new.values():
+                message.task_id = tasks[0]._get_id()
         created = Message.objects.bulk_create(list(new.values()))
         if any(message.pk is None for message in created):
             # A database that cannot return the ids of a bulk insert.
             by_key = Message.objects.in_bulk(list(new), field_name="dedupe_key")
             for message in created:
                 message.pk = by_key[message.dedupe_key].pk
-        _schedule_deliveries(created)
+        if tasks is not None:
+            _enqueue_on_database(*tasks, created)
+        else:
+            _schedule_deliveries(created)
     return [existing.get(m.dedupe_key) or new[m.dedupe_key] for m in prepared], list(new.values())
 
 
@@ -234,30 +243,35 @@ def _message(item: OutgoingMessage) -> Message:
     )
 
 
-def _schedule_deliveries(messages: Sequence[Message]) -> None:
-    """``schedule_delivery`` for new messages: their tasks in one insert on the database
-    backend (else one each), their ids in one update."""
+def _database_tasks() -> tuple[DatabaseBackend, Any] | None:
+    """The delivery task's backend and the task, when that backend is django-tasks'
+    database backend (always, but in tests that choose another)."""
     from fasttrack.notifications.tasks import deliver_message
 
     backend = deliver_message.get_backend()
-    if isinstance(backend, DatabaseBackend):
-        _enqueue_on_database(backend, deliver_message, messages)
-    else:
-        for message in messages:
-            message.task_id = deliver_message.enqueue(message.pk).id
+    return (backend, deliver_message) if isinstance(backend, DatabaseBackend) else None
+
+
+def _schedule_deliveries(messages: Sequence[Message]) -> None:
+    """``schedule_delivery`` for new messages: a task each, their ids in one update."""
+    from fasttrack.notifications.tasks import deliver_message
+
+    for message in messages:
+        message.task_id = deliver_message.enqueue(message.pk).id
     Message.objects.bulk_update(messages, ["task_id"])
 
 
 def _enqueue_on_database(backend: DatabaseBackend, task: Any, messages: Sequence[Message]) -> None:
     """What ``task.enqueue(message.pk)`` does for each message on django-tasks'
-    database backend, the rows written in one statement: a sweep queues
-    thousands of letters, and one INSERT per task was most of its round trips.
-    The rows are the backend's own (``DatabaseBackend._task_to_db_task``)."""
+    database backend, under the id already in ``message.task_id``, all rows in
+    one statement: a sweep queues thousands of letters, and one INSERT per task
+    was most of its round trips. The rows are the backend's own
+    (``DatabaseBackend._task_to_db_task``)."""
     from django_tasks_db.models import DBTaskResult, get_date_max
 
     rows: list[DBTaskResult[Any, Any]] = [
         DBTaskResult(
-            id=backend._get_id(),
+            id=message.task_id,
             args_kwargs=normalize_json({"args": (message.pk,), "kwargs": {}}),
             priority=task.priority,
             task_path=task.module_path,
@@ -269,8 +283,7 @@ def _enqueue_on_database(backend: DatabaseBackend, task: Any, messages: Sequence
         for message in messages
     ]
     DBTaskResult.objects.bulk_create(rows)
-    for message, row in zip(messages, rows, strict=True):
-        message.task_id = row.id
+    for row in rows:
         task_enqueued.send(type(backend), task_result=row.task_result)
 
 
