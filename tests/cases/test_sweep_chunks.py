@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from fasttrack.audit.models import CaseEvent
 from fasttrack.audit.verify import verify_history
+from fasttrack.bulk import update_rows
 from fasttrack.cases import actions
 from fasttrack.cases.models import CaseDeadline, CaseNotice, FastTrackCase
 from fasttrack.notifications.models import Message
@@ -147,3 +148,20 @@ def test_it_reminds_30_cases_in_as_many_statements_as_3(many_cases, travel):
     # Nothing twice.
     actions.send_deadline_reminders_of(case_ids=[c.pk for c in few + more], today=REMINDER_DAY)
     assert reminders.count() == 33
+
+
+def test_it_writes_many_rows_values_nulls_included(employer_request):
+    case = employer_request(first_absence_day=D0, today=REQUESTED)
+    rows = list(CaseDeadline.objects.filter(case=case).order_by("pk"))
+    for number, row in enumerate(rows):
+        row.status = "missed" if number % 2 else "met"
+        row.met_on = None if number % 2 else date(2026, 3, 10 + number)
+        row.due_on = None if number == 0 else date(2026, 4, number)
+
+    update_rows(rows, ["status", "met_on", "due_on"])
+
+    stored = {row.pk: row for row in CaseDeadline.objects.filter(case=case)}
+    assert [(stored[r.pk].status, stored[r.pk].met_on, stored[r.pk].due_on) for r in rows] == [
+        (r.status, r.met_on, r.due_on) for r in rows
+    ]
+    assert update_rows([], ["status"]) is None
