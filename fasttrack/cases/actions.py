@@ -83,6 +83,7 @@ from fasttrack.cases.states import OPEN_STATES, Action, State, require_transitio
 from fasttrack.lib.rules import (
     QUESTION_KEYS,
     DeadlineKey,
+    add_banking_days,
     banking_days_between,
     check_certificate_days,
     check_request,
@@ -1926,6 +1927,13 @@ def send_deadline_reminders(*, case_id: int, today: date) -> int:
     return send_deadline_reminders_of(case_ids=[case_id], today=today)
 
 
+def reminder_horizon(today: date) -> date:
+    """The first day whose deadlines have no reminder today: every day before the
+    next banking day after the longest reminder's has at most that many banking
+    days left."""
+    return add_banking_days(today, max(reminder_banking_days()) + 1)
+
+
 def reminder_day(deadline: CaseDeadline, *, today: date) -> int | None:
     """How many banking days ahead ``deadline``'s reminder due today says, or None.
 
@@ -1961,7 +1969,13 @@ def send_deadline_reminders_of(*, case_ids: Sequence[int], today: date) -> int:
         due = [
             (deadline, days)
             for deadline in CaseDeadline.objects.filter(
-                case_id__in=list(cases), status=DeadlineStatus.PENDING, due_on__gt=today
+                case_id__in=list(cases),
+                status=DeadlineStatus.PENDING,
+                due_on__gt=today,
+                # Only the rows that can have a reminder today (``reminder_day``)
+                # are read, not every coming deadline of the chunk.
+                due_on__lt=reminder_horizon(today),
+                counts_from__lt=today,
             ).order_by("case_id", "due_on", "id")
             if (days := reminder_day(deadline, today=today)) is not None
         ]

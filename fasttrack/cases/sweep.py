@@ -16,14 +16,13 @@ from django.utils import timezone
 
 from fasttrack.cases.actions import (
     mark_missed_deadlines_of,
-    reminder_banking_days,
+    reminder_horizon,
     send_deadline_reminders_of,
 )
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
 from fasttrack.cases.models import CaseDeadline, DeadlineStatus
 from fasttrack.cases.states import State
 from fasttrack.documents.actions import send_plan_evaluation_reminders
-from fasttrack.lib.rules import add_banking_days
 
 # Cases per transaction: large enough that the statements per chunk (a fixed
 # number, whatever its size) cost little per case, small enough that a chunk's
@@ -58,7 +57,7 @@ def send_reminders(*, today: date | None = None) -> int:
     national database is never read.
     """
     today = today or timezone.localdate()
-    horizon = add_banking_days(today, max(reminder_banking_days()) + 1)
+    horizon = reminder_horizon(today)
     case_ids = (
         CaseDeadline.objects.filter(
             status=DeadlineStatus.PENDING,

@@ -20,6 +20,11 @@ class Command(BaseCommand):
         "must act before the coming ones."
     )
 
+    # Run every minute or every day by cron or the worker: the system checks belong
+    # to the deployment (``check --deploy``) and the server's start, not to every
+    # run, where they cost a second and their warnings would fill cron's mail.
+    requires_system_checks: list[str] = []
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--today",
