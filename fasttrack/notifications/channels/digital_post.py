@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -150,12 +149,9 @@ class FakeDigitalPostTransport:
             label=message.subject,
         )
         delivery.memo_xml = memo_xml.decode("utf-8")
-        try:
-            with transaction.atomic():
-                delivery.save()
-        except IntegrityError:
-            # A MessageUUID it already has: Digital Post accepts nothing new.
-            pass
+        # A MessageUUID it already has: Digital Post accepts nothing new (the
+        # unique UUID, ``ON CONFLICT DO NOTHING``: one statement, no transaction).
+        DigitalPostDelivery.objects.bulk_create([delivery], ignore_conflicts=True)
         return f"fake-digital-post:{message_uuid}"
 
 
