@@ -1,10 +1,11 @@
 """Queue more letters for the worker step: ``python -m bench.queue_letters N``.
 
-The submits of a short run queue too few letters for the worker's rate to be
-measured past its start-up, so ``BENCH_LETTERS=N`` queues N more first: copies
-of the letters the run's own submits queued (the same kinds, channels and
-recipients, each under a new dedupe key), through ``enqueue_messages`` as an
-action would, a task each.
+The submits and the sweep of a short run queue too few letters for the
+worker's rate to be measured past its start-up, so ``BENCH_LETTERS=N`` queues
+N more first: copies of the letters the run queued (the submits' consent
+requests by Digital Post, the sweep's reminders by Digital Post and to the
+inbox, in their proportions), each under a new dedupe key, through
+``enqueue_messages`` as an action would, a task each.
 """
 
 from __future__ import annotations
@@ -27,12 +28,15 @@ def main() -> None:
 
     wanted = int(sys.argv[1])
     run = int(time.time())
-    # The submits' letters (the generated world's are keyed "bench:").
+    # The run's own letters (the generated world's are keyed "bench:"), spread
+    # over all of them so that the copies keep their mix of channels.
+    originals = Message.objects.exclude(dedupe_key__startswith="bench:").exclude(
+        dedupe_key__contains=":copy:"
+    )
+    step = max(originals.count() // 500, 1)
     models = list(
-        Message.objects.exclude(dedupe_key__startswith="bench:")
-        .exclude(dedupe_key__contains=":copy:")
-        .select_related("recipient_user", "recipient_person", "sender_municipality")
-        .order_by("-pk")[:500]
+        originals.select_related("recipient_user", "recipient_person", "sender_municipality")
+        .order_by("pk")[::step][:500]
     )
     if not models:
         raise SystemExit("No letters to copy: run the load step first.")

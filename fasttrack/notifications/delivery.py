@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Case, CharField, F, Value, When
+from django.db.models import F
 from django.utils import timezone
 
 from fasttrack.notifications import conf
@@ -207,20 +207,7 @@ def record_outcomes(attempts: Iterable[Attempt]) -> dict[int, str]:
     results: dict[int, str] = {}
     sent = [a for a in attempts if a.error is None]
     if sent:
-        now = timezone.now()
-        # Not fenced by the claim, as in ``_record_success``.
-        Message.objects.filter(pk__in=[a.message.pk for a in sent]).exclude(
-            status=Message.Status.SENT
-        ).update(
-            status=Message.Status.SENT,
-            sent_at=now,
-            provider_reference=Case(
-                *(When(pk=a.message.pk, then=Value((a.reference or "")[:200])) for a in sent),
-                output_field=CharField(),
-            ),
-            claimed_at=None,
-            last_error="",
-        )
+        _mark_sent({a.message.pk: a.reference or "" for a in sent})
         for attempt in sent:
             _log_success(attempt.message)
             results[attempt.message.pk] = "sent"
@@ -230,6 +217,30 @@ def record_outcomes(attempts: Iterable[Attempt]) -> dict[int, str]:
                 attempt.message, attempt.claim, attempt.error
             )
     return results
+
+
+def _mark_sent(references: dict[int, str]) -> None:
+    """``_record_success`` for many messages in one statement, each with its
+    own provider reference (a ``VALUES`` list joined by id: a ``CASE`` per
+    message costs the ORM more time than the database takes)."""
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(Message._meta.db_table)
+    rows = ", ".join(["(%s, %s)"] * len(references))
+    sql = (
+        f"WITH sent (id, reference) AS (VALUES {rows}) "  # noqa: S608 (only placeholders)
+        f"UPDATE {table} SET status = %s, sent_at = %s, claimed_at = NULL, last_error = '', "
+        f"provider_reference = (SELECT reference FROM sent WHERE sent.id = {table}.id) "
+        # Not fenced by the claim, as in ``_record_success``.
+        "WHERE id IN (SELECT id FROM sent) AND status <> %s"
+    )
+    params: list[object] = [value for pk, ref in references.items() for value in (pk, ref[:200])]
+    params += [
+        Message.Status.SENT,
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        Message.Status.SENT,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def release_claims(messages: Sequence[Message]) -> None:

@@ -31,6 +31,7 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from io import StringIO
 from traceback import format_exception
 from types import FrameType
@@ -179,12 +180,7 @@ class OutboxWorker(Worker):
                 if not claimed:
                     return None, True
                 now = timezone.now()
-                for task_result in claimed:
-                    # As ``DBTaskResult.claim``, for all of them in one statement.
-                    task_result.status = TaskResultStatus.RUNNING
-                    task_result.started_at = now
-                    task_result.worker_ids = [*task_result.worker_ids, self.worker_id]
-                DBTaskResult.objects.bulk_update(claimed, ["status", "started_at", "worker_ids"])
+                self._mark_running(claimed, now)
                 batch = Batch(started=time.monotonic())
                 for task_result in claimed:
                     message_id = _message_id(task_result)
@@ -200,6 +196,23 @@ class OutboxWorker(Worker):
                     return None, False
                 raise
         return batch, True
+
+    def _mark_running(self, claimed: list[DBTaskResult], now: datetime) -> None:
+        """``DBTaskResult.claim`` for many tasks: one statement for all the tasks
+        with the same workers before (nearly always none; a task given back by a
+        stopping worker has that worker)."""
+        by_workers: dict[tuple[str, ...], list[DBTaskResult]] = defaultdict(list)
+        for task_result in claimed:
+            by_workers[tuple(task_result.worker_ids)].append(task_result)
+            task_result.status = TaskResultStatus.RUNNING
+            task_result.started_at = now
+            task_result.worker_ids = [*task_result.worker_ids, self.worker_id]
+        for task_results in by_workers.values():
+            DBTaskResult.objects.filter(id__in=[t.id for t in task_results]).update(
+                status=TaskResultStatus.RUNNING,
+                started_at=now,
+                worker_ids=task_results[0].worker_ids,
+            )
 
     def _run_batch(self, batch: Batch) -> None:
         if batch.other_tasks:

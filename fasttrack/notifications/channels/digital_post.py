@@ -29,6 +29,7 @@ from django.utils.module_loading import import_string
 from fasttrack.lib.cpr import mask_cpr
 from fasttrack.notifications import conf
 from fasttrack.notifications.errors import PermanentDeliveryError
+from fasttrack.notifications.rows import insert_once
 
 if TYPE_CHECKING:
     from fasttrack.notifications.models import Message
@@ -149,9 +150,8 @@ class FakeDigitalPostTransport:
             label=message.subject,
         )
         delivery.memo_xml = memo_xml.decode("utf-8")
-        # A MessageUUID it already has: Digital Post accepts nothing new (the
-        # unique UUID, ``ON CONFLICT DO NOTHING``: one statement, no transaction).
-        DigitalPostDelivery.objects.bulk_create([delivery], ignore_conflicts=True)
+        # A MessageUUID it already has: Digital Post accepts nothing new.
+        insert_once(delivery, unique="message_uuid")
         return f"fake-digital-post:{message_uuid}"
 
 
