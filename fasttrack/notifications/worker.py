@@ -102,14 +102,14 @@ class OutboxWorker(Worker):
             self.reset_signals()
             sys.exit(1)
         logger.warning(
-            "Received %s: stopping after the current task.",
+            "Received %s: stopping after the current message.",
             signal.strsignal(signum),
         )
         # Only a flag here: the loop notices it between messages, so a message
         # being sent is finished and recorded before the process exits, and
-        # the rest of its batch is given back. (No
-        # locks either: the handler runs on the main thread, which may hold
-        # the very lock it would wait for.)
+        # the rest of its batch is given back. (No locks either: the handler
+        # runs on the main thread, which may hold the very lock it would wait
+        # for.)
         self.running = False
         self._stopping.set()
 
