@@ -35,8 +35,9 @@ def main() -> None:
     )
     step = max(originals.count() // 500, 1)
     models = list(
-        originals.select_related("recipient_user", "recipient_person", "sender_municipality")
-        .order_by("pk")[::step][:500]
+        originals.select_related(
+            "recipient_user", "recipient_person", "sender_municipality"
+        ).order_by("pk")[::step][:500]
     )
     if not models:
         raise SystemExit("No letters to copy: run the load step first.")

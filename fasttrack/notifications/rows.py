@@ -11,7 +11,7 @@ promise that a repeated delivery adds nothing.
 from __future__ import annotations
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import Field, Model
 
 
 def insert_once(obj: Model, *, unique: str) -> int:
@@ -28,12 +28,14 @@ def insert_once(obj: Model, *, unique: str) -> int:
     quote = connection.ops.quote_name
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     values = [field.get_db_prep_save(field.pre_save(obj, add=True), connection) for field in fields]
-    target = quote(meta.get_field(unique).column)
+    unique_field = meta.get_field(unique)
+    assert isinstance(unique_field, Field)
+    target = quote(_column(unique_field))
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(_column(f)) for f in fields)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(fields))}) "
         f"ON CONFLICT ({target}) DO UPDATE SET {target} = EXCLUDED.{target} "
-        f"RETURNING {quote(meta.pk.column)}"
+        f"RETURNING {quote(_column(meta.pk))}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
@@ -41,3 +43,8 @@ def insert_once(obj: Model, *, unique: str) -> int:
     assert row is not None
     obj.pk = row[0]
     return int(row[0])
+
+
+def _column(field: Field | None) -> str:
+    assert field is not None and field.column is not None
+    return field.column
