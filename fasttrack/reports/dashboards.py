@@ -382,10 +382,11 @@ def national_dashboard(period: Period, today: date) -> Dashboard:
     under 5 (``reports.suppression``)."""
     scope = FastTrackCase.objects.all()
     municipalities = list(Municipality.objects.order_by("code"))
-    requests = f.request_figures(scope, period, by_municipality=True)
-    milestones = f.milestone_figures(scope, period, today, by_municipality=True)
+    # Per municipality the tables need only the tallies: no weeks, no day spans.
+    requests = f.request_figures(scope, period, by_municipality=True, detailed=False)
+    milestones = f.milestone_figures(scope, period, today, by_municipality=True, detailed=False)
     consent = f.consent_answers(milestones)
-    outcomes = f.outcome_figures(scope, period, by_municipality=True)
+    outcomes = f.outcome_figures(scope, period, by_municipality=True, detailed=False)
     tables = [
         _per_municipality(
             "requests",
