@@ -441,11 +441,16 @@ def _employer_people(
     scope: QuerySet[FastTrackCase], table: Table, period: Period, today: date
 ) -> None:
     """Give each count the number of distinct employees behind it, which decides
-    its suppression: a person with two absences counts once."""
-    for row in table.rows:
-        for cell in row.cells:
-            if cell.kind == COUNT and cell.figure and cell.value:
-                cell.people = f.employees_behind(scope, cell.figure, period, today)
+    its suppression: a person with two absences counts once (one query a table)."""
+    cells = [
+        cell
+        for row in table.rows
+        for cell in row.cells
+        if cell.kind == COUNT and cell.figure and cell.value
+    ]
+    people = f.employees_behind(scope, [cell.figure for cell in cells], period, today)
+    for cell in cells:
+        cell.people = people[cell.figure]
 
 
 def _employer_finish(table: Table) -> Table:

@@ -180,10 +180,6 @@ def _split(row: dict[str, Any], by_municipality: bool) -> int:
     return int(row["municipality"]) if by_municipality else ALL
 
 
-def _employees(path: str = "absence__person") -> Count:
-    return Count(path, distinct=True)
-
-
 def _scope_ids(scope: QuerySet[FastTrackCase]) -> Any:
     return scope.order_by().values("pk")
 
@@ -391,11 +387,22 @@ def outcome_figures(
 
 
 def employees_behind(
-    scope: QuerySet[FastTrackCase], figure: str, period: Period, today: date
-) -> int:
-    """How many distinct employees the cases behind ``figure`` are about (one query)."""
-    cases = scope.order_by().filter(figure_filter(figure, period, today))
-    return int(cases.aggregate(n=_employees())["n"])
+    scope: QuerySet[FastTrackCase], figures: Iterable[str], period: Period, today: date
+) -> dict[str, int]:
+    """How many distinct employees the cases behind each of ``figures`` are about,
+    all in one query: each figure's filter counts its own column."""
+    wanted = list(dict.fromkeys(figures))
+    if not wanted:
+        return {}
+    counts = scope.order_by().aggregate(
+        **{
+            f"figure_{number}": Count(
+                "absence__person", distinct=True, filter=figure_filter(figure, period, today)
+            )
+            for number, figure in enumerate(wanted)
+        }
+    )
+    return {figure: int(counts[f"figure_{number}"]) for number, figure in enumerate(wanted)}
 
 
 # --- percentiles -----------------------------------------------------------------------
