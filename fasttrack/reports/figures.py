@@ -19,6 +19,10 @@ What a period means for each group:
 The scope is a queryset of cases: the municipality's for the jobcentre
 (``cases.access.cases_for``), the employer's own requests, or every case for
 the administrator, who sees them per municipality only.
+
+The counts are ``COUNT(*)``, not of the primary key: each grouped query then
+reads only columns that its index holds (``cases.models``), and PostgreSQL
+answers it from the index alone.
 """
 
 from __future__ import annotations
@@ -209,7 +213,7 @@ def request_figures(
         rows = rows.annotate(week=TruncWeek("requested_on"))
     rows = rows.values(
         *_group(by_municipality, *(["week"] if detailed else []), "requested_by")
-    ).annotate(cases=Count("pk"))
+    ).annotate(cases=Count("*"))
     result: dict[int, RequestFigures] = defaultdict(RequestFigures)
     for row in rows:
         figures = result[_split(row, by_municipality)]
@@ -299,7 +303,7 @@ def milestone_figures(
     rows = (
         deadlines.annotate(kept=_kept_class(today), answer=_consent_answer(), **spans)
         .values(*group, "key", "kept", "answer", *spans)
-        .annotate(cases=Count("pk"))
+        .annotate(cases=Count("*"))
     )
     result: dict[int, dict[str, MilestoneFigures]] = defaultdict(
         lambda: defaultdict(MilestoneFigures)
@@ -372,7 +376,7 @@ def outcome_figures(
         )
     rows = rows.values(
         *_group(by_municipality, "outcome", *(["span"] if detailed else []))
-    ).annotate(cases=Count("pk"))
+    ).annotate(cases=Count("*"))
     result: dict[int, OutcomeFigures] = defaultdict(OutcomeFigures)
     for row in rows:
         figures = result[_split(row, by_municipality)]
