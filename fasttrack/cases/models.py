@@ -358,6 +358,14 @@ class CaseDeadline(models.Model):
                 fields=["key", "due_on", "case", "status", "met_on", "counts_from"],
                 name="deadline_statistics",
             ),
+            # Whether a case is overdue (``cases.queries.overdue``): the worklist and the
+            # statistics' workload ask it of every open case; the few deadlines still
+            # pending or missed answer it without reading the table.
+            models.Index(
+                fields=["case", "key", "status", "due_on", "met_on"],
+                condition=Q(status__in=[DeadlineStatus.PENDING, DeadlineStatus.MISSED]),
+                name="deadline_open",
+            ),
         ]
 
     def __str__(self) -> str:
