@@ -30,6 +30,7 @@ import argparse
 import hashlib
 import hmac
 import os
+import threading
 import time
 from datetime import date
 from typing import Any
@@ -307,10 +308,14 @@ def _event_hash_sql(at: str, case_id: str, prev: str, sequence: int, verb: str) 
     return f"encode(sha256(convert_to({text}, 'UTF8')), 'hex')"
 
 
-def generate(*, cases: int, fresh: int, today: date) -> dict[str, float]:
+def generate(*, cases: int, fresh: int, today: date, days: int | None = None) -> dict[str, float]:
+    """Load the world; the seconds each step took. ``days``: the span of the
+    requests, by default as many days as 1,100 requests a day take."""
     _django()
+    from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
+    from fasttrack.cases.clock import INFORMATIONAL_KEYS
     from fasttrack.lib.rules import rule_set_for
     from fasttrack.people.models import Employer, Membership, Municipality, Role
 
@@ -328,6 +333,7 @@ def generate(*, cases: int, fresh: int, today: date) -> dict[str, float]:
     employers = list(Employer.objects.order_by("cvr").values_list("id", flat=True))
     nordisk = Employer.objects.get(cvr=BENCH_EMPLOYER).pk
     demo_caseworker = Membership.objects.get(user__username="sagsbehandler").user_id
+    demo_hr = get_user_model().objects.get(username="hr").pk
     caseworker_by_municipality = dict(
         Membership.objects.filter(
             role=Role.CASEWORKER, user__username__startswith="bench-sagsbehandler-"
@@ -335,19 +341,15 @@ def generate(*, cases: int, fresh: int, today: date) -> dict[str, float]:
     )
     copenhagen = Municipality.objects.get(code="101").pk
     rule_set = rule_set_for(today)
-    span = max(1, cases // CASES_PER_DAY)
+    span = days or max(1, cases // CASES_PER_DAY)
+    # The persons on a connection of their own: encrypting their CPR numbers is
+    # Python's work, which overlaps the database's set-based work on the rest.
+    persons = _Persons(cases, fresh, municipalities)
+    persons.start()
     with transaction.atomic(), connection.cursor() as cursor:
-        # Bulk loading: no foreign-key or history triggers per row (the rows
-        # are made consistent here), and no waiting for the WAL flush.
-        cursor.execute("SET LOCAL session_replication_role = replica")
-        cursor.execute("SET LOCAL synchronous_commit = off")
-        # The load's statements run for minutes, not the production limit's seconds.
-        cursor.execute("SET LOCAL statement_timeout = 0")
-        cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        indexes = _drop_secondary_indexes(cursor)
-        _copy_persons(cursor, cases, fresh, municipalities)
-        lap("persons")
+        _bulk_session(cursor)
+        indexes = _drop_secondary_indexes(cursor, [t for t in LOADED_TABLES if t != PERSONS])
+        (informational,) = INFORMATIONAL_KEYS
         params = {
             "n": cases,
             "span": span,
@@ -355,9 +357,13 @@ def generate(*, cases: int, fresh: int, today: date) -> dict[str, float]:
             "base": ID_BASE,
             "nordisk": nordisk,
             "demo_cw": demo_caseworker,
+            "hr": demo_hr,
             "cph": copenhagen,
             "rule_set": rule_set.version,
             "question_set": rule_set.question_set,
+            "informational": str(informational),
+            "fresh": fresh,
+            "fresh_base": FRESH_ID_BASE,
         }
         cursor.execute("CREATE TEMP TABLE bench_m (idx int PRIMARY KEY, id bigint, cw int)")
         cursor.executemany(
@@ -381,37 +387,68 @@ def generate(*, cases: int, fresh: int, today: date) -> dict[str, float]:
         for definition in indexes:
             cursor.execute(definition)
         lap("indexes")
-        for table in (
-            "people_person",
-            "cases_absence",
-            "cases_fasttrackcase",
-            "people_employment",
-            "cases_casedeadline",
-            "audit_caseevent",
-            "notifications_message",
-            "audit_accesslogentry",
-            "cases_answers",
-        ):
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT max(id) FROM {table}))"
-            )
+        for table in LOADED_TABLES:
+            if table != PERSONS:
+                _restart_sequence(cursor, table)
     lap("commit")
+    persons.join()
+    if persons.error is not None:
+        raise persons.error
+    lap("persons_wait")
     with connection.cursor() as cursor:
         cursor.execute("SET statement_timeout = 0")
-        for table in (
-            "people_person",
-            "cases_absence",
-            "cases_fasttrackcase",
-            "cases_casedeadline",
-            "audit_caseevent",
-            "notifications_message",
-            "audit_accesslogentry",
-        ):
+        for table in LOADED_TABLES:
             cursor.execute(f"ANALYZE {table}")
     lap("analyze")
     timings["total"] = round(time.monotonic() - started, 2)
+    timings["persons_beside"] = persons.seconds
     return timings
+
+
+def _bulk_session(cursor: Any) -> None:
+    # Bulk loading: no foreign-key or history triggers per row (the rows
+    # are made consistent here), and no waiting for the WAL flush.
+    cursor.execute("SET LOCAL session_replication_role = replica")
+    cursor.execute("SET LOCAL synchronous_commit = off")
+    # The load's statements run for minutes, not the production limit's seconds.
+    cursor.execute("SET LOCAL statement_timeout = 0")
+    cursor.execute("SET LOCAL work_mem = '256MB'")
+    cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+
+
+def _restart_sequence(cursor: Any, table: str) -> None:
+    cursor.execute(
+        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+        f"(SELECT coalesce(max(id), 1) FROM {table}))"
+    )
+
+
+class _Persons(threading.Thread):
+    """The persons' COPY and their indexes, in a transaction of their own."""
+
+    def __init__(self, cases: int, fresh: int, municipalities: list[int]) -> None:
+        super().__init__(name="bench-persons")
+        self.arguments = (cases, fresh, municipalities)
+        self.seconds = 0.0
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        from django.db import connection, transaction
+
+        started = time.monotonic()
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                _bulk_session(cursor)
+                indexes = _drop_secondary_indexes(cursor, [PERSONS])
+                _copy_persons(cursor, *self.arguments)
+                for definition in indexes:
+                    cursor.execute(definition)
+                _restart_sequence(cursor, PERSONS)
+        except BaseException as error:  # re-raised by the main thread
+            self.error = error
+        finally:
+            connection.close()
+        self.seconds = round(time.monotonic() - started, 2)
 
 
 def _case_facts(cursor: Any, p: dict[str, Any], municipalities: int, employers: int) -> None:
@@ -420,17 +457,24 @@ def _case_facts(cursor: Any, p: dict[str, Any], municipalities: int, employers: 
     cursor.execute(
         f"""
         CREATE TEMP TABLE bench_f AS
+        SELECT s.*,
+               CASE WHEN state = 'closed'
+                    THEN least(requested_on + 60 + i %% 60, %(today)s::date - 1) END AS closed_on
+        FROM (
         SELECT i, %(base)s::bigint + i AS id, age, requested_on,
                requested_on - (3 + i %% 20) AS d0,
                CASE
-                 WHEN age <= 2 AND i %% 4 <> 0 THEN 'awaiting_consent'
+                 WHEN age <= 2 AND i %% 4 <> 0 AND i %% 5 <> 0 THEN 'awaiting_consent'
                  WHEN age <= 70 AND i %% 20 = 1 THEN 'declined'
                  WHEN age <= 70 AND i %% 20 = 2 THEN 'withdrawn'
                  WHEN age <= 70 THEN 'active'
-                 WHEN i %% 13 = 0 THEN 'declined'
+                 WHEN i %% 13 = 0 AND i %% 5 <> 0 THEN 'declined'
                  WHEN i %% 14 = 0 THEN 'withdrawn'
                  ELSE 'closed'
                END AS state,
+               -- An employee's own request is its own consent (R-14): no letter,
+               -- never awaiting consent, never declined.
+               CASE WHEN i %% 5 = 0 THEN 'employee' ELSE 'employer' END AS requested_by,
                {municipality} AS m_idx,
                CASE WHEN i %% 100 = 0 THEN NULL ELSE (i / 3) %% %(employers)s END AS e_idx
         FROM (
@@ -438,51 +482,122 @@ def _case_facts(cursor: Any, p: dict[str, Any], municipalities: int, employers: 
                  %(today)s::date - ((i - 1) * %(span)s / %(n)s)::int AS requested_on
           FROM generate_series(1, %(n)s) AS i
         ) s
+        ) s
         """,
         {**p, "employers": employers},
     )
     cursor.execute("ALTER TABLE bench_f ADD PRIMARY KEY (i)")
-    # The deadlines, each (due, status, met_on) as the clock and yesterday's sweep left them.
+    _schedules(cursor, p)
+    # The deadlines exactly as ``clock.recompute_deadlines`` derives them from the
+    # case's records, and as yesterday's sweep left them: what was reached is met
+    # (or missed when late), what passed unreached before yesterday is missed,
+    # what fell due yesterday still pending for today's sweep to mark. A closed or
+    # withdrawn case's unreached deadlines are retired, unless they were missed
+    # while it was open.
     cursor.execute(
         """
         CREATE TEMP TABLE bench_d AS
-        SELECT f.i, f.id, f.state, d.key, d.due, d.basis, d.rule_id, d.legal, d.counts_from,
+        SELECT f.i, f.id, f.state, f.m_idx, s.ord, s.key, s.due, s.basis, s.rule_id, s.legal,
+               s.counts_from, r.reached,
           CASE
-            WHEN d.key = 'request_window_closes' THEN 'met'
-            WHEN d.key = 'employee_consent' AND f.state = 'awaiting_consent' THEN 'pending'
-            WHEN d.key = 'employee_consent' THEN 'met'
-            WHEN f.state IN ('closed', 'withdrawn', 'declined') AND d.due < f.requested_on + 40
-                 AND f.state = 'closed' THEN 'met'
-            WHEN f.state IN ('closed', 'withdrawn', 'declined') THEN 'not_applicable'
-            WHEN d.due >= %(today)s::date THEN 'pending'
-            WHEN d.due = %(today)s::date - 1 AND f.i %% 3 = 0 THEN 'pending'
-            WHEN f.i %% 10 = 7 THEN 'missed'
-            ELSE 'met'
+            WHEN r.reached IS NOT NULL AND (r.reached <= s.due OR s.key = %(informational)s)
+              THEN 'met'
+            WHEN r.reached IS NOT NULL THEN 'missed'
+            WHEN f.state = 'closed' AND s.key <> %(informational)s AND s.due < f.closed_on
+              THEN 'missed'
+            WHEN f.state IN ('closed', 'withdrawn') THEN 'not_applicable'
+            WHEN s.key = %(informational)s THEN 'pending'
+            WHEN s.due < %(today)s::date - 1 THEN 'missed'
+            ELSE 'pending'
           END AS status
         FROM bench_f f
-        CROSS JOIN LATERAL (VALUES
-          ('request_window_closes', f.d0 + 34, 'sygedagpengeloven § 7 c', 'R-03', true, f.d0),
-          ('employee_consent', f.requested_on + 2, 'bek. 1710 § 4, stk. 1', 'R-11', true,
-           f.requested_on),
-          ('first_followup_conversation', f.requested_on + 14, 'sygedagpengeloven § 13 b, stk. 2',
-           'R-19', true, f.requested_on),
-          ('retention_meeting', f.d0 + 30, 'Jobcentrets praksis (lokalt mål, ikke lovkrav)',
-           'R-21', false, f.d0),
-          ('employer_sick_absence_conversation', f.d0 + 28, 'sygedagpengeloven § 7 a', 'R-23',
-           true, f.d0)
-        ) AS d(key, due, basis, rule_id, legal, counts_from)
+        JOIN bench_s s ON s.requested_on = f.requested_on AND s.d0 = f.d0
+          AND s.requested_by = f.requested_by AND s.declined = (f.state = 'declined')
+        CROSS JOIN LATERAL (SELECT CASE
+          WHEN s.key = 'request_window_closes' THEN f.requested_on
+          -- The consent answered (or declined) the day it was asked for.
+          WHEN s.key = 'employee_consent' AND f.state IN ('active', 'closed', 'declined')
+            THEN f.requested_on
+          -- The meetings and the employer's conversation, held a few days before
+          -- they were due, one in ten (five for the retention meeting) not held.
+          WHEN f.state NOT IN ('active', 'closed', 'declined') THEN NULL
+          WHEN s.key = 'first_followup_conversation' AND f.i %% 10 <> 7
+               AND s.due - f.i %% 4 < %(today)s::date THEN s.due - f.i %% 4
+          WHEN s.key = 'retention_meeting' AND f.i %% 10 NOT IN (7, 8)
+               AND s.due - f.i %% 3 < %(today)s::date THEN s.due - f.i %% 3
+          WHEN s.key = %(informational)s AND f.i %% 10 <> 3
+               AND s.due - 8 + f.i %% 7 < %(today)s::date THEN s.due - 8 + f.i %% 7
+        END AS reached) r
         """,
         p,
     )
+    # The case's next deadline as ``clock._set_next_deadline`` picks it: by day,
+    # then by row id, which follows the order of the keys (``ord``).
     cursor.execute(
         """
         CREATE TEMP TABLE bench_next AS
         SELECT DISTINCT ON (i) i, due, key FROM bench_d
-        WHERE status = 'pending' AND key <> 'employer_sick_absence_conversation'
-        ORDER BY i, due, key
-        """
+        WHERE status = 'pending' AND key <> %(informational)s
+        ORDER BY i, due, ord
+        """,
+        p,
     )
     cursor.execute("ALTER TABLE bench_next ADD PRIMARY KEY (i)")
+
+
+def _schedules(cursor: Any, p: dict[str, Any]) -> None:
+    """``bench_s``: the rules' deadlines for every combination of the facts the
+    cases differ in, computed by ``fasttrack.lib.rules.schedule`` itself (banking
+    days, month ends, the legal bases), so the world agrees with the clock."""
+    from datetime import timedelta
+
+    from fasttrack.lib.rules import CaseFacts, DeadlineKey, rule_set_by_version, schedule
+
+    rule_set = rule_set_by_version(p["rule_set"])
+    order = {key: n for n, key in enumerate(DeadlineKey)}
+    today: date = p["today"]
+    cursor.execute(
+        """
+        CREATE TEMP TABLE bench_s (requested_on date, d0 date, requested_by text, declined bool,
+            ord int, key text, due date, basis text, rule_id text, legal bool, counts_from date)
+        """
+    )
+    with cursor.copy("COPY bench_s FROM STDIN") as copy:
+        for age in range(p["span"] + 1):
+            requested_on = today - timedelta(days=age)
+            for offset in range(3, 23):
+                d0 = requested_on - timedelta(days=offset)
+                for requested_by, declined in (
+                    ("employer", False),
+                    ("employer", True),
+                    ("employee", False),
+                ):
+                    facts = CaseFacts(
+                        first_absence_day=d0,
+                        request_date=requested_on,
+                        requested_by=requested_by,  # type: ignore[arg-type]
+                        has_employer=True,
+                        consent_letter_sent_on=requested_on if requested_by == "employer" else None,
+                        declined=declined,
+                    )
+                    for key, deadline in schedule(rule_set, facts).items():
+                        copy.write_row(
+                            (
+                                requested_on,
+                                d0,
+                                requested_by,
+                                declined,
+                                order[key],
+                                str(key),
+                                deadline.due,
+                                deadline.basis,
+                                deadline.rule_id,
+                                deadline.legal,
+                                deadline.counts_from,
+                            )
+                        )
+    cursor.execute("CREATE INDEX ON bench_s (requested_on, d0, requested_by, declined)")
+    cursor.execute("ANALYZE bench_s")
 
 
 def _insert_world(cursor: Any, p: dict[str, Any]) -> None:
@@ -497,8 +612,8 @@ def _insert_world(cursor: Any, p: dict[str, Any]) -> None:
     cursor.execute(
         """
         INSERT INTO people_employment (job_title, started_on, employer_id, person_id)
-        SELECT 'Ny medarbejder', %(today)s::date - 400, %(nordisk)s, id
-        FROM people_person WHERE id >= 5000000
+        SELECT 'Ny medarbejder', %(today)s::date - 400, %(nordisk)s, %(fresh_base)s::bigint + j
+        FROM generate_series(0, %(fresh)s - 1) AS j
         """,
         p,
     )
@@ -522,15 +637,13 @@ def _insert_world(cursor: Any, p: dict[str, Any]) -> None:
             closed_on, next_deadline_on, next_deadline_key, created_at, updated_at, absence_id,
             caseworker_id, municipality_id, nearest_manager_id, requested_by_user_id,
             history_head, employee_name_given, identity_confirmed)
-        SELECT f.id, CASE WHEN f.i %% 5 = 0 THEN 'employee' ELSE 'employer' END,
-               CASE WHEN f.i %% 2 = 0 THEN 'api' ELSE 'web' END,
+        SELECT f.id, f.requested_by, CASE WHEN f.i %% 2 = 0 THEN 'api' ELSE 'web' END,
                f.requested_on, %(rule_set)s, %(question_set)s, f.state,
-               CASE WHEN f.i %% 5 = 0 THEN NULL ELSE f.requested_on END,
+               CASE WHEN f.requested_by = 'employer' THEN f.requested_on END,
                CASE WHEN f.state = 'closed' THEN
                     (ARRAY['back_full_time', 'back_part_time', 'other_job', 'other'])[1 + f.i %% 4]
                     WHEN f.state = 'declined' THEN 'normal_track' ELSE '' END,
-               CASE WHEN f.state = 'closed' THEN least(f.requested_on + 60 + f.i %% 60,
-                    %(today)s::date - 1) END,
+               f.closed_on,
                n.due, coalesce(n.key, ''),
                f.requested_on + time '09:00', f.requested_on + time '09:00', f.id,
                CASE
@@ -549,11 +662,44 @@ def _insert_world(cursor: Any, p: dict[str, Any]) -> None:
     )
     cursor.execute(
         """
-        INSERT INTO cases_casedeadline (key, due_on, basis, rule_id, legal, counts_from, status,
-            met_on, case_id)
-        SELECT key, due, basis, rule_id, legal, counts_from, status,
-               CASE WHEN status = 'met' THEN least(due, %(today)s::date) - 1 END, id
+        INSERT INTO cases_casedeadline (id, key, due_on, basis, rule_id, legal, counts_from,
+            status, met_on, case_id)
+        SELECT id * 8 + ord, key, due, basis, rule_id, legal, counts_from, status, reached, id
         FROM bench_d
+        """,
+        p,
+    )
+    # The records the clock reads the reached milestones from: the consent
+    # (accepted, or declined onto the normal track), the meetings held and the
+    # employer's own conversation.
+    cursor.execute(
+        """
+        INSERT INTO cases_consent (case_id, accepted, answered_on, answered_at, late, channel,
+            given_by_id)
+        SELECT id, state <> 'declined', reached, reached + time '09:03', false, 'web', NULL
+        FROM bench_d WHERE key = 'employee_consent' AND reached IS NOT NULL
+        """
+    )
+    cursor.execute(
+        """
+        INSERT INTO meetings_meeting (case_id, kind, starts_at, location, video_url, state,
+            held_on, minutes, sequence, cancelled_at, booked_by_id, created_at)
+        SELECT d.id, CASE d.key WHEN 'first_followup_conversation' THEN 'first_conversation'
+                     ELSE 'retention_meeting' END,
+               d.reached + time '10:00', 'Jobcentret', '', 'held', d.reached, '', 0, NULL,
+               m.cw, d.reached - 7 + time '10:00'
+        FROM bench_d d JOIN bench_m m ON m.idx = d.m_idx
+        WHERE d.key IN ('first_followup_conversation', 'retention_meeting')
+          AND d.reached IS NOT NULL
+        ORDER BY d.id, d.ord
+        """
+    )
+    cursor.execute(
+        """
+        INSERT INTO cases_employerconversation (case_id, held_on, note, recorded_by_id,
+            recorded_at)
+        SELECT id, reached, '', %(hr)s, reached + time '12:00'
+        FROM bench_d WHERE key = %(informational)s AND reached IS NOT NULL
         """,
         p,
     )
@@ -625,12 +771,16 @@ def _insert_history(cursor: Any) -> None:
 
 # The tables the load fills; their secondary indexes are built once at the end,
 # several times faster than keeping them up to date row by row.
+PERSONS = "people_person"
 LOADED_TABLES = [
-    "people_person",
+    PERSONS,
     "people_employment",
     "cases_absence",
     "cases_fasttrackcase",
     "cases_casedeadline",
+    "cases_consent",
+    "cases_employerconversation",
+    "meetings_meeting",
     "cases_answers",
     "audit_caseevent",
     "notifications_message",
@@ -638,15 +788,15 @@ LOADED_TABLES = [
 ]
 
 
-def _drop_secondary_indexes(cursor: Any) -> list[str]:
-    """Drop the indexes of ``LOADED_TABLES`` that no constraint needs; their definitions."""
+def _drop_secondary_indexes(cursor: Any, tables: list[str]) -> list[str]:
+    """Drop the indexes of ``tables`` that no constraint needs; their definitions."""
     cursor.execute(
         """
         SELECT i.indexdef, i.indexname FROM pg_indexes i
         WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
         """,
-        [LOADED_TABLES],
+        [tables],
     )
     definitions = cursor.fetchall()
     for _definition, name in definitions:
