@@ -346,8 +346,17 @@ def generate(*, cases: int, fresh: int, today: date, days: int | None = None) ->
     # Python's work, which overlaps the database's set-based work on the rest.
     persons = _Persons(cases, fresh, municipalities)
     persons.start()
+    schedules = _Schedules(today, span, rule_set.version)
+    schedules.start()
     with transaction.atomic(), connection.cursor() as cursor:
         _bulk_session(cursor)
+        # The big staging tables are ordinary unlogged ones, not temporary: only
+        # those can be read by parallel workers, and the hashes are CPU work.
+        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(STAGING_TABLES)}")
+        # Hashing and joining are CPU work: let the planner split them between
+        # the cores even where it reckons the rows cheap to pass on.
+        cursor.execute("SET LOCAL parallel_setup_cost = 0")
+        cursor.execute("SET LOCAL parallel_tuple_cost = 0")
         indexes = _drop_secondary_indexes(cursor, [t for t in LOADED_TABLES if t != PERSONS])
         (informational,) = INFORMATIONAL_KEYS
         params = {
@@ -375,7 +384,7 @@ def generate(*, cases: int, fresh: int, today: date, days: int | None = None) ->
         )
         cursor.execute("CREATE TEMP TABLE bench_e (idx int PRIMARY KEY, id bigint)")
         cursor.executemany("INSERT INTO bench_e VALUES (%s, %s)", list(enumerate(employers)))
-        _case_facts(cursor, params, len(municipalities), len(employers))
+        _case_facts(cursor, params, len(municipalities), len(employers), schedules)
         _history(cursor)
         lap("facts_and_hashes")
         _insert_world(cursor, params)
@@ -384,21 +393,28 @@ def generate(*, cases: int, fresh: int, today: date, days: int | None = None) ->
         lap("history")
         _letters_and_log(cursor, params)
         lap("letters_and_access_log")
-        for definition in indexes:
-            cursor.execute(definition)
-        lap("indexes")
+        cursor.execute(f"DROP TABLE {', '.join(STAGING_TABLES)}")
         for table in LOADED_TABLES:
             if table != PERSONS:
                 _restart_sequence(cursor, table)
     lap("commit")
+    # The indexes after the commit, on two connections at once: each build is one
+    # process's sort, so two keep both cores busy; the largest first, so that
+    # neither connection is left with a big one at the end.
+    sizes = dict(
+        _rows(
+            "SELECT relname, pg_relation_size(oid) FROM pg_class WHERE relname = ANY(%s)",
+            [LOADED_TABLES],
+        )
+    )
+    indexes.sort(key=lambda definition: -sizes.get(_table_of(definition), 0))
+    _on_two_connections(indexes)
+    lap("indexes")
     persons.join()
     if persons.error is not None:
         raise persons.error
     lap("persons_wait")
-    with connection.cursor() as cursor:
-        cursor.execute("SET statement_timeout = 0")
-        for table in LOADED_TABLES:
-            cursor.execute(f"ANALYZE {table}")
+    _on_two_connections([f"ANALYZE {table}" for table in LOADED_TABLES])
     lap("analyze")
     timings["total"] = round(time.monotonic() - started, 2)
     timings["persons_beside"] = persons.seconds
@@ -414,6 +430,56 @@ def _bulk_session(cursor: Any) -> None:
     cursor.execute("SET LOCAL statement_timeout = 0")
     cursor.execute("SET LOCAL work_mem = '256MB'")
     cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+
+
+def _rows(statement: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
+
+
+def _table_of(definition: str) -> str:
+    """``public.cases_casedeadline`` of ``CREATE INDEX … ON public.cases_casedeadline USING …``."""
+    return definition.split(" ON ", 1)[1].split()[0].rsplit(".", 1)[-1]
+
+
+def _on_two_connections(statements: list[str]) -> None:
+    """Run ``statements`` (in autocommit) on this thread's connection and a second one,
+    each taking the next from the list when it is done."""
+    from django.db import connection
+
+    pending = list(reversed(statements))
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def work(close: bool) -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = 0")
+                cursor.execute("SET maintenance_work_mem = '512MB'")
+                while True:
+                    with lock:
+                        if not pending or errors:
+                            return
+                        statement = pending.pop()
+                    cursor.execute(statement)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            if close:
+                connection.close()
+
+    helper = threading.Thread(target=work, args=(True,), name="bench-second-connection")
+    helper.start()
+    work(False)
+    helper.join()
+    with connection.cursor() as cursor:
+        cursor.execute("RESET maintenance_work_mem")
+        cursor.execute("RESET statement_timeout")
+    if errors:
+        raise errors[0]
 
 
 def _restart_sequence(cursor: Any, table: str) -> None:
@@ -451,12 +517,14 @@ class _Persons(threading.Thread):
         self.seconds = round(time.monotonic() - started, 2)
 
 
-def _case_facts(cursor: Any, p: dict[str, Any], municipalities: int, employers: int) -> None:
+def _case_facts(
+    cursor: Any, p: dict[str, Any], municipalities: int, employers: int, schedules: _Schedules
+) -> None:
     """One row per case with every fact the tables are made from."""
     municipality = MUNICIPALITY_SQL.format(count=municipalities)
     cursor.execute(
         f"""
-        CREATE TEMP TABLE bench_f AS
+        CREATE UNLOGGED TABLE bench_f AS
         SELECT s.*,
                CASE WHEN state = 'closed'
                     THEN least(requested_on + 60 + i %% 60, %(today)s::date - 1) END AS closed_on
@@ -487,7 +555,8 @@ def _case_facts(cursor: Any, p: dict[str, Any], municipalities: int, employers: 
         {**p, "employers": employers},
     )
     cursor.execute("ALTER TABLE bench_f ADD PRIMARY KEY (i)")
-    _schedules(cursor, p)
+    cursor.execute("ANALYZE bench_f")
+    schedules.load(cursor)
     # The deadlines exactly as ``clock.recompute_deadlines`` derives them from the
     # case's records, and as yesterday's sweep left them: what was reached is met
     # (or missed when late), what passed unreached before yesterday is missed,
@@ -496,7 +565,7 @@ def _case_facts(cursor: Any, p: dict[str, Any], municipalities: int, employers: 
     # while it was open.
     cursor.execute(
         """
-        CREATE TEMP TABLE bench_d AS
+        CREATE UNLOGGED TABLE bench_d AS
         SELECT f.i, f.id, f.state, f.m_idx, s.ord, s.key, s.due, s.basis, s.rule_id, s.legal,
                s.counts_from, r.reached,
           CASE
@@ -545,25 +614,35 @@ def _case_facts(cursor: Any, p: dict[str, Any], municipalities: int, employers: 
     cursor.execute("ALTER TABLE bench_next ADD PRIMARY KEY (i)")
 
 
-def _schedules(cursor: Any, p: dict[str, Any]) -> None:
-    """``bench_s``: the rules' deadlines for every combination of the facts the
-    cases differ in, computed by ``fasttrack.lib.rules.schedule`` itself (banking
-    days, month ends, the legal bases), so the world agrees with the clock."""
-    from datetime import timedelta
+class _Schedules(threading.Thread):
+    """The rules' deadlines for every combination of the facts the cases differ in
+    (request day, first absence day, requester, track), computed by
+    ``fasttrack.lib.rules.schedule`` itself (banking days, month ends, the legal
+    bases), so that the world agrees with the clock; as the text of a COPY into
+    ``bench_s``. Python's work, done while the database makes the facts."""
 
-    from fasttrack.lib.rules import CaseFacts, DeadlineKey, rule_set_by_version, schedule
+    def __init__(self, today: date, span: int, rule_set_version: str) -> None:
+        super().__init__(name="bench-schedules")
+        self.arguments = (today, span, rule_set_version)
+        self.text = ""
+        self.error: BaseException | None = None
 
-    rule_set = rule_set_by_version(p["rule_set"])
-    order = {key: n for n, key in enumerate(DeadlineKey)}
-    today: date = p["today"]
-    cursor.execute(
-        """
-        CREATE TEMP TABLE bench_s (requested_on date, d0 date, requested_by text, declined bool,
-            ord int, key text, due date, basis text, rule_id text, legal bool, counts_from date)
-        """
-    )
-    with cursor.copy("COPY bench_s FROM STDIN") as copy:
-        for age in range(p["span"] + 1):
+    def run(self) -> None:
+        try:
+            self.text = self._copy_text(*self.arguments)
+        except BaseException as error:  # re-raised by the main thread
+            self.error = error
+
+    @staticmethod
+    def _copy_text(today: date, span: int, rule_set_version: str) -> str:
+        from datetime import timedelta
+
+        from fasttrack.lib.rules import CaseFacts, DeadlineKey, rule_set_by_version, schedule
+
+        rule_set = rule_set_by_version(rule_set_version)
+        order = {key: n for n, key in enumerate(DeadlineKey)}
+        lines: list[str] = []
+        for age in range(span + 1):
             requested_on = today - timedelta(days=age)
             for offset in range(3, 23):
                 d0 = requested_on - timedelta(days=offset)
@@ -581,23 +660,29 @@ def _schedules(cursor: Any, p: dict[str, Any]) -> None:
                         declined=declined,
                     )
                     for key, deadline in schedule(rule_set, facts).items():
-                        copy.write_row(
-                            (
-                                requested_on,
-                                d0,
-                                requested_by,
-                                declined,
-                                order[key],
-                                str(key),
-                                deadline.due,
-                                deadline.basis,
-                                deadline.rule_id,
-                                deadline.legal,
-                                deadline.counts_from,
-                            )
+                        assert deadline.due is not None and "\\" not in deadline.basis
+                        lines.append(
+                            f"{requested_on}\t{d0}\t{requested_by}\t{'t' if declined else 'f'}\t"
+                            f"{order[key]}\t{key}\t{deadline.due}\t{deadline.basis}\t"
+                            f"{deadline.rule_id}\t{'t' if deadline.legal else 'f'}\t"
+                            f"{deadline.counts_from}\n"
                         )
-    cursor.execute("CREATE INDEX ON bench_s (requested_on, d0, requested_by, declined)")
-    cursor.execute("ANALYZE bench_s")
+        return "".join(lines)
+
+    def load(self, cursor: Any) -> None:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        cursor.execute(
+            """
+            CREATE TEMP TABLE bench_s (requested_on date, d0 date, requested_by text,
+                declined bool, ord int, key text, due date, basis text, rule_id text, legal bool,
+                counts_from date)
+            """
+        )
+        with cursor.copy("COPY bench_s FROM STDIN") as copy:
+            copy.write(self.text)
+        cursor.execute("ANALYZE bench_s")
 
 
 def _insert_world(cursor: Any, p: dict[str, Any]) -> None:
@@ -731,7 +816,7 @@ def _history(cursor: Any) -> None:
     h4 = _event_hash_sql(at.format(minutes=4), "f.id", "h3.h", 4, "'closed'")
     cursor.execute(
         f"""
-        CREATE TEMP TABLE bench_h AS
+        CREATE UNLOGGED TABLE bench_h AS
         SELECT f.i, f.id, f.requested_on, v.verb, h1.h AS h1, h2.h AS h2, h3.h AS h3,
                h4.h AS h4, coalesce(h4.h, h3.h, h2.h) AS head
         FROM bench_f f
@@ -772,6 +857,7 @@ def _insert_history(cursor: Any) -> None:
 # The tables the load fills; their secondary indexes are built once at the end,
 # several times faster than keeping them up to date row by row.
 PERSONS = "people_person"
+STAGING_TABLES = ["bench_f", "bench_h", "bench_d"]
 LOADED_TABLES = [
     PERSONS,
     "people_employment",
