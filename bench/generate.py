@@ -8,13 +8,21 @@ the database, never the ORM row by row. The world:
   municipalities and 2,000 employers;
 - ``--cases`` Fast track cases over the last ``cases / 1,100`` days (about
   400,000 a year), spread over the municipalities with København the largest;
-  each with its absence, employee, employment, five deadlines, a hash-chained
-  history (2 to 4 events, verifiable), two letters that were sent, and the
-  access log of the last six months;
+  each with its absence, employee, employment, the deadlines the rules give it
+  (four or five), a hash-chained history (2 to 4 events, verifiable), two
+  letters that were sent, and the access log of the last six months;
 - states as the clock would leave them: the newest awaiting consent, the last
-  ten weeks active (a few declined or withdrawn), the older ones closed; the
-  deadlines met, missed or pending accordingly, with yesterday's due ones
-  still pending so that today's sweep has work;
+  ten weeks active (a few declined or withdrawn), the older ones closed; an
+  employee's own request never awaits consent;
+- the deadlines exactly as ``cases.clock.recompute_deadlines`` derives them:
+  their dates from ``fasttrack.lib.rules.schedule`` itself, their status from
+  the records the clock reads, which are generated with them (the consent
+  answered on the request day, the first conversation and the retention
+  meeting held a few days before they were due except in one and two cases in
+  ten, the employer's own conversation recorded in nine in ten), as
+  yesterday's sweep left them:
+  what passed unreached is missed, what fell due yesterday still pending, so
+  that today's sweep has work and a second sweep none;
 - the demo caseworker (sagsbehandler, København) holds 50 open cases, one
   caseworker per municipality the rest of the assigned ones; the others wait
   in the queue;
@@ -342,12 +350,13 @@ def generate(*, cases: int, fresh: int, today: date, days: int | None = None) ->
     copenhagen = Municipality.objects.get(code="101").pk
     rule_set = rule_set_for(today)
     span = days or max(1, cases // CASES_PER_DAY)
-    # The persons on a connection of their own: encrypting their CPR numbers is
-    # Python's work, which overlaps the database's set-based work on the rest.
-    persons = _Persons(cases, fresh, municipalities)
-    persons.start()
+    # Python's work beside the database's: the clock's schedules while it makes
+    # the facts, then the persons (encrypting their CPR numbers) on a connection
+    # of their own while it makes the rest. One after the other, as they would
+    # only share one core (the interpreter's lock).
     schedules = _Schedules(today, span, rule_set.version)
     schedules.start()
+    persons = _Persons(cases, fresh, municipalities)
     with transaction.atomic(), connection.cursor() as cursor:
         _bulk_session(cursor)
         # The big staging tables are ordinary unlogged ones, not temporary: only
@@ -384,7 +393,7 @@ def generate(*, cases: int, fresh: int, today: date, days: int | None = None) ->
         )
         cursor.execute("CREATE TEMP TABLE bench_e (idx int PRIMARY KEY, id bigint)")
         cursor.executemany("INSERT INTO bench_e VALUES (%s, %s)", list(enumerate(employers)))
-        _case_facts(cursor, params, len(municipalities), len(employers), schedules)
+        _case_facts(cursor, params, len(municipalities), len(employers), schedules, persons)
         _history(cursor)
         lap("facts_and_hashes")
         _insert_world(cursor, params)
@@ -518,7 +527,12 @@ class _Persons(threading.Thread):
 
 
 def _case_facts(
-    cursor: Any, p: dict[str, Any], municipalities: int, employers: int, schedules: _Schedules
+    cursor: Any,
+    p: dict[str, Any],
+    municipalities: int,
+    employers: int,
+    schedules: _Schedules,
+    persons: _Persons,
 ) -> None:
     """One row per case with every fact the tables are made from."""
     municipality = MUNICIPALITY_SQL.format(count=municipalities)
@@ -557,6 +571,7 @@ def _case_facts(
     cursor.execute("ALTER TABLE bench_f ADD PRIMARY KEY (i)")
     cursor.execute("ANALYZE bench_f")
     schedules.load(cursor)
+    persons.start()
     # The deadlines exactly as ``clock.recompute_deadlines`` derives them from the
     # case's records, and as yesterday's sweep left them: what was reached is met
     # (or missed when late), what passed unreached before yesterday is missed,
@@ -588,7 +603,7 @@ def _case_facts(
           WHEN s.key = 'employee_consent' AND f.state IN ('active', 'closed', 'declined')
             THEN f.requested_on
           -- The meetings and the employer's conversation, held a few days before
-          -- they were due, one in ten (five for the retention meeting) not held.
+          -- they were due, one in ten (two for the retention meeting) not held.
           WHEN f.state NOT IN ('active', 'closed', 'declined') THEN NULL
           WHEN s.key = 'first_followup_conversation' AND f.i %% 10 <> 7
                AND s.due - f.i %% 4 < %(today)s::date THEN s.due - f.i %% 4

@@ -73,7 +73,13 @@ def test_the_world_is_what_the_clock_computes_and_a_second_sweep_has_nothing_to_
     assert generated.count() == CASES
     for state in State:
         ids = list(generated.filter(state=state).order_by("pk").values_list("pk", flat=True))
-        if state in (State.AWAITING_CONSENT, State.ACTIVE, State.DECLINED, State.CLOSED):
+        if state in (
+            State.AWAITING_CONSENT,
+            State.ACTIVE,
+            State.DECLINED,
+            State.WITHDRAWN,
+            State.CLOSED,
+        ):
             assert ids, f"no generated case is {state}"
         # Every few of each state, employers' and employees' requests alike.
         for pk in ids[:: max(1, len(ids) // 25)]:
