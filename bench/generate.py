@@ -305,7 +305,7 @@ MUNICIPALITY_SQL = "CASE WHEN i %% 10 = 0 THEN 0 ELSE 1 + (i::bigint * 7919) %% 
 # for an event by the system with empty old and new values: keys sorted, no spaces.
 EVENT_JSON = (
     '\'{{"actor_id":null,"actor_organisation":"","actor_role":"","at":"\' || '
-    "to_char({at} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') || "
+    "{at} || "
     '\'","case_id":\' || {case_id} || \',"new":{{}},"note":"","old":{{}},"prev_hash":"\' || '
     '{prev} || \'","sequence":{sequence},"verb":"\' || {verb} || \'","visible_to_employer":true}}\''
 )
@@ -820,10 +820,9 @@ def _insert_world(cursor: Any, p: dict[str, Any]) -> None:
 def _history(cursor: Any) -> None:
     """The hashes of 2 to 4 events a case, chained exactly as ``audit.history`` chains
     them, all four of a case in one pass; ``bench_h.head`` is its ``history_head``."""
-    at = (
-        "(f.requested_on + time '09:00' + interval '{minutes} minutes')::timestamp "
-        "AT TIME ZONE 'UTC'"
-    )
+    # The time as ``canonical_json`` writes it (UTC, microseconds), put together
+    # from the day's ISO text: far cheaper than to_char on four million events.
+    at = "v.day || 'T09:0{minutes}:00.000000Z'"
     genesis = f"'{GENESIS_HASH}'"
     h1 = _event_hash_sql(at.format(minutes=1), "f.id", genesis, 1, "'requested'")
     h2 = _event_hash_sql(at.format(minutes=2), "f.id", "h1.h", 2, "'answers_given'")
@@ -836,7 +835,8 @@ def _history(cursor: Any) -> None:
                h4.h AS h4, coalesce(h4.h, h3.h, h2.h) AS head
         FROM bench_f f
         CROSS JOIN LATERAL (SELECT CASE f.state WHEN 'declined' THEN 'declined'
-            WHEN 'withdrawn' THEN 'withdrawn' ELSE 'accepted' END AS verb) v
+            WHEN 'withdrawn' THEN 'withdrawn' ELSE 'accepted' END AS verb,
+            f.requested_on::text AS day) v
         CROSS JOIN LATERAL (SELECT {h1} AS h) h1
         CROSS JOIN LATERAL (SELECT {h2} AS h) h2
         CROSS JOIN LATERAL (SELECT CASE WHEN f.state <> 'awaiting_consent' THEN {h3} END AS h) h3
