@@ -357,33 +357,34 @@ def generate(*, cases: int, fresh: int, today: date, days: int | None = None) ->
     schedules = _Schedules(today, span, rule_set.version)
     schedules.start()
     persons = _Persons(cases, fresh, municipalities)
+    (informational,) = INFORMATIONAL_KEYS
+    params = {
+        "n": cases,
+        "span": span,
+        "today": today,
+        "base": ID_BASE,
+        "nordisk": nordisk,
+        "demo_cw": demo_caseworker,
+        "hr": demo_hr,
+        "cph": copenhagen,
+        "rule_set": rule_set.version,
+        "question_set": rule_set.question_set,
+        "informational": str(informational),
+        "fresh": fresh,
+        "fresh_base": FRESH_ID_BASE,
+    }
+    # First the facts, once, into staging tables that are committed so that a
+    # second connection can read them. They are ordinary unlogged tables, not
+    # temporary ones: only those can be read by other sessions and by parallel
+    # workers, and the hashes are CPU work.
     with transaction.atomic(), connection.cursor() as cursor:
         _bulk_session(cursor)
-        # The big staging tables are ordinary unlogged ones, not temporary: only
-        # those can be read by parallel workers, and the hashes are CPU work.
-        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(STAGING_TABLES)}")
         # Hashing and joining are CPU work: let the planner split them between
         # the cores even where it reckons the rows cheap to pass on.
         cursor.execute("SET LOCAL parallel_setup_cost = 0")
         cursor.execute("SET LOCAL parallel_tuple_cost = 0")
-        indexes = _drop_secondary_indexes(cursor, [t for t in LOADED_TABLES if t != PERSONS])
-        (informational,) = INFORMATIONAL_KEYS
-        params = {
-            "n": cases,
-            "span": span,
-            "today": today,
-            "base": ID_BASE,
-            "nordisk": nordisk,
-            "demo_cw": demo_caseworker,
-            "hr": demo_hr,
-            "cph": copenhagen,
-            "rule_set": rule_set.version,
-            "question_set": rule_set.question_set,
-            "informational": str(informational),
-            "fresh": fresh,
-            "fresh_base": FRESH_ID_BASE,
-        }
-        cursor.execute("CREATE TEMP TABLE bench_m (idx int PRIMARY KEY, id bigint, cw int)")
+        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(STAGING_TABLES)}")
+        cursor.execute("CREATE UNLOGGED TABLE bench_m (idx int PRIMARY KEY, id bigint, cw int)")
         cursor.executemany(
             "INSERT INTO bench_m VALUES (%s, %s, %s)",
             [
@@ -391,22 +392,33 @@ def generate(*, cases: int, fresh: int, today: date, days: int | None = None) ->
                 for index, pk in enumerate(municipalities)
             ],
         )
-        cursor.execute("CREATE TEMP TABLE bench_e (idx int PRIMARY KEY, id bigint)")
+        cursor.execute("CREATE UNLOGGED TABLE bench_e (idx int PRIMARY KEY, id bigint)")
         cursor.executemany("INSERT INTO bench_e VALUES (%s, %s)", list(enumerate(employers)))
         _case_facts(cursor, params, len(municipalities), len(employers), schedules, persons)
         _history(cursor)
-        lap("facts_and_hashes")
-        _insert_world(cursor, params)
-        lap("cases")
-        _insert_history(cursor)
-        lap("history")
-        _letters_and_log(cursor, params)
-        lap("letters_and_access_log")
-        cursor.execute(f"DROP TABLE {', '.join(STAGING_TABLES)}")
-        for table in LOADED_TABLES:
-            if table != PERSONS:
+    lap("facts_and_hashes")
+    try:
+        # Then the tables from them on two connections at once, each in its own
+        # transaction: the cases and everything the clock reads here, the
+        # history, letters and access log beside them.
+        beside = _Beside(params)
+        beside.start()
+        with transaction.atomic(), connection.cursor() as cursor:
+            _bulk_session(cursor)
+            mine = [t for t in LOADED_TABLES if t not in (PERSONS, *_Beside.TABLES)]
+            indexes = _drop_secondary_indexes(cursor, mine)
+            _insert_world(cursor, params)
+            for table in mine:
                 _restart_sequence(cursor, table)
-    lap("commit")
+        lap("cases")
+        beside.join()
+        if beside.error is not None:
+            raise beside.error
+        indexes += beside.indexes
+        lap("history_letters_and_log_wait")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {', '.join(STAGING_TABLES)}")
     # The indexes after the commit, on two connections at once: each build is one
     # process's sort, so two keep both cores busy; the largest first, so that
     # neither connection is left with a big one at the end.
@@ -427,6 +439,7 @@ def generate(*, cases: int, fresh: int, today: date, days: int | None = None) ->
     lap("analyze")
     timings["total"] = round(time.monotonic() - started, 2)
     timings["persons_beside"] = persons.seconds
+    timings["history_letters_and_log_beside"] = beside.seconds
     return timings
 
 
@@ -496,6 +509,38 @@ def _restart_sequence(cursor: Any, table: str) -> None:
         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
         f"(SELECT coalesce(max(id), 1) FROM {table}))"
     )
+
+
+class _Beside(threading.Thread):
+    """The history, the letters and the access log from the committed staging
+    tables, in a transaction of their own on a second connection."""
+
+    TABLES = ("audit_caseevent", "notifications_message", "audit_accesslogentry")
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        super().__init__(name="bench-beside")
+        self.params = params
+        self.indexes: list[str] = []
+        self.seconds = 0.0
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        from django.db import connection, transaction
+
+        started = time.monotonic()
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                _bulk_session(cursor)
+                self.indexes = _drop_secondary_indexes(cursor, list(self.TABLES))
+                _insert_history(cursor)
+                _letters_and_log(cursor, self.params)
+                for table in self.TABLES:
+                    _restart_sequence(cursor, table)
+        except BaseException as error:  # re-raised by the main thread
+            self.error = error
+        finally:
+            connection.close()
+        self.seconds = round(time.monotonic() - started, 2)
 
 
 class _Persons(threading.Thread):
@@ -872,7 +917,7 @@ def _insert_history(cursor: Any) -> None:
 # The tables the load fills; their secondary indexes are built once at the end,
 # several times faster than keeping them up to date row by row.
 PERSONS = "people_person"
-STAGING_TABLES = ["bench_f", "bench_h", "bench_d"]
+STAGING_TABLES = ["bench_m", "bench_e", "bench_f", "bench_h", "bench_d"]
 LOADED_TABLES = [
     PERSONS,
     "people_employment",
