@@ -399,8 +399,8 @@ def generate(*, cases: int, fresh: int, today: date, days: int | None = None) ->
     lap("facts_and_hashes")
     try:
         # Then the tables from them on two connections at once, each in its own
-        # transaction: the cases and everything the clock reads here, the
-        # history, letters and access log beside them.
+        # transaction: the cases and their deadlines here, the records the clock
+        # reads, the history, letters and access log beside them.
         beside = _Beside(params)
         beside.start()
         with transaction.atomic(), connection.cursor() as cursor:
@@ -520,10 +520,18 @@ def _restart_sequence(cursor: Any, table: str) -> None:
 
 
 class _Beside(threading.Thread):
-    """The history, the letters and the access log from the committed staging
-    tables, in a transaction of their own on a second connection."""
+    """The consents, meetings and employer conversations, the history, the letters
+    and the access log from the committed staging tables, in a transaction of
+    their own on a second connection."""
 
-    TABLES = ("audit_caseevent", "notifications_message", "audit_accesslogentry")
+    TABLES = (
+        "cases_consent",
+        "cases_employerconversation",
+        "meetings_meeting",
+        "audit_caseevent",
+        "notifications_message",
+        "audit_accesslogentry",
+    )
 
     def __init__(self, params: dict[str, Any]) -> None:
         super().__init__(name="bench-beside")
@@ -540,6 +548,7 @@ class _Beside(threading.Thread):
             with transaction.atomic(), connection.cursor() as cursor:
                 _bulk_session(cursor)
                 self.indexes = _drop_secondary_indexes(cursor, list(self.TABLES))
+                _clock_records(cursor, self.params)
                 _insert_history(cursor)
                 _letters_and_log(cursor, self.params)
                 for table in self.TABLES:
@@ -822,8 +831,23 @@ def _insert_world(cursor: Any, p: dict[str, Any]) -> None:
         """,
         p,
     )
-    # The records the clock reads the reached milestones from: the consent
-    # (accepted, or declined onto the normal track), the meetings held and the
+    # The employer's answers on every open case (the case page shows them).
+    cursor.execute(
+        """
+        INSERT INTO cases_answers (party, question_set_version, questions, affected_functions,
+            affected_duration, adjustments_tried, given_at, given_by_id, case_id)
+        SELECT 'employer', %(question_set)s, '{}'::jsonb, 'Løft og lange vagter',
+               'Siden første fraværsdag', 'Kortere vagter i to uger', f.requested_on + time '09:00',
+               NULL, f.id
+        FROM bench_f f WHERE f.state IN ('active', 'awaiting_consent')
+        """,
+        p,
+    )
+
+
+def _clock_records(cursor: Any, p: dict[str, Any]) -> None:
+    """The records the clock reads the reached milestones from."""
+    # The consent (accepted, or declined onto the normal track), the meetings held and the
     # employer's own conversation.
     cursor.execute(
         """
@@ -853,18 +877,6 @@ def _insert_world(cursor: Any, p: dict[str, Any]) -> None:
             recorded_at)
         SELECT id, reached, '', %(hr)s, reached + time '12:00'
         FROM bench_d WHERE key = %(informational)s AND reached IS NOT NULL
-        """,
-        p,
-    )
-    # The employer's answers on every open case (the case page shows them).
-    cursor.execute(
-        """
-        INSERT INTO cases_answers (party, question_set_version, questions, affected_functions,
-            affected_duration, adjustments_tried, given_at, given_by_id, case_id)
-        SELECT 'employer', %(question_set)s, '{}'::jsonb, 'Løft og lange vagter',
-               'Siden første fraværsdag', 'Kortere vagter i to uger', f.requested_on + time '09:00',
-               NULL, f.id
-        FROM bench_f f WHERE f.state IN ('active', 'awaiting_consent')
         """,
         p,
     )
