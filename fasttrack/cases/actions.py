@@ -1951,7 +1951,7 @@ def reminder_day(deadline: CaseDeadline, *, today: date) -> int | None:
 
 def send_deadline_reminders_of(*, case_ids: Sequence[int], today: date) -> int:
     """Remind whoever must act before the coming deadlines of the cases ``case_ids``;
-    how many letters and notices.
+    how many letters and notices were new.
 
     In one transaction and a number of statements that does not grow with the
     number of cases: one lock, one read of their coming deadlines, one of the
@@ -1992,8 +1992,9 @@ def send_deadline_reminders_of(*, case_ids: Sequence[int], today: date) -> int:
             cases,
             [(d, days) for d, days in due if d.key in letters.JOBCENTRE_DEADLINE_KEYS],
         )
-        letters.send(reminders)
-        return len(reminders) + told
+        # Counted as written: a reminder already in the outbox (the same day's
+        # dedupe key) is not sent again, so a repeated sweep reports 0.
+        return letters.send(reminders) + told
 
 
 def _tell_deadlines_soon(

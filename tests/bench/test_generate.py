@@ -100,10 +100,11 @@ def test_the_world_is_what_the_clock_computes_and_a_second_sweep_has_nothing_to_
     )
 
     first = sweep(today=TODAY)
-    send_reminders(today=TODAY)
+    reminded = send_reminders(today=TODAY)
     after_first = _counts()
 
     assert first > 0
+    assert reminded > 0
     assert sweep(today=TODAY) == 0
-    send_reminders(today=TODAY)
+    assert send_reminders(today=TODAY) == 0
     assert _counts() == after_first

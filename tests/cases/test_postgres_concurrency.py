@@ -87,10 +87,13 @@ def test_it_sends_each_reminder_and_notice_once_from_two_sweeps(employer_request
     # is reminded, unbooked, to the caseworker on the 12th and the 13th.
     days = (date(2026, 3, 3), date(2026, 3, 12), date(2026, 3, 13))
 
+    sent_today: list[int] = []
     for day in days:
         travel(day)
         results = _race(partial(send_reminders, today=day), partial(send_reminders, today=day))
         assert all(isinstance(result, int) for result in results), results
+        # Each letter and notice is counted by the sweep that wrote it, once.
+        sent_today.append(sum(results))
 
     keys = list(Message.objects.values_list("dedupe_key", flat=True))
     assert len(keys) == len(set(keys))
@@ -100,6 +103,9 @@ def test_it_sends_each_reminder_and_notice_once_from_two_sweeps(employer_request
     # Per case: the consent's reminder (Janni's inbox, the others' Digital Post),
     # and the caseworker's letter for each notice.
     assert reminders.count() == 3 + 2 * 3
+    # The sweeps count the parties' letters and the notices (a notice's own letter
+    # to the caseworker goes with it): each once, whichever sweep wrote it.
+    assert sum(sent_today) == 3 + soon.count()
 
 
 def test_it_makes_one_case_of_two_requests_for_one_absence_r05(demo_world, personas, travel):
