@@ -554,10 +554,10 @@ def _insert_world(cursor: Any, p: dict[str, Any]) -> None:
     cursor.execute(
         """
         INSERT INTO cases_casedeadline (key, due_on, basis, rule_id, legal, counts_from, status,
-            met_on, case_id)
-        SELECT key, due, basis, rule_id, legal, counts_from, status,
-               CASE WHEN status = 'met' THEN least(due, %(today)s::date) - 1 END, id
-        FROM bench_d
+            met_on, case_id, municipality_id)
+        SELECT d.key, d.due, d.basis, d.rule_id, d.legal, d.counts_from, d.status,
+               CASE WHEN d.status = 'met' THEN least(d.due, %(today)s::date) - 1 END, d.id, m.id
+        FROM bench_d d JOIN bench_f f ON f.i = d.i JOIN bench_m m ON m.idx = f.m_idx
         """,
         p,
     )

@@ -192,6 +192,8 @@ def recompute_deadlines(case: FastTrackCase, *, today: date) -> Recomputed:
         row = rows.pop(key, None) or CaseDeadline(case=case, key=key)
         old, old_due = (row.status, row.due_on) if row.pk else ("", None)
         before = _stored(row)
+        # The statistics count a municipality's deadlines by the municipality on the row.
+        row.municipality_id = case.municipality_id
         _apply(row, deadline, reached.get(key), today=today)
         if case.state in _ENDED_STATES:
             _retire(row)
@@ -212,17 +214,23 @@ def recompute_deadlines(case: FastTrackCase, *, today: date) -> Recomputed:
     # What the rules no longer schedule (the retention meeting after a decline).
     for row in rows.values():
         old = row.status
+        elsewhere = row.municipality_id != case.municipality_id
+        row.municipality_id = case.municipality_id
         if _retire(row):
             row.save()
             changes.append(StatusChange(row.key, old, row.status, None))
+        elif elsewhere:
+            row.save(update_fields=["municipality"])
         kept.append(row)
     _set_next_deadline(case, kept)
     return Recomputed(changes, moved)
 
 
 def _stored(row: CaseDeadline) -> tuple[Any, ...]:
-    """The values of ``row`` that ``_apply`` and ``_retire`` may change."""
+    """The values of ``row`` that ``_apply`` and ``_retire`` may change, and its
+    municipality, which follows the case's."""
     return (
+        row.municipality_id,
         row.due_on,
         row.basis,
         row.rule_id,
