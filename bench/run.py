@@ -51,6 +51,8 @@ FRESH = int(os.environ.get("BENCH_FRESH", "100000"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 WARMUP = int(os.environ.get("BENCH_WARMUP", "5"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+# Letters queued before the worker step, beside the ones the submits queued.
+LETTERS = int(os.environ.get("BENCH_LETTERS", "0"))
 THREADS = 2
 GUNICORN_WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "4"))
 PORT = int(os.environ.get("BENCH_PORT", "8060"))
@@ -605,6 +607,8 @@ def main() -> None:
             rows.append(sweep(url, env))
         if "worker" in STEPS:
             say("Worker")
+            if LETTERS:
+                run([str(BIN / "python"), "-m", "bench.queue_letters", str(LETTERS)], env)
             rows.append(drain(url, env))
         if "scaling" in STEPS:
             say("Two gunicorn processes and two workers on one database")
