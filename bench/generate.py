@@ -825,9 +825,10 @@ def _insert_world(cursor: Any, p: dict[str, Any]) -> None:
     cursor.execute(
         """
         INSERT INTO cases_casedeadline (id, key, due_on, basis, rule_id, legal, counts_from,
-            status, met_on, case_id)
-        SELECT id * 8 + ord, key, due, basis, rule_id, legal, counts_from, status, reached, id
-        FROM bench_d
+            status, met_on, case_id, municipality_id)
+        SELECT d.id * 8 + d.ord, d.key, d.due, d.basis, d.rule_id, d.legal, d.counts_from,
+               d.status, d.reached, d.id, m.id
+        FROM bench_d d JOIN bench_m m ON m.idx = d.m_idx
         """,
         p,
     )

@@ -620,6 +620,8 @@ def confirm_identity(
             case.municipality = municipality
             case.caseworker = None
             fields += ["municipality", "caseworker"]
+            # Its deadlines carry the municipality for the statistics (``CaseDeadline``).
+            CaseDeadline.objects.filter(case=case).update(municipality=municipality)
         if case.requested_by == Requester.EMPLOYER and case.state == State.AWAITING_CONSENT:
             case.consent_letter_sent_on = today
             fields.append("consent_letter_sent_on")

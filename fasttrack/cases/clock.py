@@ -303,6 +303,8 @@ def _recompute(case: FastTrackCase, facts: _Facts, written: _Writes, *, today: d
         row = rows.pop(key, None) or CaseDeadline(case=case, key=key)
         old, old_due = (row.status, row.due_on) if row.pk else ("", None)
         before = _stored(row)
+        # The statistics count a municipality's deadlines by the municipality on the row.
+        row.municipality_id = case.municipality_id
         _apply(row, deadline, reached.get(key), today=today)
         if case.state in _ENDED_STATES:
             _retire(row)
@@ -323,9 +325,13 @@ def _recompute(case: FastTrackCase, facts: _Facts, written: _Writes, *, today: d
     # What the rules no longer schedule (the retention meeting after a decline).
     for row in rows.values():
         old = row.status
+        elsewhere = row.municipality_id != case.municipality_id
+        row.municipality_id = case.municipality_id
         if _retire(row):
             written.changed_deadlines.append(row)
             changes.append(StatusChange(row.key, old, row.status, None))
+        elif elsewhere:
+            row.save(update_fields=["municipality"])
         kept.append(row)
     if _set_next_deadline(case, kept):
         written.cases.append(case)
@@ -333,8 +339,10 @@ def _recompute(case: FastTrackCase, facts: _Facts, written: _Writes, *, today: d
 
 
 def _stored(row: CaseDeadline) -> tuple[Any, ...]:
-    """The values of ``row`` that ``_apply`` and ``_retire`` may change."""
+    """The values of ``row`` that ``_apply`` and ``_retire`` may change, and its
+    municipality, which follows the case's."""
     return (
+        row.municipality_id,
         row.due_on,
         row.basis,
         row.rule_id,

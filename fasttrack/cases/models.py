@@ -227,6 +227,10 @@ class FastTrackCase(models.Model):
                 fields=["municipality", "id", "state", "caseworker", "next_deadline_on"],
                 name="case_municipality_state",
             ),
+            # The declined cases, whose first conversation the statistics leave out.
+            models.Index(
+                fields=["municipality", "id"], condition=Q(state="declined"), name="case_declined"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -330,6 +334,31 @@ class CaseDeadline(models.Model):
     """A milestone's deadline as the rules compute it, and whether it was kept."""
 
     case = models.ForeignKey(FastTrackCase, on_delete=models.CASCADE, related_name="deadlines")
+    # The case's municipality, copied onto its deadlines so that the statistics read a
+    # municipality's deadlines of a period from an index of their own: without it they
+    # joined every deadline of the country due in the period to its case (issue 17).
+    # The clock sets it whenever it writes the rows (``cases.clock``), and the action
+    # that moves a case to another municipality moves its deadlines in the same
+    # transaction (``cases.actions.confirm_identity``).
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        # The statistics' index below begins with it.
+        db_index=False,
+    )
+    # The case's consent, joined on the case's id without reading the case: the
+    # statistics count the answers to the consent letters this way (no column).
+    consent = models.ForeignObject(
+        "Consent",
+        from_fields=["case"],
+        to_fields=["case"],
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        null=True,
+        editable=False,
+    )
     key = models.CharField(_("deadline"), max_length=64, choices=DEADLINE_KEY_CHOICES)
     due_on = models.DateField(_("due"), null=True, blank=True)
     basis = models.CharField(_("legal basis"), max_length=200)
@@ -353,10 +382,15 @@ class CaseDeadline(models.Model):
         indexes = [
             models.Index(fields=["status", "due_on"], name="deadline_status_due"),
             # The statistics read one milestone's deadlines due in a period
-            # (``fasttrack.reports``), with every column they count.
+            # (``fasttrack.reports``), with every column they count: a municipality's
+            # (the jobcentre), or every municipality's, or an employer's cases'.
             models.Index(
-                fields=["key", "due_on", "case", "status", "met_on", "counts_from"],
-                name="deadline_statistics",
+                fields=["municipality", "key", "due_on", "case", "status", "met_on", "counts_from"],
+                name="deadline_municipality_stats",
+            ),
+            models.Index(
+                fields=["key", "due_on", "municipality", "case", "status", "met_on", "counts_from"],
+                name="deadline_key_due_stats",
             ),
             # Whether a case is overdue (``cases.queries.overdue``): the worklist and the
             # statistics' workload ask it of every open case; the few deadlines still

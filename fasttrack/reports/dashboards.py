@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from fasttrack.cases.models import DEADLINE_KEY_CHOICES, FastTrackCase, Outcome, Requester
 from fasttrack.cases.queries import overdue, work_scope
-from fasttrack.people.models import Municipality
+from fasttrack.people.models import JOBCENTRE_ROLES, Municipality, membership_of
 from fasttrack.reports import figures as f
 from fasttrack.reports.figures import ALL, Kept, Tally
 from fasttrack.reports.periods import Period
@@ -281,7 +281,12 @@ def _workload_table(user: Any, today: date) -> Table:
 def jobcentre_dashboard(
     user: Any, scope: QuerySet[FastTrackCase], period: Period, today: date
 ) -> Dashboard:
-    milestones = f.milestone_figures(scope, period, today).get(ALL, {})
+    # A jobcentre's scope is its municipality's cases (``cases.access.cases_for``).
+    membership = membership_of(user)
+    municipality = (
+        membership.municipality_id if membership and membership.role in JOBCENTRE_ROLES else None
+    )
+    milestones = f.milestone_figures(scope, period, today, municipality=municipality).get(ALL, {})
     conversation = (
         milestones.get(f.DeadlineKey.FIRST_FOLLOWUP_CONVERSATION.value) or f.MilestoneFigures()
     )

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import F
 
 from bench.generate import ID_BASE, generate
 from fasttrack.audit.models import CaseEvent
@@ -90,6 +91,13 @@ def test_the_world_is_what_the_clock_computes_and_a_second_sweep_has_nothing_to_
             case = FastTrackCase.objects.get(pk=pk)
             before = (_deadlines(case), case.next_deadline_on, case.next_deadline_key)
             assert _recomputed(case) == before, f"case {pk} ({state})"
+    # The deadlines carry their case's municipality, as the clock writes it.
+    assert (
+        CaseDeadline.objects.filter(case__in=generated)
+        .exclude(municipality=F("case__municipality"))
+        .count()
+        == 0
+    )
     # Realistic work for today: yesterday's deadlines are still pending.
     assert (
         CaseDeadline.objects.filter(
