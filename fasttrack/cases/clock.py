@@ -11,13 +11,14 @@ not reached in time, which the sweep sets. Callers hold the case's row lock
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.utils import timezone
 
 from fasttrack.cases.models import (
+    Answers,
     CaseDeadline,
     Consent,
     DeadlineStatus,
@@ -108,6 +109,17 @@ class _Records:
         return meeting.held_on or timezone.localdate(meeting.starts_at)
 
 
+@dataclass(frozen=True)
+class NewCase:
+    """What a case created in the caller's transaction has: no certificate request,
+    meeting, employer's conversation or deadline yet, the consent if the request
+    was one (the employee's own), and the answers given with it. The clock then
+    reads none of them."""
+
+    consent: Consent | None = None
+    answers: list[Answers] = field(default_factory=list)
+
+
 def case_facts(case: FastTrackCase, records: _Records | None = None) -> CaseFacts:
     absence = case.absence
     records = records or _Records.of(case)
@@ -126,10 +138,12 @@ def case_facts(case: FastTrackCase, records: _Records | None = None) -> CaseFact
     )
 
 
-def _reached_on(case: FastTrackCase, records: _Records) -> dict[str, date]:
+def _reached_on(
+    case: FastTrackCase, records: _Records, new_case: NewCase | None = None
+) -> dict[str, date]:
     """The day each milestone was reached, as the case's records show it."""
     reached: dict[str, date] = {DeadlineKey.REQUEST_WINDOW_CLOSES: case.requested_on}
-    consent = Consent.objects.filter(case=case).first()
+    consent = new_case.consent if new_case else Consent.objects.filter(case=case).first()
     if consent is not None:
         reached[DeadlineKey.EMPLOYEE_CONSENT] = consent.answered_on
     certificate_request = records.certificate_request
@@ -144,7 +158,7 @@ def _reached_on(case: FastTrackCase, records: _Records) -> dict[str, date]:
     for meeting in sorted(held, key=lambda m: (m.held_on, m.starts_at, m.pk)):
         assert meeting.held_on is not None
         reached.setdefault(MILESTONE_OF_KIND[MeetingKind(meeting.kind)], meeting.held_on)
-    conversation = EmployerConversation.objects.filter(case=case).first()
+    conversation = None if new_case else EmployerConversation.objects.filter(case=case).first()
     if conversation is not None:
         reached[DeadlineKey.EMPLOYER_SICK_ABSENCE_CONVERSATION] = conversation.held_on
     return reached
@@ -171,19 +185,24 @@ class DueChange:
 class Recomputed:
     statuses: list[StatusChange]
     moved: list[DueChange]
+    # All the case's deadline rows as now stored.
+    rows: list[CaseDeadline]
 
 
-def recompute_deadlines(case: FastTrackCase, *, today: date) -> Recomputed:
+def recompute_deadlines(
+    case: FastTrackCase, *, today: date, new_case: NewCase | None = None
+) -> Recomputed:
     """Bring the deadline rows and ``next_deadline_*`` in line with the case's facts.
 
     Returns the status changes, so that the action can write them into the
-    history, and the pending deadlines that moved, so that it can tell
-    whoever works to them.
+    history, the pending deadlines that moved, so that it can tell whoever
+    works to them, and the rows. ``new_case`` for a case created in the
+    caller's transaction: what it does not have is not read.
     """
-    records = _Records.of(case)
+    records = _Records(None, []) if new_case else _Records.of(case)
     scheduled = schedule(rule_set_by_version(case.rule_set_version), case_facts(case, records))
-    reached = _reached_on(case, records)
-    rows = {row.key: row for row in CaseDeadline.objects.filter(case=case)}
+    reached = _reached_on(case, records, new_case)
+    rows = {} if new_case else {row.key: row for row in CaseDeadline.objects.filter(case=case)}
     changes: list[StatusChange] = []
     moved: list[DueChange] = []
     new_rows: list[CaseDeadline] = []
@@ -208,7 +227,9 @@ def recompute_deadlines(case: FastTrackCase, *, today: date) -> Recomputed:
             moved.append(DueChange(key, old_due, row.due_on))
     # A new case's deadlines in one statement.
     CaseDeadline.objects.bulk_create(new_rows)
-    _keep_certificate_request_due(case, scheduled.get(DeadlineKey.MEDICAL_CERTIFICATE))
+    if records.certificate_request is not None:
+        # Without a request not cancelled there is no open one to keep in step.
+        _keep_certificate_request_due(case, scheduled.get(DeadlineKey.MEDICAL_CERTIFICATE))
     # What the rules no longer schedule (the retention meeting after a decline).
     for row in rows.values():
         old = row.status
@@ -217,7 +238,7 @@ def recompute_deadlines(case: FastTrackCase, *, today: date) -> Recomputed:
             changes.append(StatusChange(row.key, old, row.status, None))
         kept.append(row)
     _set_next_deadline(case, kept)
-    return Recomputed(changes, moved)
+    return Recomputed(changes, moved, kept)
 
 
 def _stored(row: CaseDeadline) -> tuple[Any, ...]:

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from fasttrack.cases.access import cases_for
@@ -27,9 +27,9 @@ from fasttrack.cases.models import (
     FastTrackCase,
     JournalNote,
     Party,
+    work_left,
 )
 from fasttrack.cases.notices import has_news
-from fasttrack.cases.states import OPEN_STATES
 from fasttrack.lib.rules import add_banking_days, employee_consent, rule_set_by_version
 from fasttrack.lib.rules.keys import DeadlineKey
 from fasttrack.meetings.models import Meeting
@@ -38,8 +38,13 @@ from fasttrack.plans.models import PlanVersion
 
 
 def deadlines_for(case: FastTrackCase) -> QuerySet[CaseDeadline]:
-    """The case's deadlines, earliest first; the ones that no longer apply last."""
-    return CaseDeadline.objects.filter(case=case).order_by("due_on", "id")
+    """The case's deadlines, earliest first; the ones without a date last."""
+    return CaseDeadline.objects.filter(case=case).order_by(F("due_on").asc(nulls_last=True), "id")
+
+
+def in_deadline_order(rows: list[CaseDeadline]) -> list[CaseDeadline]:
+    """``rows`` in the order of ``deadlines_for``, for rows the caller has in hand."""
+    return sorted(rows, key=lambda d: (d.due_on is None, d.due_on, d.pk))
 
 
 def employer_view_of_deadlines(
@@ -71,10 +76,14 @@ def employer_view_of_deadlines(
     return sorted([*deadlines, stand_in], key=lambda d: (d.due_on or date.max, d.pk or 0))
 
 
-def answers_visible_to(role: Role | str, case: FastTrackCase) -> dict[str, Answers | None]:
-    """Both parties' answers, but the employee's are never the employer's to see (R-09)."""
+def answers_visible_to(
+    role: Role | str, case: FastTrackCase, rows: list[Answers] | None = None
+) -> dict[str, Answers | None]:
+    """Both parties' answers, but the employee's are never the employer's to see (R-09).
+
+    ``rows``: all the case's answers when the caller has them in hand."""
     answers: dict[str, Answers | None] = {party.value: None for party in Party}
-    for given in Answers.objects.filter(case=case):
+    for given in Answers.objects.filter(case=case) if rows is None else rows:
         answers[given.party] = given
     if Role(role) in EMPLOYER_ROLES:
         answers[Party.EMPLOYEE.value] = None
@@ -171,7 +180,7 @@ def work_cases(user: Any, today: date) -> QuerySet[FastTrackCase]:
 def work_scope(user: Any) -> QuerySet[FastTrackCase]:
     """The municipality's cases with work left (``work_cases``), without the
     annotations: for counting them."""
-    return cases_for(user).filter(Q(state__in=OPEN_STATES) | Q(next_deadline_on__isnull=False))
+    return cases_for(user).filter(work_left())
 
 
 def all_cases(user: Any, today: date) -> QuerySet[FastTrackCase]:
@@ -257,7 +266,8 @@ def count_views(user: Any, views: Sequence[WorkView], today: date) -> list[int]:
         return []
     counts = work_scope(user).aggregate(
         **{
-            f"view_{number}": Count("pk", filter=view_condition(view, user=user, today=today))
+            # COUNT(1), not of a column: the partial index answers it alone.
+            f"view_{number}": Count(Value(1), filter=view_condition(view, user=user, today=today))
             for number, view in enumerate(views)
         }
     )
