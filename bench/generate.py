@@ -408,7 +408,11 @@ def generate(*, cases: int, fresh: int, today: date) -> dict[str, float]:
             "notifications_message",
             "audit_accesslogentry",
         ):
-            cursor.execute(f"ANALYZE {table}")
+            # The cases and deadlines are vacuumed too, as autovacuum would soon
+            # after a load: the visibility map lets the statistics' counts read
+            # their indexes alone (index-only scans), as they do in production.
+            vacuum = "VACUUM " if table in ("cases_fasttrackcase", "cases_casedeadline") else ""
+            cursor.execute(f"{vacuum}ANALYZE {table}")
     lap("analyze")
     timings["total"] = round(time.monotonic() - started, 2)
     return timings

@@ -79,7 +79,10 @@ def database_settings(
     elif config["ENGINE"] == "django.db.backends.postgresql":
         options.setdefault("connect_timeout", connect_timeout)
         options.setdefault("tcp_user_timeout", connect_timeout * 1000)
-        options.setdefault("options", f"-c statement_timeout={statement_timeout * 1000}")
+        # No JIT compilation: Fasttrack's statements are short, and the few that
+        # read hundreds of thousands of rows (the statistics) spent 100-200 ms
+        # compiling each, more than the compiled code saved (docs/benchmarks.md).
+        options.setdefault("options", f"-c statement_timeout={statement_timeout * 1000} -c jit=off")
     return config
 
 

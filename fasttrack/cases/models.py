@@ -207,7 +207,33 @@ class FastTrackCase(models.Model):
     class Meta:
         verbose_name = _("Fast track case")
         verbose_name_plural = _("Fast track cases")
+        # The statistics (``fasttrack.reports``) count a municipality's cases, or
+        # every municipality's, requested or closed in a period: each index holds
+        # every column its count reads, so the count never visits the table rows.
         indexes = [
+            models.Index(
+                fields=["municipality", "requested_on", "requested_by"],
+                name="case_municipality_requested",
+            ),
+            models.Index(
+                fields=["requested_on", "municipality", "requested_by"], name="case_requested"
+            ),
+            models.Index(
+                fields=["municipality", "closed_on", "outcome", "absence"],
+                condition=Q(state="closed"),
+                name="case_municipality_closed",
+            ),
+            models.Index(
+                fields=["closed_on", "municipality", "outcome"],
+                condition=Q(state="closed"),
+                name="case_closed",
+            ),
+            # A municipality's cases (or all) with their state, for the deadlines'
+            # counts, and with the caseworker and next deadline for the workload.
+            models.Index(
+                fields=["municipality", "id", "state", "caseworker", "next_deadline_on"],
+                name="case_municipality_state",
+            ),
             # The worklist and its tab counts: a municipality's cases with work
             # left (a few thousand of its hundred thousand), by caseworker and
             # next deadline, counted from the index alone.
@@ -342,8 +368,19 @@ class CaseDeadline(models.Model):
         indexes = [
             models.Index(fields=["status", "due_on"], name="deadline_status_due"),
             # The statistics read one milestone's deadlines due in a period
-            # (``fasttrack.reports``).
-            models.Index(fields=["key", "due_on"], name="deadline_key_due"),
+            # (``fasttrack.reports``), with every column they count.
+            models.Index(
+                fields=["key", "due_on", "case", "status", "met_on", "counts_from"],
+                name="deadline_statistics",
+            ),
+            # Whether a case is overdue (``cases.queries.overdue``): the worklist and the
+            # statistics' workload ask it of every open case; the few deadlines still
+            # pending or missed answer it without reading the table.
+            models.Index(
+                fields=["case", "key", "status", "due_on", "met_on"],
+                condition=Q(status__in=[DeadlineStatus.PENDING, DeadlineStatus.MISSED]),
+                name="deadline_open",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -38,6 +38,20 @@ def stale_after_seconds() -> int:
     return _int("OUTBOX_STALE_AFTER_SECONDS", 300)
 
 
+def worker_batch_size() -> int:
+    """How many delivery tasks a worker claims at once (at least 1)."""
+    return max(_int("OUTBOX_WORKER_BATCH_SIZE", 50), 1)
+
+
+def worker_batch_seconds() -> float:
+    """How long a worker's batch may send after its claim before it records
+    what it sent and gives the rest back: bounds how many letters a killed
+    worker leaves sent but unrecorded, and how old a claim gets before its
+    send (``OUTBOX_STALE_AFTER_SECONDS`` must exceed this plus the slowest
+    send)."""
+    return float(getattr(settings, "OUTBOX_WORKER_BATCH_SECONDS", 1.0))
+
+
 def recovery_interval_seconds() -> int:
     return _int("OUTBOX_RECOVERY_INTERVAL_SECONDS", 60)
 

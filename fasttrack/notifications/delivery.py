@@ -14,15 +14,24 @@ States: ``queued`` → (claim) ``sending`` → ``sent``; a failed attempt goes
 back to ``queued`` with exponential back-off, and after ``max_attempts`` to
 ``failed``. ``claimed_at`` fences the recording: a worker that lost its claim
 to the recovery records nothing but a success.
+
+``deliver`` handles one message (the task's own path); the worker claims,
+sends and records many at a time with ``claim_messages``, ``send_claimed``
+and ``record_outcomes``, in a fixed number of statements per batch. Both
+paths share the claim's rule (``claim_refusal``) and the failure's record.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from fasttrack.notifications import conf
@@ -58,6 +67,22 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, conf.retry_max_seconds()))
 
 
+def claim_refusal(message: Message | None, *, now: datetime, enabled: bool) -> str | None:
+    """Why ``message`` may not be claimed for an attempt now, or None when it may.
+
+    ``enabled``: whether its channel is switched on.
+    """
+    if message is None:
+        return "locked_or_missing"
+    if message.status != Message.Status.QUEUED:
+        return f"already_{message.status}"
+    if message.next_attempt_at > now:
+        return "not_due"
+    if not enabled:
+        return "channel_disabled"
+    return None
+
+
 def _claim(message_id: int) -> Message | str:
     now = timezone.now()
     with transaction.atomic():
@@ -71,18 +96,18 @@ def _claim(message_id: int) -> Message | str:
             .filter(pk=message_id)
             .first()
         )
-        if message is None:
-            return "locked_or_missing"
-        if message.status != Message.Status.QUEUED:
-            return f"already_{message.status}"
-        if message.next_attempt_at > now:
-            return "not_due"
-        if not channel_enabled(message.channel):
+        refusal = claim_refusal(
+            message, now=now, enabled=message is not None and channel_enabled(message.channel)
+        )
+        if refusal == "channel_disabled":
+            assert message is not None
             # Left queued, not failed: switching a channel off must not lose
             # letters. The recovery picks them up once it is on again.
-            message.last_error = f"The {message.channel} channel is switched off."
+            message.last_error = _switched_off(message.channel)
             message.save(update_fields=["last_error"])
-            return "channel_disabled"
+        if refusal is not None:
+            return refusal
+        assert message is not None
         message.status = Message.Status.SENDING
         message.claimed_at = now
         # Counted at the claim, so a message that kills its worker every time
@@ -90,6 +115,149 @@ def _claim(message_id: int) -> Message | str:
         message.attempts += 1
         message.save(update_fields=["status", "claimed_at", "attempts"])
     return message
+
+
+def _switched_off(channel: str) -> str:
+    return f"The {channel} channel is switched off."
+
+
+# Many messages at once (the worker) -------------------------------------------
+
+
+@dataclass
+class Attempt:
+    """One claimed message's attempt: what the channel answered, once sent."""
+
+    message: Message
+    reference: str | None = None
+    error: Exception | None = None
+
+    @property
+    def claim(self) -> datetime:
+        assert self.message.claimed_at is not None
+        return self.message.claimed_at
+
+
+def claim_messages(
+    message_ids: Sequence[int], *, now: datetime
+) -> tuple[list[Message], dict[int, str]]:
+    """``_claim`` for many messages, in the caller's transaction and a fixed
+    number of statements: one read that locks them, one update for the
+    claimed ones, one per switched-off channel.
+
+    Returns the claimed messages in the order of ``message_ids``, and for every
+    other id why it was not claimed. A message named twice (two tasks for one
+    message) is claimed once; the repeat finds it ``already_sending``.
+    """
+    locked = {
+        message.pk: message
+        for message in (
+            Message.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient_person", "sender_municipality")
+            .filter(pk__in=set(message_ids))
+        )
+    }
+    enabled = {name: channel_enabled(name) for name in {m.channel for m in locked.values()}}
+    claimed: list[Message] = []
+    refused: dict[int, str] = {}
+    switched_off: dict[str, list[int]] = defaultdict(list)
+    for message_id in message_ids:
+        message = locked.get(message_id)
+        refusal = claim_refusal(
+            message, now=now, enabled=message is not None and enabled[message.channel]
+        )
+        if refusal is None:
+            assert message is not None
+            message.status = Message.Status.SENDING
+            message.claimed_at = now
+            message.attempts += 1
+            claimed.append(message)
+            continue
+        refused.setdefault(message_id, refusal)
+        if refusal == "channel_disabled":
+            assert message is not None
+            switched_off[message.channel].append(message_id)
+    if claimed:
+        Message.objects.filter(pk__in=[m.pk for m in claimed]).update(
+            status=Message.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    for channel, ids in switched_off.items():
+        Message.objects.filter(pk__in=ids).update(last_error=_switched_off(channel))
+    return claimed, refused
+
+
+def send_claimed(message: Message) -> Attempt:
+    """Send one claimed message, outside any transaction; never raises for a
+    failed send (the failure is in the attempt, to be recorded)."""
+    try:
+        return Attempt(message, reference=get_channel(message.channel).send(message))
+    except Exception as error:
+        return Attempt(message, error=error)
+
+
+def record_outcomes(attempts: Iterable[Attempt]) -> dict[int, str]:
+    """Record sent and failed attempts, in the caller's transaction; return
+    each message's result (as ``deliver`` does).
+
+    The sent ones take one statement however many there are; each failure
+    takes its own few (a failure is rare, and needs its back-off and, for a
+    retry, a new task).
+    """
+    attempts = list(attempts)
+    results: dict[int, str] = {}
+    sent = [a for a in attempts if a.error is None]
+    if sent:
+        _mark_sent({a.message.pk: a.reference or "" for a in sent})
+        for attempt in sent:
+            _log_success(attempt.message)
+            results[attempt.message.pk] = "sent"
+    for attempt in attempts:
+        if attempt.error is not None:
+            results[attempt.message.pk] = _record_failure(
+                attempt.message, attempt.claim, attempt.error
+            )
+    return results
+
+
+def _mark_sent(references: dict[int, str]) -> None:
+    """``_record_success`` for many messages in one statement, each with its
+    own provider reference (a ``VALUES`` list joined by id: a ``CASE`` per
+    message costs the ORM more time than the database takes)."""
+    connection = transaction.get_connection()
+    table = connection.ops.quote_name(Message._meta.db_table)
+    rows = ", ".join(["(%s, %s)"] * len(references))
+    sql = (
+        f"WITH sent (id, reference) AS (VALUES {rows}) "  # noqa: S608 (only placeholders)
+        f"UPDATE {table} SET status = %s, sent_at = %s, claimed_at = NULL, last_error = '', "
+        f"provider_reference = (SELECT reference FROM sent WHERE sent.id = {table}.id) "
+        # Not fenced by the claim, as in ``_record_success``.
+        "WHERE id IN (SELECT id FROM sent) AND status <> %s"
+    )
+    params: list[object] = [value for pk, ref in references.items() for value in (pk, ref[:200])]
+    params += [
+        Message.Status.SENT,
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        Message.Status.SENT,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def release_claims(messages: Sequence[Message]) -> None:
+    """Give claimed messages that were never sent back to the queue as they
+    were (a worker stopping, or a batch out of time), in one statement; fenced
+    by the claim, so a message the recovery took over is left alone."""
+    for claim, ids in _by_claim(messages).items():
+        Message.objects.filter(pk__in=ids, status=Message.Status.SENDING, claimed_at=claim).update(
+            status=Message.Status.QUEUED, claimed_at=None, attempts=F("attempts") - 1
+        )
+
+
+def _by_claim(messages: Sequence[Message]) -> dict[datetime | None, list[int]]:
+    grouped: dict[datetime | None, list[int]] = defaultdict(list)
+    for message in messages:
+        grouped[message.claimed_at].append(message.pk)
+    return grouped
 
 
 def _record_success(message: Message, reference: str) -> None:
@@ -101,6 +269,10 @@ def _record_success(message: Message, reference: str) -> None:
         claimed_at=None,
         last_error="",
     )
+    _log_success(message)
+
+
+def _log_success(message: Message) -> None:
     logger.info(
         "Sent message %s (%s via %s, attempt %s).",
         message.pk,

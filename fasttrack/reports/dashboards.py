@@ -382,10 +382,11 @@ def national_dashboard(period: Period, today: date) -> Dashboard:
     under 5 (``reports.suppression``)."""
     scope = FastTrackCase.objects.all()
     municipalities = list(Municipality.objects.order_by("code"))
-    requests = f.request_figures(scope, period, by_municipality=True)
-    milestones = f.milestone_figures(scope, period, today, by_municipality=True)
+    # Per municipality the tables need only the tallies: no weeks, no day spans.
+    requests = f.request_figures(scope, period, by_municipality=True, detailed=False)
+    milestones = f.milestone_figures(scope, period, today, by_municipality=True, detailed=False)
     consent = f.consent_answers(milestones)
-    outcomes = f.outcome_figures(scope, period, by_municipality=True)
+    outcomes = f.outcome_figures(scope, period, by_municipality=True, detailed=False)
     tables = [
         _per_municipality(
             "requests",
@@ -440,11 +441,16 @@ def _employer_people(
     scope: QuerySet[FastTrackCase], table: Table, period: Period, today: date
 ) -> None:
     """Give each count the number of distinct employees behind it, which decides
-    its suppression: a person with two absences counts once."""
-    for row in table.rows:
-        for cell in row.cells:
-            if cell.kind == COUNT and cell.figure and cell.value:
-                cell.people = f.employees_behind(scope, cell.figure, period, today)
+    its suppression: a person with two absences counts once (one query a table)."""
+    cells = [
+        cell
+        for row in table.rows
+        for cell in row.cells
+        if cell.kind == COUNT and cell.figure and cell.value
+    ]
+    people = f.employees_behind(scope, [cell.figure for cell in cells], period, today)
+    for cell in cells:
+        cell.people = people[cell.figure]
 
 
 def _employer_finish(table: Table) -> Table:

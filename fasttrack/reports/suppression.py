@@ -18,6 +18,8 @@ algebra.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from fasttrack.reports.tables import COUNT, Cell, Table
 
 THRESHOLD = 5
@@ -93,11 +95,17 @@ def _nodes(position: Position, *, rows: bool, columns: bool) -> tuple[Node, Node
     return (("row", r) if rows else FREE, ("column", c) if columns else FREE)
 
 
-def _reach(start: Node, edges: dict[Position, tuple[Node, Node]], without: Position) -> set[Node]:
+def _adjacency(edges: dict[Position, tuple[Node, Node]]) -> dict[Node, list[tuple[Node, Position]]]:
     adjacency: dict[Node, list[tuple[Node, Position]]] = {}
     for position, (a, b) in edges.items():
         adjacency.setdefault(a, []).append((b, position))
         adjacency.setdefault(b, []).append((a, position))
+    return adjacency
+
+
+def _reach(
+    start: Node, adjacency: dict[Node, list[tuple[Node, Position]]], without: Position
+) -> set[Node]:
     seen = {start}
     todo = [start]
     while todo:
@@ -109,30 +117,67 @@ def _reach(start: Node, edges: dict[Position, tuple[Node, Node]], without: Posit
     return seen
 
 
+def _bridges(adjacency: dict[Node, list[tuple[Node, Position]]]) -> set[Position]:
+    """The hidden counts on no cycle, all at once (Tarjan's bridges, one depth-first
+    walk): asking each edge whether its ends stay connected without it costs a walk
+    per edge, which made the national tables take seconds. Edges are told apart by
+    their position, so two hidden counts between the same lines form a cycle."""
+    order: dict[Node, int] = {}
+    low: dict[Node, int] = {}
+    bridges: set[Position] = set()
+    for root in adjacency:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack: list[tuple[Node, Position | None, Iterator[tuple[Node, Position]]]] = [
+            (root, None, iter(adjacency[root]))
+        ]
+        while stack:
+            node, via, neighbours = stack[-1]
+            for neighbour, position in neighbours:
+                if position == via:
+                    continue
+                if neighbour in order:
+                    low[node] = min(low[node], order[neighbour])
+                else:
+                    order[neighbour] = low[neighbour] = len(order)
+                    stack.append((neighbour, position, iter(adjacency[neighbour])))
+                    break
+            else:
+                stack.pop()
+                if stack and via is not None:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        bridges.add(via)
+    return bridges
+
+
 def _protect_bridges(grid: list[list[Cell]], *, rows_add_up: bool, columns_add_up: bool) -> None:
     flags = {"rows": rows_add_up, "columns": columns_add_up}
     positions = [(r, c) for r in range(len(grid)) for c in range(len(grid[0]))]
+    ends = {p: _nodes(p, **flags) for p in positions}
     while True:
-        edges = {p: _nodes(p, **flags) for p in positions if grid[p[0]][p[1]].suppressed}
-        bridge = None
-        for position, (a, b) in edges.items():
-            side = _reach(a, edges, without=position)
-            if b not in side:
-                bridge, near = position, side
-                break
-        if bridge is None:
+        edges = {p: ends[p] for p in positions if grid[p[0]][p[1]].suppressed}
+        adjacency = _adjacency(edges)
+        bridges = _bridges(adjacency)
+        if not bridges:
             return
+        # The first bridge in reading order, so that the choice is the same whatever
+        # order the walk found them in.
+        bridge = min(bridges)
         a, b = edges[bridge]
-        far = _reach(b, edges, without=bridge)
+        near = _reach(a, adjacency, without=bridge)
+        far = _reach(b, adjacency, without=bridge)
         open_cells = [p for p in positions if not grid[p[0]][p[1]].suppressed]
         closing = [
             p
             for p in open_cells
-            if (ends := _nodes(p, **flags))
-            and ((ends[0] in near and ends[1] in far) or (ends[0] in far and ends[1] in near))
+            if (ends[p][0] in near and ends[p][1] in far)
+            or (ends[p][0] in far and ends[p][1] in near)
         ]
         # No count closes the cycle at once: reach out from the bridge's own lines.
-        touching = [p for p in open_cells if set(_nodes(p, **flags)) & {a, b}]
+        touching = [p for p in open_cells if set(ends[p]) & {a, b}]
         candidates = closing or touching or open_cells
         if not candidates:
             return

@@ -54,3 +54,17 @@ class SlowRecordingEmailBackend(BaseEmailBackend):
                 )
             time.sleep(self.delay_seconds)
         return len(email_messages)
+
+
+class RefusingForKeyChannel:
+    """Fails for the dedupe keys in ``refused_keys`` (a connection refused,
+    retried later) and sends every other message."""
+
+    refused_keys: ClassVar[set[str]] = set()
+    sent: ClassVar[list[str]] = []
+
+    def send(self, message: Message) -> str:
+        if message.dedupe_key in RefusingForKeyChannel.refused_keys:
+            raise ConnectionError("relay refused the connection")
+        RefusingForKeyChannel.sent.append(message.dedupe_key)
+        return f"refusing-for-key:{message.pk}"

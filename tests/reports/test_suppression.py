@@ -79,3 +79,40 @@ def test_it_judges_by_the_employees_where_they_are_known() -> None:
     suppress_grid(grid, rows_add_up=True, columns_add_up=False)
 
     assert [cell.suppressed for cell in grid[0]] == [True, True, False]
+
+
+# Counts either small or comfortably large, as in real tables: hidden counts then
+# form chains across rows and columns that hiding a second count per line does
+# not break, and only a cycle through every bridge does.
+_mixed = st.one_of(st.integers(min_value=0, max_value=4), st.integers(min_value=5, max_value=40))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(min_value=3, max_value=5).flatmap(
+        lambda width: st.lists(
+            st.lists(_mixed, min_size=width, max_size=width), min_size=3, max_size=6
+        )
+    )
+)
+def test_no_chain_of_suppressed_counts_can_be_worked_out(counts: list[list[int]]) -> None:
+    grid = _with_totals(counts)
+
+    suppress_grid(grid, rows_add_up=True, columns_add_up=True)
+
+    shown = _shown(grid)
+    assert all(v is None or v >= 5 for row in shown for v in row)
+    assert disclosed(shown) == []
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.lists(st.lists(_mixed, min_size=4, max_size=4), min_size=98, max_size=98))
+def test_a_national_table_gives_nothing_away(counts: list[list[int]]) -> None:
+    # The administrator's tables: 98 municipalities and a national total row.
+    grid = _with_totals(counts)
+
+    suppress_grid(grid, rows_add_up=True, columns_add_up=True)
+
+    shown = _shown(grid)
+    assert all(v is None or v >= 5 for row in shown for v in row)
+    assert disclosed(shown) == []

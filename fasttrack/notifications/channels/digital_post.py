@@ -23,13 +23,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from fasttrack.lib.cpr import mask_cpr
 from fasttrack.notifications import conf
 from fasttrack.notifications.errors import PermanentDeliveryError
+from fasttrack.notifications.rows import insert_once
 
 if TYPE_CHECKING:
     from fasttrack.notifications.models import Message
@@ -150,12 +150,8 @@ class FakeDigitalPostTransport:
             label=message.subject,
         )
         delivery.memo_xml = memo_xml.decode("utf-8")
-        try:
-            with transaction.atomic():
-                delivery.save()
-        except IntegrityError:
-            # A MessageUUID it already has: Digital Post accepts nothing new.
-            pass
+        # A MessageUUID it already has: Digital Post accepts nothing new.
+        insert_once(delivery, unique="message_uuid")
         return f"fake-digital-post:{message_uuid}"
 
 
