@@ -24,7 +24,7 @@ from fasttrack.api.pagination import CursorPaginator, Page, PageParams, SortKey
 from fasttrack.api.problems import Conflict, InvalidInput
 from fasttrack.audit.access import ROLE_PURPOSE
 from fasttrack.audit.models import Purpose
-from fasttrack.cases import actions
+from fasttrack.cases import actions, written
 from fasttrack.cases.access import cases_for, get_case_for, get_certificate_for, log_cases_shown
 from fasttrack.cases.batch import (
     NOT_YOUR_CVR,
@@ -54,6 +54,7 @@ from fasttrack.cases.queries import (
     answers_visible_to,
     deadlines_for,
     employer_view_of_deadlines,
+    in_deadline_order,
     meetings_for,
 )
 from fasttrack.lib.rules.keys import DeadlineKey
@@ -285,16 +286,25 @@ def _answers_out(answers: Answers | None) -> dict[str, Any] | None:
     }
 
 
-def case_out(case: FastTrackCase, role: Role, user: Any) -> dict[str, Any]:
-    """The whole case as ``user``, in ``role``, may see it."""
-    deadlines = _visible_deadlines(list(deadlines_for(case)), role, case)
-    answers = answers_visible_to(role, case)
-    # The same meetings as the case page shows the user (meetings.access).
-    meetings = list(
-        meetings_for(case)
-        .filter(pk__in=meetings_for_user(user).values("pk"))
-        .order_by("starts_at", "pk")
-    )
+def case_out(
+    case: FastTrackCase, role: Role, user: Any, new: written.Written | None = None
+) -> dict[str, Any]:
+    """The whole case as ``user``, in ``role``, may see it; ``new`` is what the action
+    that made it wrote (``cases.written``), so that it is not read back."""
+    if new is None:
+        deadlines = list(deadlines_for(case))
+        answers = answers_visible_to(role, case)
+        # The same meetings as the case page shows the user (meetings.access).
+        meetings = list(
+            meetings_for(case)
+            .filter(pk__in=meetings_for_user(user).values("pk"))
+            .order_by("starts_at", "pk")
+        )
+    else:
+        deadlines = in_deadline_order(new.deadlines)
+        answers = answers_visible_to(role, case, new.answers)
+        meetings = []
+    deadlines = _visible_deadlines(deadlines, role, case)
     return {
         **_summary(case, deadlines, role),
         "answers": {party: _answers_out(given) for party, given in answers.items()},
@@ -612,7 +622,7 @@ def request_case(request: HttpRequest, payload: CaseRequestIn) -> Status:
         )
     except NotPermitted as error:
         raise InvalidInput({"employee_cpr": [UNKNOWN_EMPLOYEE]}) from error
-    return Status(201 if created else 200, case_out(case, role, user))
+    return Status(201 if created else 200, case_out(case, role, user, written.take(case)))
 
 
 # --- actions on a case ---------------------------------------------------------------

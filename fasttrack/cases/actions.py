@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from fasttrack.audit.history import NewEvent, record_event, record_events, start_history
 from fasttrack.audit.verbs import EventVerb
-from fasttrack.cases import clock, guards, letters, notices
+from fasttrack.cases import clock, guards, letters, notices, written
 from fasttrack.cases.access import role_in_case
 from fasttrack.cases.errors import (
     AnswersAlreadyGiven,
@@ -176,10 +177,24 @@ def _require_role(actor: Any, case: FastTrackCase, roles: frozenset[Role], actio
     return role
 
 
-def _finish(case: FastTrackCase, actor: Any, *, today: date | None = None) -> FastTrackCase:
+def _finish(
+    case: FastTrackCase,
+    actor: Any,
+    *,
+    today: date | None = None,
+    new_case: clock.NewCase | None = None,
+) -> FastTrackCase:
     """Recompute the deadlines, write their status changes into the history, and
-    tell the doctor when the first conversation moved the certificate's deadline (R-16)."""
-    _finish_all([case], actor, today=today)
+    tell the doctor when the first conversation moved the certificate's deadline (R-16).
+
+    ``new_case`` for a case created in this transaction, whose deadlines the
+    caller then finds in ``written.take(case)``."""
+    if new_case is None:
+        _finish_all([case], actor, today=today)
+        return case
+    recomputed = clock.recompute_deadlines(case, today=today or _today(), new_case=new_case)
+    written.keep(case, written.Written(recomputed.rows, new_case.answers))
+    _record_recomputed([case], {case.pk: recomputed}, actor)
     return case
 
 
@@ -187,6 +202,13 @@ def _finish_all(cases: Sequence[FastTrackCase], actor: Any, *, today: date | Non
     """``_finish`` for many locked cases at once (the sweep's chunk), each table
     read and written once for all of them."""
     recomputed = clock.recompute_deadlines_of(cases, today=today or _today())
+    _record_recomputed(cases, recomputed, actor)
+
+
+def _record_recomputed(
+    cases: Sequence[FastTrackCase], recomputed: Mapping[int, clock.Recomputed], actor: Any
+) -> None:
+    """The history of what the clock changed, and the doctor told of a moved due day."""
     record_events(
         [
             NewEvent(
@@ -233,9 +255,15 @@ def _answer_texts(party: Party, answers: AnswerTexts | None) -> dict[str, str]:
 
 
 def _save_answers(
-    case: FastTrackCase, *, party: Party, answers: AnswerTexts | None, actor: Any
+    case: FastTrackCase,
+    *,
+    party: Party,
+    answers: AnswerTexts | None,
+    actor: Any,
+    new_case: bool = False,
 ) -> Answers:
-    if Answers.objects.filter(case=case, party=party).exists():
+    # A case created in this transaction has no answers yet.
+    if not new_case and Answers.objects.filter(case=case, party=party).exists():
         raise AnswersAlreadyGiven(party=party.value)
     texts = _answer_texts(party, answers)
     questions = question_set(case.question_set_version)
@@ -363,7 +391,7 @@ def request_fast_track(
     if nearest_manager is not None:
         _require_nearest_manager(nearest_manager, employer)
     with transaction.atomic():
-        existing = _existing_case(person, employer, first_absence_day)
+        existing, open_case = _cases_of(person, employer, first_absence_day)
         if existing is None:
             rule_set = rule_set_for(today)
             check_request(
@@ -373,14 +401,19 @@ def request_fast_track(
                 expects_over_8_weeks=expects_over_8_weeks,
                 today=today,
             )
-            open_case = _open_case_of(person, employer)
             if open_case is not None and not new_absence:
                 raise OpenCaseExists(
                     case_id=open_case.pk,
                     first_absence_day=open_case.absence.first_absence_day,
                 )
-            if employee is not None and employee.identity_confirmed and employer is not None:
-                # A confirmed identity, and only that, makes the employment (R-36).
+            if (
+                employee is not None
+                and employee.identity_confirmed
+                and employee.is_new_employee
+                and employer is not None
+            ):
+                # A confirmed identity, and only that, makes the employment (R-36);
+                # an employee found as the employer's has one.
                 Employment.objects.get_or_create(person=person, employer=employer)
             try:
                 with transaction.atomic():
@@ -422,17 +455,25 @@ def request_fast_track(
         return case, False
 
 
-def _open_case_of(person: Person, employer: Employer | None) -> FastTrackCase | None:
-    """The person's open case with the same employer, if any (R-34)."""
-    if employer is None:
-        return None
-    return (
+def _cases_of(
+    person: Person, employer: Employer | None, first_absence_day: date
+) -> tuple[FastTrackCase | None, FastTrackCase | None]:
+    """The case for this absence (R-05) and the person's open case with the same
+    employer (R-34), if any, both locked, in one statement."""
+    wanted = Q(absence__first_absence_day=first_absence_day)
+    if employer is not None:
+        wanted |= Q(state__in=OPEN_STATES)
+    cases = list(
         FastTrackCase.objects.select_for_update(of=("self",))
         .select_related("absence")
-        .filter(absence__person=person, absence__employer=employer, state__in=OPEN_STATES)
+        .filter(wanted, absence__person=person, absence__employer=employer)
         .order_by("pk")
-        .first()
     )
+    existing = next(
+        (case for case in cases if case.absence.first_absence_day == first_absence_day), None
+    )
+    open_case = next((case for case in cases if case.state in OPEN_STATES), None)
+    return existing, open_case if employer is not None else None
 
 
 def _link_new_absence(open_case: FastTrackCase, case: FastTrackCase, *, actor: Any) -> None:
@@ -492,6 +533,10 @@ def _open_case(
         employee_name_given=employee.name_given if employee else "",
         municipality_given=employee.municipality_given if employee else None,
     )
+    if Person.municipality.is_cached(absence.person):
+        # Read with the person (``Person.objects.employee_of``): the letters need it.
+        case.municipality = absence.person.municipality
+
     start_history(case)
     record_event(
         case=case,
@@ -507,18 +552,22 @@ def _open_case(
         },
     )
     party = Party.EMPLOYER if by_employer else Party.EMPLOYEE
+    given = []
     if answers is not None or party == Party.EMPLOYEE:
-        _save_answers(case, party=party, answers=answers, actor=actor)
+        given.append(_save_answers(case, party=party, answers=answers, actor=actor, new_case=True))
+    consent = None
     if not by_employer:
-        _save_consent(case, accepted=True, on=today, late=False, channel=channel, actor=actor)
+        consent = _save_consent(
+            case, accepted=True, on=today, late=False, channel=channel, actor=actor
+        )
     elif confirmed:
-        letters.send(letters.consent_request(case))
+        letters.send(letters.consent_request(case, answers=given))
     else:
         notices.tell_jobcentre(case, NoticeKind.IDENTITY_TO_CONFIRM, key="identity", actor=actor)
     if requested_by == Requester.CASEWORKER:
         # The citizen learns from the jobcentre what it registered for them (R-02).
         letters.send(letters.request_registered(case))
-    _finish(case, actor, today=today)
+    _finish(case, actor, today=today, new_case=clock.NewCase(consent=consent, answers=given))
     if requested_by == Requester.EMPLOYEE:
         # The employee's own request starts the clock at once (R-14, R-19).
         notices.tell_jobcentre(

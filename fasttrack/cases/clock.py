@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from fasttrack.bulk import update_rows
 from fasttrack.cases.models import (
+    Answers,
     CaseDeadline,
     Consent,
     DeadlineStatus,
@@ -125,6 +126,17 @@ class _Records:
         if meeting is None:
             return None
         return meeting.held_on or timezone.localdate(meeting.starts_at)
+
+
+@dataclass(frozen=True)
+class NewCase:
+    """What a case created in the caller's transaction has: no certificate request,
+    meeting, employer's conversation or deadline yet, the consent if the request
+    was one (the employee's own), and the answers given with it. The clock then
+    reads none of them."""
+
+    consent: Consent | None = None
+    answers: list[Answers] = field(default_factory=list)
 
 
 def requests_of(ids: Sequence[int]) -> dict[int, list[CertificateRequest]]:
@@ -249,16 +261,34 @@ class DueChange:
 class Recomputed:
     statuses: list[StatusChange]
     moved: list[DueChange]
+    # All the case's deadline rows as now stored.
+    rows: list[CaseDeadline]
 
 
-def recompute_deadlines(case: FastTrackCase, *, today: date) -> Recomputed:
+def recompute_deadlines(
+    case: FastTrackCase, *, today: date, new_case: NewCase | None = None
+) -> Recomputed:
     """Bring the deadline rows and ``next_deadline_*`` in line with the case's facts.
 
     Returns the status changes, so that the action can write them into the
-    history, and the pending deadlines that moved, so that it can tell
-    whoever works to them.
+    history, the pending deadlines that moved, so that it can tell whoever
+    works to them, and the rows. ``new_case`` for a case created in the
+    caller's transaction: what it does not have is not read.
     """
-    return recompute_deadlines_of([case], today=today)[case.pk]
+    if new_case is None:
+        return recompute_deadlines_of([case], today=today)[case.pk]
+    facts = _Facts(
+        records=_Records(None, []),
+        requests=[],
+        consent_on=new_case.consent.answered_on if new_case.consent else None,
+        certificate_received_on=None,
+        employer_conversation_on=None,
+        deadlines=[],
+    )
+    written = _Writes()
+    result = _recompute(case, facts, written, today=today)
+    written.save()
+    return result
 
 
 def recompute_deadlines_of(cases: Sequence[FastTrackCase], *, today: date) -> dict[int, Recomputed]:
@@ -335,7 +365,7 @@ def _recompute(case: FastTrackCase, facts: _Facts, written: _Writes, *, today: d
         kept.append(row)
     if _set_next_deadline(case, kept):
         written.cases.append(case)
-    return Recomputed(changes, moved)
+    return Recomputed(changes, moved, kept)
 
 
 def _stored(row: CaseDeadline) -> tuple[Any, ...]:

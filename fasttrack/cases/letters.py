@@ -368,8 +368,15 @@ def _for(context: dict[str, Any], audience: str) -> dict[str, Any]:
     return {**context, "audience": audience}
 
 
-def _answers(case: FastTrackCase, party: Party, language: str) -> list[dict[str, str]]:
-    given = Answers.objects.filter(case=case, party=party).first()
+def _answers(
+    case: FastTrackCase, party: Party, language: str, answers: list[Answers] | None = None
+) -> list[dict[str, str]]:
+    """The party's answers for a letter; from ``answers`` (all the case's) when the
+    caller has them in hand."""
+    if answers is None:
+        given = Answers.objects.filter(case=case, party=party).first()
+    else:
+        given = next((a for a in answers if a.party == party), None)
     if given is None:
         return []
     questions = question_set(given.question_set_version).questions
@@ -382,15 +389,16 @@ def _answers(case: FastTrackCase, party: Party, language: str) -> list[dict[str,
 # --- the letters -------------------------------------------------------------------
 
 
-def consent_request(case: FastTrackCase) -> list[Letter]:
-    """R-10, R-11: the employee is told at once, with the employer's answers."""
+def consent_request(case: FastTrackCase, *, answers: list[Answers] | None = None) -> list[Letter]:
+    """R-10, R-11: the employee is told at once, with the employer's answers
+    (``answers``: all the case's, when the caller has them in hand)."""
     assert case.consent_letter_sent_on is not None
     rule_set = rule_set_by_version(case.rule_set_version)
     deadline = employee_consent(rule_set, case.consent_letter_sent_on)
     context = {
         **_common(case),
         "consent_url": absolute_url(reverse("web:citizen_consent", args=[case.pk])),
-        "employer_answers": _answers(case, Party.EMPLOYER, _employee_language(case)),
+        "employer_answers": _answers(case, Party.EMPLOYER, _employee_language(case), answers),
         "due_on": deadline.due,
         "banking_days": rule_set.consent_banking_days,
         "basis": deadline.basis,

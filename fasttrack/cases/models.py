@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fasttrack.cases.states import State
+from fasttrack.cases.states import OPEN_STATES, State
 from fasttrack.lib.rules.keys import DeadlineKey
 from fasttrack.people.models import Employer, Municipality, Person
 
@@ -113,6 +113,13 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.first_absence_day}"
+
+
+def work_left() -> Q:
+    """The cases a jobcentre still has work on: open ones, and declined ones while
+    the normal track's first conversation is pending (R-13). One expression for the
+    worklist's queries and the partial index that serves them."""
+    return Q(state__in=sorted(OPEN_STATES)) | Q(next_deadline_on__isnull=False)
 
 
 class FastTrackCase(models.Model):
@@ -230,6 +237,14 @@ class FastTrackCase(models.Model):
             # The declined cases, whose first conversation the statistics leave out.
             models.Index(
                 fields=["municipality", "id"], condition=Q(state="declined"), name="case_declined"
+            ),
+            # The worklist and its tab counts: a municipality's cases with work
+            # left (a few thousand of its hundred thousand), by caseworker and
+            # next deadline, counted from the index alone.
+            models.Index(
+                fields=["municipality", "caseworker", "next_deadline_on"],
+                name="case_work_left_idx",
+                condition=work_left(),
             ),
         ]
 

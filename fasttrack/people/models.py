@@ -118,7 +118,12 @@ class PersonQuerySet(models.QuerySet["Person"]):
         Unknown and employed elsewhere look the same on purpose: an employer
         must not learn who exists in the register.
         """
-        return self.with_cpr(cpr).filter(employments__employer=employer).first()
+        return (
+            self.with_cpr(cpr)
+            .filter(employments__employer=employer)
+            .select_related("municipality")
+            .first()
+        )
 
 
 class Person(models.Model):

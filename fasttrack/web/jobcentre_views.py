@@ -35,7 +35,7 @@ from fasttrack.cases.queries import (
     all_cases,
     apply_view,
     caseworker_loads,
-    count_view,
+    count_views,
     work_cases,
     work_figures,
 )
@@ -183,18 +183,12 @@ def _tabs(user: Any, role: Role, view: WorkView, today: date) -> list[Tab]:
     choices = [(Assignee.QUEUE, _("The queue")), (Assignee.ALL, _("All cases"))]
     if role == Role.CASEWORKER:
         choices.insert(0, (Assignee.MINE, _("My cases")))
-    tabs = []
-    for assignee, label in choices:
-        tab_view = WorkView(assignee=assignee)
-        tabs.append(
-            Tab(
-                str(label),
-                tab_view,
-                count_view(user, tab_view, today),
-                current=view.assignee == assignee,
-            )
-        )
-    return tabs
+    views = [WorkView(assignee=assignee) for assignee, _label in choices]
+    counts = count_views(user, views, today)
+    return [
+        Tab(str(label), tab_view, count, current=view.assignee == assignee)
+        for (assignee, label), tab_view, count in zip(choices, views, counts, strict=True)
+    ]
 
 
 _REQUEST_ERROR_FIELDS: dict[type[RuleViolation], str | list[str]] = {

@@ -195,10 +195,10 @@ def test_a_retried_batch_replays_its_results_without_acting_twice(personas, api_
 
 @pytest.mark.django_db(transaction=True)
 def test_a_row_failing_inside_the_action_leaves_the_others_made(personas, api_as, monkeypatch):
-    def consent_request(case: Any) -> Any:
+    def consent_request(case: Any, **kwargs: Any) -> Any:
         if case.absence.person.name == "Ahmed Hassan":
             raise OperationalError("database is locked")
-        return original_consent_request(case)
+        return original_consent_request(case, **kwargs)
 
     original_consent_request = letters.consent_request
     monkeypatch.setattr(letters, "consent_request", consent_request)

@@ -26,7 +26,7 @@ NORDISK_EMPLOYEES = ["1203814562", "0507762213", "0204751350"]
 # the employee and the citizen register (with its access log entry), the case, its history, answers,
 # deadlines and two letters, and the case as the response shows it. The issue's
 # target is 6; docs/benchmarks.md shows where the rest go.
-SUBMIT_BUDGET = 40
+SUBMIT_BUDGET = 27
 
 
 def queries(call: Callable[[], Any]) -> tuple[int, Any]:

@@ -20,9 +20,9 @@ from tests.cases.conftest import EMPLOYEE_ANSWERS
 @pytest.mark.parametrize(
     ("username", "path", "ceiling"),
     [
-        ("sagsbehandler", "/jobcenter/?assignee=all", 12),
-        ("sagsbehandler", "/jobcenter/?assignee=queue", 12),
-        ("jobcenterchef", "/jobcenter/ledelse/", 15),
+        ("sagsbehandler", "/jobcenter/?assignee=all", 8),
+        ("sagsbehandler", "/jobcenter/?assignee=queue", 8),
+        ("jobcenterchef", "/jobcenter/ledelse/", 8),
         ("hr", "/arbejdsgiver/", 9),
         ("leder", "/leder/", 12),
         ("hr", "/indbakke/", 6),
