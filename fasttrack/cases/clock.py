@@ -361,7 +361,7 @@ def _recompute(case: FastTrackCase, facts: _Facts, written: _Writes, *, today: d
             written.changed_deadlines.append(row)
             changes.append(StatusChange(row.key, old, row.status, None))
         elif elsewhere:
-            row.save(update_fields=["municipality"])
+            written.changed_deadlines.append(row)
         kept.append(row)
     if _set_next_deadline(case, kept):
         written.cases.append(case)
@@ -383,8 +383,18 @@ def _stored(row: CaseDeadline) -> tuple[Any, ...]:
     )
 
 
-# Every field ``_apply`` and ``_retire`` may change (``_stored``).
-_DEADLINE_FIELDS = ["due_on", "basis", "rule_id", "legal", "counts_from", "status", "met_on"]
+# Every field ``_stored`` compares: what ``_apply`` and ``_retire`` may change, and
+# the municipality, which follows the case's.
+_DEADLINE_FIELDS = [
+    "municipality",
+    "due_on",
+    "basis",
+    "rule_id",
+    "legal",
+    "counts_from",
+    "status",
+    "met_on",
+]
 
 
 def _certificate_requests_to_move(
