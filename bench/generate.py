@@ -519,10 +519,36 @@ def _restart_sequence(cursor: Any, table: str) -> None:
     )
 
 
-class _Beside(threading.Thread):
+class _Connection(threading.Thread):
+    """Work in a transaction of its own on a connection of its own (Django keeps one
+    per thread); its time, and the error the main thread re-raises."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name=name)
+        self.seconds = 0.0
+        self.error: BaseException | None = None
+
+    def work(self, cursor: Any) -> None:
+        raise NotImplementedError
+
+    def run(self) -> None:
+        from django.db import connection, transaction
+
+        started = time.monotonic()
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                _bulk_session(cursor)
+                self.work(cursor)
+        except BaseException as error:  # re-raised by the main thread
+            self.error = error
+        finally:
+            connection.close()
+        self.seconds = round(time.monotonic() - started, 2)
+
+
+class _Beside(_Connection):
     """The consents, meetings and employer conversations, the history, the letters
-    and the access log from the committed staging tables, in a transaction of
-    their own on a second connection."""
+    and the access log from the committed staging tables, on a second connection."""
 
     TABLES = (
         "cases_consent",
@@ -534,58 +560,32 @@ class _Beside(threading.Thread):
     )
 
     def __init__(self, params: dict[str, Any]) -> None:
-        super().__init__(name="bench-beside")
+        super().__init__("bench-beside")
         self.params = params
         self.indexes: list[str] = []
-        self.seconds = 0.0
-        self.error: BaseException | None = None
 
-    def run(self) -> None:
-        from django.db import connection, transaction
-
-        started = time.monotonic()
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                _bulk_session(cursor)
-                self.indexes = _drop_secondary_indexes(cursor, list(self.TABLES))
-                _clock_records(cursor, self.params)
-                _insert_history(cursor)
-                _letters_and_log(cursor, self.params)
-                for table in self.TABLES:
-                    _restart_sequence(cursor, table)
-        except BaseException as error:  # re-raised by the main thread
-            self.error = error
-        finally:
-            connection.close()
-        self.seconds = round(time.monotonic() - started, 2)
+    def work(self, cursor: Any) -> None:
+        self.indexes = _drop_secondary_indexes(cursor, list(self.TABLES))
+        _clock_records(cursor, self.params)
+        _insert_history(cursor)
+        _letters_and_log(cursor, self.params)
+        for table in self.TABLES:
+            _restart_sequence(cursor, table)
 
 
-class _Persons(threading.Thread):
-    """The persons' COPY and their indexes, in a transaction of their own."""
+class _Persons(_Connection):
+    """The persons' COPY and their indexes."""
 
     def __init__(self, cases: int, fresh: int, municipalities: list[int]) -> None:
-        super().__init__(name="bench-persons")
+        super().__init__("bench-persons")
         self.arguments = (cases, fresh, municipalities)
-        self.seconds = 0.0
-        self.error: BaseException | None = None
 
-    def run(self) -> None:
-        from django.db import connection, transaction
-
-        started = time.monotonic()
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:
-                _bulk_session(cursor)
-                indexes = _drop_secondary_indexes(cursor, [PERSONS])
-                _copy_persons(cursor, *self.arguments)
-                for definition in indexes:
-                    cursor.execute(definition)
-                _restart_sequence(cursor, PERSONS)
-        except BaseException as error:  # re-raised by the main thread
-            self.error = error
-        finally:
-            connection.close()
-        self.seconds = round(time.monotonic() - started, 2)
+    def work(self, cursor: Any) -> None:
+        indexes = _drop_secondary_indexes(cursor, [PERSONS])
+        _copy_persons(cursor, *self.arguments)
+        for definition in indexes:
+            cursor.execute(definition)
+        _restart_sequence(cursor, PERSONS)
 
 
 def _case_facts(

@@ -9,10 +9,11 @@ from typing import ClassVar
 
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection
+from django.db import connection, transaction
 
 from fasttrack.notifications.errors import PermanentDeliveryError
 from fasttrack.notifications.models import Message
+from fasttrack.notifications.outbox import enqueue_message
 
 SENDS_TABLE = "outbox_test_sends"
 
@@ -68,3 +69,20 @@ class RefusingForKeyChannel:
             raise ConnectionError("relay refused the connection")
         RefusingForKeyChannel.sent.append(message.dedupe_key)
         return f"refusing-for-key:{message.pk}"
+
+
+def enqueue_consent_requests(count: int, *, start: int = 0) -> list[Message]:
+    """``count`` consent letters by e-mail, for the cases ``start`` onwards."""
+    with transaction.atomic():
+        return [
+            enqueue_message(
+                dedupe_key=f"case:{n}:consent_request:employee",
+                kind="consent_request",
+                channel="email",
+                subject=f"Fast track {n}",
+                body_text="Din arbejdsgiver har bedt om Fast track.",
+                recipient_address=f"employee{n}@example.dk",
+                case_id=n,
+            )
+            for n in range(start, start + count)
+        ]

@@ -19,10 +19,9 @@ from django_tasks_db.models import DBTaskResult
 from fasttrack.notifications import worker as worker_module
 from fasttrack.notifications.channels.email import message_id_for
 from fasttrack.notifications.models import Message
-from fasttrack.notifications.outbox import enqueue_message
 from fasttrack.notifications.tasks import deliver_message
 from fasttrack.notifications.worker import Batch, OutboxWorker
-from tests.notifications.fakes import RefusingForKeyChannel
+from tests.notifications.fakes import RefusingForKeyChannel, enqueue_consent_requests
 from tests.notifications.test_worker import (  # noqa: F401 (fixtures)
     Workers,
     recorded_sends,
@@ -51,22 +50,6 @@ def _worker(worker_id: str = "batch-test", **overrides: Any) -> OutboxWorker:
     return OutboxWorker(**options)
 
 
-def _enqueue(count: int, *, start: int = 0) -> list[Message]:
-    with transaction.atomic():
-        return [
-            enqueue_message(
-                dedupe_key=f"case:{n}:consent_request:employee",
-                kind="consent_request",
-                channel="email",
-                subject=f"Fast track {n}",
-                body_text="Din arbejdsgiver har bedt om Fast track.",
-                recipient_address=f"employee{n}@example.dk",
-                case_id=n,
-            )
-            for n in range(start, start + count)
-        ]
-
-
 def _claim_and_run(worker: OutboxWorker) -> Batch:
     batch, retrieved = worker._claim_batch()
     assert retrieved and batch is not None
@@ -76,7 +59,7 @@ def _claim_and_run(worker: OutboxWorker) -> Batch:
 
 @pytest.mark.django_db
 def test_it_delivers_a_batch_and_finishes_its_tasks() -> None:
-    messages = _enqueue(5)
+    messages = enqueue_consent_requests(5)
 
     batch = _claim_and_run(_worker())
 
@@ -100,7 +83,7 @@ def test_a_failing_letter_neither_loses_nor_repeats_the_others(settings: Any) ->
     settings.OUTBOX_CHANNEL_OVERRIDES = {"email": "tests.notifications.fakes.RefusingForKeyChannel"}
     RefusingForKeyChannel.sent = []
     RefusingForKeyChannel.refused_keys = {"case:2:consent_request:employee"}
-    messages = _enqueue(5)
+    messages = enqueue_consent_requests(5)
     failing = messages[2]
 
     _claim_and_run(_worker())
@@ -127,7 +110,7 @@ def test_a_failing_letter_neither_loses_nor_repeats_the_others(settings: Any) ->
 
 @pytest.mark.django_db
 def test_a_second_task_for_the_same_letter_in_one_batch_sends_nothing() -> None:
-    (message,) = _enqueue(1)
+    (message,) = enqueue_consent_requests(1)
     with transaction.atomic():
         deliver_message.enqueue(message.pk)
 
@@ -159,7 +142,7 @@ def test_a_stopped_worker_gives_back_what_it_has_not_sent(settings: Any) -> None
     settings.OUTBOX_CHANNEL_OVERRIDES = {"email": f"{__name__}.StoppingChannel"}
     StoppingChannel.sent = []
     StoppingChannel.worker = worker = _worker()
-    messages = _enqueue(4)
+    messages = enqueue_consent_requests(4)
 
     _claim_and_run(worker)
 
@@ -187,7 +170,7 @@ def test_a_stopped_worker_gives_back_what_it_has_not_sent(settings: Any) -> None
 
 @pytest.mark.django_db
 def test_a_batch_out_of_time_records_what_it_sent_and_gives_back_the_rest() -> None:
-    messages = _enqueue(3)
+    messages = enqueue_consent_requests(3)
     worker = _worker()
     # Out of time as soon as one letter has gone out (each batch sends one).
     worker.batch_seconds = 0
@@ -209,7 +192,7 @@ def test_the_statements_per_batch_do_not_grow_with_its_size(settings: Any) -> No
     settings.OUTBOX_WORKER_BATCH_SECONDS = 3600
     counts = []
     for start, size in ((0, 2), (100, 20)):
-        _enqueue(size, start=start)
+        enqueue_consent_requests(size, start=start)
         with CaptureQueriesContext(connection) as queries:
             batch = _claim_and_run(_worker())
         assert len(batch.deliveries) == size
@@ -237,7 +220,7 @@ def test_two_workers_claiming_at_once_take_different_letters(
     if connection.vendor != "postgresql":
         pytest.skip("Needs PostgreSQL: two connections claiming at once.")
     settings.OUTBOX_WORKER_BATCH_SIZE = 4
-    _enqueue(10)
+    enqueue_consent_requests(10)
     holding, release = threading.Event(), threading.Event()
     real_claim = worker_module.claim_messages
 
@@ -296,7 +279,7 @@ def test_a_worker_killed_mid_batch_leaves_every_letter_delivered_once(
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("Needs PostgreSQL: several worker processes on one database.")
-    messages = _enqueue(2 * BATCH)
+    messages = enqueue_consent_requests(2 * BATCH)
     expected = {m.recipient_address: message_id_for(m) for m in messages}
     workers.env.update(
         OUTBOX_TEST_BATCH_SIZE=str(BATCH),

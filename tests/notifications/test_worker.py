@@ -17,15 +17,14 @@ from urllib.parse import quote
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from fasttrack.notifications.channels.email import message_id_for
 from fasttrack.notifications.models import Message
-from fasttrack.notifications.outbox import enqueue_message
 from fasttrack.notifications.worker import OutboxWorker
-from tests.notifications.fakes import SENDS_TABLE
+from tests.notifications.fakes import SENDS_TABLE, enqueue_consent_requests
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -148,19 +147,7 @@ def test_it_delivers_every_message_when_a_worker_is_killed_mid_send(
 ) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("Needs PostgreSQL: several worker processes on one database.")
-    with transaction.atomic():
-        messages = [
-            enqueue_message(
-                dedupe_key=f"case:{n}:consent_request:employee",
-                kind="consent_request",
-                channel="email",
-                subject=f"Fast track {n}",
-                body_text="Din arbejdsgiver har bedt om Fast track.",
-                recipient_address=f"employee{n}@example.dk",
-                case_id=n,
-            )
-            for n in range(MESSAGES)
-        ]
+    messages = enqueue_consent_requests(MESSAGES)
     expected_header = {f"employee{n}@example.dk": message_id_for(m) for n, m in enumerate(messages)}
 
     victim = workers.start()
