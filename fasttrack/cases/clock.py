@@ -354,13 +354,11 @@ def _recompute(case: FastTrackCase, facts: _Facts, written: _Writes, *, today: d
     )
     # What the rules no longer schedule (the retention meeting after a decline).
     for row in rows.values():
-        old = row.status
-        elsewhere = row.municipality_id != case.municipality_id
+        old, before = row.status, _stored(row)
         row.municipality_id = case.municipality_id
         if _retire(row):
-            written.changed_deadlines.append(row)
             changes.append(StatusChange(row.key, old, row.status, None))
-        elif elsewhere:
+        if _stored(row) != before:
             written.changed_deadlines.append(row)
         kept.append(row)
     if _set_next_deadline(case, kept):
@@ -368,23 +366,8 @@ def _recompute(case: FastTrackCase, facts: _Facts, written: _Writes, *, today: d
     return Recomputed(changes, moved, kept)
 
 
-def _stored(row: CaseDeadline) -> tuple[Any, ...]:
-    """The values of ``row`` that ``_apply`` and ``_retire`` may change, and its
-    municipality, which follows the case's."""
-    return (
-        row.municipality_id,
-        row.due_on,
-        row.basis,
-        row.rule_id,
-        row.legal,
-        row.counts_from,
-        row.status,
-        row.met_on,
-    )
-
-
-# Every field ``_stored`` compares: what ``_apply`` and ``_retire`` may change, and
-# the municipality, which follows the case's.
+# What ``_apply`` and ``_retire`` may change, and the municipality, which follows
+# the case's: compared before and after (``_stored``) and written when changed.
 _DEADLINE_FIELDS = [
     "municipality",
     "due_on",
@@ -395,6 +378,13 @@ _DEADLINE_FIELDS = [
     "status",
     "met_on",
 ]
+_ATTRIBUTE_OF = {field.name: field.attname for field in CaseDeadline._meta.concrete_fields}
+_DEADLINE_ATTRIBUTES = [_ATTRIBUTE_OF[name] for name in _DEADLINE_FIELDS]
+
+
+def _stored(row: CaseDeadline) -> tuple[Any, ...]:
+    """The values of ``row`` in ``_DEADLINE_FIELDS``."""
+    return tuple(getattr(row, attribute) for attribute in _DEADLINE_ATTRIBUTES)
 
 
 def _certificate_requests_to_move(

@@ -70,23 +70,23 @@ def tell_jobcentre_all(news: Sequence[News]) -> list[CaseNotice | None]:
     case must be locked, as for ``tell_jobcentre``: that is what keeps two
     callers from telling the same key at once.
     """
-    unseen = [item for item in news if not _has_seen(item.case, item.actor)]
+    unseen = [not _has_seen(item.case, item.actor) for item in news]
+    wanted = [item for item, tell in zip(news, unseen, strict=True) if tell]
     existing = (
         set(
             CaseNotice.objects.filter(
-                case_id__in={item.case.pk for item in unseen},
-                key__in={item.key for item in unseen},
+                case_id__in={item.case.pk for item in wanted},
+                key__in={item.key for item in wanted},
             ).values_list("case_id", "key")
         )
-        if unseen
+        if wanted
         else set()
     )
-    told_now = {id(item) for item in unseen}
     now = timezone.now()
     results: list[CaseNotice | None] = []
-    for item in news:
+    for item, tell in zip(news, unseen, strict=True):
         notice = None
-        if id(item) in told_now and (item.case.pk, item.key) not in existing:
+        if tell and (item.case.pk, item.key) not in existing:
             # The same key twice in one batch is one notice, as get_or_create made it.
             existing.add((item.case.pk, item.key))
             notice = CaseNotice(case=item.case, key=item.key, kind=item.kind, created_at=now)
