@@ -62,10 +62,10 @@ from fasttrack.notifications.models import InboxItem, Message
 from fasttrack.people.models import Clinic, Membership, Role
 from fasttrack.plans.models import PlanVersion
 from tests.api.conftest import ApiClient
-from tests.web.rule_ids import RULE_ID, readable_text
 from tests.api.test_personas import BODIES, _build_world
 from tests.conftest import give_second_factor
 from tests.notifications.conftest import run_due_tasks
+from tests.web.rule_ids import RULE_ID, readable_text
 
 COLUMNS = ["emp", "hr", "mgr", "cw", "cwx", "chf", "doc", "dc0", "op", "ano"]
 
