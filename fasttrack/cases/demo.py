@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 from django.utils import timezone
 
-from fasttrack.cases import actions
+from fasttrack.cases import actions, notices
 from fasttrack.cases.models import Absence, Channel, FastTrackCase, Outcome, Requester
 from fasttrack.documents import actions as documents
 from fasttrack.meetings.models import MeetingKind
@@ -190,6 +190,9 @@ def _janni(b: _Builder) -> None:
         )
     with on(1):
         actions.assign_caseworker(case=case, actor=caseworker)
+        case.refresh_from_db()  # hers now
+        # She opens the case she took, as she would to act on it: its news is seen.
+        notices.mark_seen(case, caseworker)
         plan_request = documents.request_retention_plan(
             case=case,
             actor=janni,
@@ -249,6 +252,8 @@ def _janni(b: _Builder) -> None:
             expected_duration="Cirka tre måneder.",
         )
     with on(9, 12):
+        # Opened to record the conversation: the certificate received is no longer new.
+        notices.mark_seen(case, caseworker)
         actions.record_meeting_held(
             case=case,
             actor=caseworker,
@@ -322,6 +327,7 @@ def _janni(b: _Builder) -> None:
         actions.confirm_plan(case=case, actor=janni, version=second)
         actions.confirm_plan(case=case, actor=hr, version=second)
     with on(75):
+        notices.mark_seen(case, caseworker)
         actions.close(
             case=case,
             actor=caseworker,
