@@ -207,6 +207,10 @@ def _janni(b: _Builder) -> None:
             starts_at=_at(asked + timedelta(days=9), 10),
             location="Nordisk Fabrik A/S, mødelokalet ved kantinen",
         )
+        for party in (janni, caseworker):
+            actions.answer_invitation(
+                case=case, actor=party, meeting=conversation, response="accepted"
+            )
     with on(2):
         documents.save_part_one(
             case=case,
@@ -260,7 +264,8 @@ def _janni(b: _Builder) -> None:
             meeting=conversation,
             held_on=asked + timedelta(days=9),
             minutes=(
-                "Samtalen blev holdt på arbejdspladsen. Janni, lederen og jobcentret aftalte "
+                # Only Janni and the jobcentre take part in the first conversation.
+                "Samtalen blev holdt på arbejdspladsen. Janni og jobcentret aftalte "
                 "delvis sygemelding, behandling og omskoling til kantinen."
             ),
         )

@@ -100,6 +100,19 @@ def test_it_leaves_no_news_unseen_on_a_closed_story(
     assert 'id="case-news"' not in html.content.decode()
 
 
+def test_it_holds_the_first_conversation_with_those_who_said_yes_to_it(
+    world: list[FastTrackCase],
+) -> None:
+    """Janni and the caseworker, the first conversation's parties, both accepted;
+    its minutes name no one else."""
+    conversation = _janni(world).meetings.get(kind="first_conversation")
+    assert {(p.party, p.response) for p in conversation.participants.all()} == {
+        ("employee", "accepted"),
+        ("caseworker", "accepted"),
+    }
+    assert "lederen" not in conversation.minutes
+
+
 def test_it_tells_janni_of_no_meeting_to_come_on_her_closed_case(
     world: list[FastTrackCase], login: Callable[[User], Client]
 ) -> None:
