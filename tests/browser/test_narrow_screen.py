@@ -27,6 +27,7 @@ from playwright.sync_api import Page, ViewportSize
 from fasttrack.cases import actions
 from fasttrack.cases.models import FastTrackCase
 from fasttrack.documents import actions as documents
+from fasttrack.documents.models import OpportunityStatement
 from fasttrack.medical.models import CertificateRequest
 from fasttrack.meetings.models import Meeting
 from fasttrack.notifications.delivery import deliver
@@ -170,7 +171,7 @@ def _course(personas: Personas) -> dict[str, Any]:
     documents.bring_retention_plan(case=case, actor=personas.janni, plan_request=made)
     plan_request = documents.request_retention_plan(case=case, actor=personas.janni, message=LONG)
     # A mulighedserklæring completed, and then a second one with the doctor.
-    statements = []
+    statements: list[OpportunityStatement] = []
     for starter in (personas.hr, personas.janni):
         if statements:
             documents.complete_statement(

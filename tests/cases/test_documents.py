@@ -374,7 +374,7 @@ def test_it_shows_the_documents_to_each_party(active: FastTrackCase, personas: A
 
 # --- every action in every state, against the transition tables -----------------------------
 
-_PLAN_REQUEST_SETUP: dict[str, Callable[[FastTrackCase, Any, Any], None]] = {
+_PLAN_REQUEST_SETUP: dict[str, Callable[[FastTrackCase, Any, Any], Any]] = {
     "requested": lambda case, p, r: None,
     "prepared": lambda case, p, r: documents.prepare_retention_plan(
         case=case, actor=p.hr, plan_request=r, work_functions="Kantinen."
@@ -429,10 +429,15 @@ def _complete(case: FastTrackCase, p: Any, s: Any) -> None:
     )
 
 
-_STATEMENT_SETUP: dict[str, Callable[[FastTrackCase, Any, Any], None]] = {
+def _completed(case: FastTrackCase, p: Any, s: Any) -> None:
+    _to_doctor(case, p, s)
+    _complete(case, p, s)
+
+
+_STATEMENT_SETUP: dict[str, Callable[[FastTrackCase, Any, Any], Any]] = {
     "part_one": lambda case, p, s: None,
     "at_doctor": _to_doctor,
-    "completed": lambda case, p, s: (_to_doctor(case, p, s), _complete(case, p, s)),
+    "completed": _completed,
     "cancelled": lambda case, p, s: documents.cancel_statement(
         case=case, actor=p.hr, statement=s, reason="Ikke længere nødvendig."
     ),

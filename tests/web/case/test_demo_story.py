@@ -93,7 +93,7 @@ def test_it_leaves_no_news_unseen_on_a_closed_story(
     # What was told was seen by her, when she opened the case, before it closed.
     told = CaseNotice.objects.filter(case=janni)
     assert told.exists()
-    assert {notice.seen_by.username for notice in told} == {"sagsbehandler"}
+    assert {notice.seen_by_id for notice in told} == {User.objects.get(username="sagsbehandler").pk}
     html = login(User.objects.get(username="sagsbehandler")).get(
         reverse("web:case_detail", args=[janni.pk])
     )
