@@ -156,13 +156,16 @@ def _months() -> QuerySet[Any]:
 
 
 def current() -> Snapshot:
-    return Snapshot.objects.get(pk=1)
+    """The one snapshot row, made on first use (a new or flushed database has none)."""
+    snapshot, _created = Snapshot.objects.get_or_create(pk=1)
+    return snapshot
 
 
 def refresh(*, older_than: timedelta | None = None, now: datetime | None = None) -> Snapshot:
     """Count the tallies again, whole, in one transaction; with ``older_than``, only
     when the last count is older than that (checked under the lock, so two workers
     never count twice in a row)."""
+    current()
     with transaction.atomic():
         snapshot = Snapshot.objects.select_for_update().get(pk=1)
         now = now or timezone.now()

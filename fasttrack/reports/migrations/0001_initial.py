@@ -4,11 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def create_snapshot(apps, schema_editor):
-    # The one row the counts are locked and dated by; not counted yet.
-    apps.get_model("reports", "Snapshot").objects.create(pk=1)
-
-
 class Migration(migrations.Migration):
     initial = True
 
@@ -85,5 +80,4 @@ class Migration(migrations.Migration):
                 "indexes": [models.Index(fields=["grain", "day"], name="tally_grain_day")],
             },
         ),
-        migrations.RunPython(create_snapshot, migrations.RunPython.noop),
     ]
