@@ -192,7 +192,7 @@ def test_it_delivers_every_message_when_a_worker_is_killed_mid_send(
     assert Message.objects.get(provider_reference=in_flight).attempts == 2
 
 
-# The sweep never starves delivery (issue 12, finding 9) ---------------------------
+# The sweep never starves delivery (Issue 12, finding 9) ---------------------------
 
 
 def _worker(**overrides: Any) -> OutboxWorker:
