@@ -1,7 +1,8 @@
 """Over the whole suite: no CPR number and no diagnosis in any log line or address.
 
 Every log record any test (or fixture) causes, at the levels the project
-logs, and every address the test client asks for, is searched for the CPR
+logs, and every address the test client or the browser tests' live server is
+asked for, is searched for the CPR
 numbers of the demo and test persons (``1203814562`` and ``120381-4562``) and
 for the diagnoses the tests write (R-18, R-29). A hit fails the test that
 caused it, naming the offending line.
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client
 
 from fasttrack.lib.cpr import cpr_birth_date
@@ -107,14 +109,27 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     original = Client.request
 
     def request(self: Client, **environ: Any) -> Any:
-        if _leaks is not None and _leaks.check_urls:
-            address = environ.get("PATH_INFO", "")
-            if query := environ.get("QUERY_STRING", ""):
-                address += f"?{query}"
-            _leaks.check("address", address)
+        _check_address(environ)
         return original(self, **environ)
 
     Client.request = request  # type: ignore[method-assign]
+    # The browser tests' live server answers through Django's WSGI handler,
+    # not the test client: what the browser asks for is checked there.
+    original_call = WSGIHandler.__call__
+
+    def call(self: WSGIHandler, environ: dict[str, Any], start_response: Any) -> Any:
+        _check_address(environ)
+        return original_call(self, environ, start_response)
+
+    WSGIHandler.__call__ = call  # type: ignore[method-assign]
+
+
+def _check_address(environ: dict[str, Any]) -> None:
+    if _leaks is not None and _leaks.check_urls:
+        address = environ.get("PATH_INFO", "")
+        if query := environ.get("QUERY_STRING", ""):
+            address += f"?{query}"
+        _leaks.check("address", address)
 
 
 @pytest.hookimpl(hookwrapper=True)

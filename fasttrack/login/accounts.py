@@ -77,12 +77,21 @@ def create_account(
     person = organisation.get("person")
     if person is not None and Membership.objects.filter(person=person).exists():
         raise AccountError(_("This person already has an account."))
+    if person is not None and not (first_name or last_name):
+        # An employee's pages greet them by name: the register's, as their case shows it.
+        first_name, last_name = split_name(person.name)
     user = user_model(username=username, email=email, first_name=first_name, last_name=last_name)
     user.set_unusable_password()
     user.save()
     Membership.objects.create(user=user, role=role, **organisation)
     _invitation, token = AccountInvitation.issue(user, created_by=created_by)
     return user, token
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """A full name as a user's first and last name: the last word is the last name."""
+    first, _space, last = " ".join(name.split()).rpartition(" ")
+    return first[:150], last[:150]
 
 
 def invitation_link(token: str) -> str:

@@ -5,7 +5,7 @@ signals, its success and failure records) and claims tasks the same way
 (``SELECT ... FOR UPDATE SKIP LOCKED`` on PostgreSQL, an exclusive transaction
 on SQLite), so any number of workers can run side by side. Its own loop adds
 what django-tasks lacks: every ``recovery_interval`` seconds it runs the
-outbox recovery and, once the case engine has it, the ``sweep`` command.
+outbox recovery, the ``sweep`` command and, when due, ``refresh_statistics``.
 
 It claims the delivery tasks in batches (``OUTBOX_WORKER_BATCH_SIZE``): one
 transaction claims the tasks and their messages, each message is sent outside
@@ -359,8 +359,9 @@ class OutboxWorker(Worker):
             connections.close_all()
 
     def recover(self) -> None:
-        """The outbox recovery and the case engine's sweep; a failure is logged
-        and retried at the next interval rather than stopping the worker."""
+        """The outbox recovery, the case engine's sweep and the statistics' count;
+        a failure is logged and retried at the next interval rather than stopping
+        the worker."""
         try:
             recover_outbox()
         except Exception:
@@ -375,6 +376,17 @@ class OutboxWorker(Worker):
                 logger.debug("Sweep: %s", output.getvalue().strip())
             except Exception:
                 logger.exception("The sweep failed; it runs again in %s s.", self.recovery_interval)
+        if "refresh_statistics" in get_commands():
+            output = StringIO()
+            try:
+                # Counts again only when the last count is older than its interval.
+                call_command("refresh_statistics", if_due=True, stdout=output)
+                logger.debug("%s", output.getvalue().strip())
+            except Exception:
+                logger.exception(
+                    "Counting the statistics failed; it runs again in %s s.",
+                    self.recovery_interval,
+                )
 
 
 @dataclass

@@ -93,7 +93,7 @@ def measure_statistics(
         "municipality": municipality.code,
         "cases_in_municipality": scope.count(),
         "jobcentre": _time(lambda: jobcentre_dashboard(manager, scope, period, today), repeat),
-        "national": _time(lambda: national_dashboard(period, today), max(1, repeat // 4)),
+        "national": _time(lambda: national_dashboard(period), repeat),
     }
     if employer_id is not None:
         employer_scope = FastTrackCase.objects.filter(absence__employer_id=employer_id)

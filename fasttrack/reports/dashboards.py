@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -16,6 +16,7 @@ from fasttrack.cases.models import DEADLINE_KEY_CHOICES, FastTrackCase, Outcome,
 from fasttrack.cases.queries import overdue, work_scope
 from fasttrack.people.models import JOBCENTRE_ROLES, Municipality, membership_of
 from fasttrack.reports import figures as f
+from fasttrack.reports import snapshot
 from fasttrack.reports.figures import ALL, Kept, Tally
 from fasttrack.reports.periods import Period
 from fasttrack.reports.suppression import suppress_table
@@ -44,6 +45,8 @@ def _count(tally: Tally | None, figure: str = "") -> Cell:
 class Dashboard:
     period: Period
     tables: list[Table]
+    # When figures counted ahead were counted; None for figures counted as the page is read.
+    counted_at: datetime | None = None
 
     def table(self, key: str) -> Table:
         return next(table for table in self.tables if table.key == key)
@@ -382,16 +385,14 @@ def _kept_of(key: str) -> Callable[[dict[str, f.MilestoneFigures], str], Tally |
     return pick
 
 
-def national_dashboard(period: Period, today: date) -> Dashboard:
+def national_dashboard(period: Period) -> Dashboard:
     """The figures per municipality for the administrator: no case, no person, no count
-    under 5 (``reports.suppression``)."""
-    scope = FastTrackCase.objects.all()
+    under 5 (``reports.suppression``). They are read from the tallies counted ahead
+    (``reports.snapshot``), as of the time the dashboard gives."""
+    figures = snapshot.NationalFigures(period, snapshot.counted())
     municipalities = list(Municipality.objects.order_by("code"))
-    # Per municipality the tables need only the tallies: no weeks, no day spans.
-    requests = f.request_figures(scope, period, by_municipality=True, detailed=False)
-    milestones = f.milestone_figures(scope, period, today, by_municipality=True, detailed=False)
+    requests, milestones, outcomes = figures.requests, figures.milestones, figures.outcomes
     consent = f.consent_answers(milestones)
-    outcomes = f.outcome_figures(scope, period, by_municipality=True, detailed=False)
     tables = [
         _per_municipality(
             "requests",
@@ -436,7 +437,7 @@ def national_dashboard(period: Period, today: date) -> Dashboard:
             [f"outcome:{o}" for o in f.OUTCOMES],
         )
     )
-    return Dashboard(period, tables)
+    return Dashboard(period, tables, counted_at=figures.snapshot.taken_at)
 
 
 # --- the employer's own view: no health data, no figure about fewer than 5 employees ---

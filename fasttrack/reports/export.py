@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fasttrack.reports.dashboards import Dashboard
@@ -40,8 +41,11 @@ def csv_lines(title: str, dashboard: Dashboard) -> list[str]:
     lines = [
         _line([title]),
         _line([_("Period"), period.start.isoformat(), period.end.isoformat()]),
-        "",
     ]
+    if dashboard.counted_at is not None:
+        counted_at = timezone.localtime(dashboard.counted_at).isoformat(timespec="minutes")
+        lines.append(_line([_("Counted at"), counted_at]))
+    lines.append("")
     for table in dashboard.tables:
         lines.append(_line([table.caption]))
         lines.append(_line([table.row_heading, *table.columns]))

@@ -268,7 +268,7 @@ class MilestoneFigures:
     answers: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
 
 
-def _consent_answer() -> Case:
+def consent_answer() -> Case:
     """The employee's answer, on a consent deadline row; "" on every other row.
 
     The consent is joined to the deadline row directly (``CaseDeadline.consent``), not
@@ -325,7 +325,7 @@ def milestone_figures(
         else {}
     )
     rows = (
-        deadlines.annotate(kept=_kept_class(today), answer=_consent_answer(), **spans)
+        deadlines.annotate(kept=_kept_class(today), answer=consent_answer(), **spans)
         .values(*group, "key", "kept", "answer", *spans)
         .annotate(cases=Count("*"))
     )

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -167,6 +168,7 @@ def statistics_page(audience: Audience) -> Callable[[HttpRequest], HttpResponse]
             "csv_url": f"{reverse(f'web:{audience.csv_url_name}')}?"
             f"{dashboard.period.query_string()}",
             "back_url": reverse(f"web:{audience.back_url_name}") if audience.back_url_name else "",
+            "refresh_minutes": max(1, settings.STATISTICS_REFRESH_SECONDS // 60),
         }
         status = 400 if form.is_bound and form.errors else 200
         return render(request, "web/statistics/dashboard.html", context, status=status)
@@ -210,7 +212,7 @@ JOBCENTRE = Audience(
 # Per municipality only and suppressed: no case, no person, no count under 5.
 NATIONAL = Audience(
     Role.ADMINISTRATOR,
-    build=lambda user, period, today: national_dashboard(period, today),
+    build=lambda user, period, today: national_dashboard(period),
     title=lambda: _("Statistics across municipalities"),
     intro=lambda name: _(
         "Fast track per municipality in the period. A count under 5 is shown as “<5”, "

@@ -3,11 +3,15 @@
 A NUL character in any JSON text (no database text column takes one), a
 meeting time with an offset no place uses or in year 9999, a body over the
 limit, and texts over the same length limits the pages use.
+
+Issue 12, finding 6 (the API).
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -276,3 +280,81 @@ def test_a_participants_name_has_the_pages_length_limit(personas, api_as, active
     )
 
     _assert_field_error(response, "participants.1.name")
+
+
+# --- every JSON text of every operation -----------------------------------------------
+
+
+def _texts(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """The dotted path of every text in a JSON value, as the API's ``errors`` name it."""
+    if isinstance(value, str):
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*path, str(index)))
+
+
+def _with_nul(value: Any, path: tuple[str, ...]) -> Any:
+    if not path:
+        return f"{value}\u0000"
+    head, *rest = path
+    if isinstance(value, list):
+        copy = list(value)
+        copy[int(head)] = _with_nul(value[int(head)], tuple(rest))
+        return copy
+    return {**value, head: _with_nul(value[head], tuple(rest))}
+
+
+def _json_texts_of_every_write() -> list[tuple[str, str]]:
+    from tests.api.test_personas import BODIES
+
+    return [
+        (operation, ".".join(path))
+        for operation, body in BODIES.items()
+        if isinstance(sample := body(), dict)
+        for path in _texts(sample)
+    ]
+
+
+@pytest.mark.parametrize(("operation", "field"), _json_texts_of_every_write())
+def test_a_nul_in_any_text_of_any_write_is_422_at_that_field(personas, api_as, operation, field):
+    """Issue 12, finding 6: a NUL in any JSON text field answers 422 at that field.
+
+    Each write's example body (tests/api/test_personas.py) with a NUL added to
+    one of its texts at a time: refused before the operation runs, so the
+    case and meeting ids in the address need not exist.
+    """
+    from tests.api.test_personas import BODIES
+
+    method, template = operation.split(" ", 1)
+    path = "/api/v1" + re.sub(r"\{\w+\}", "1", template)
+    body = _with_nul(BODIES[operation](), tuple(field.split(".")))
+    api = api_as(personas.hr)
+    before = (FastTrackCase.objects.count(), ApiToken.objects.count(), Meeting.objects.count())
+
+    response = api.post(path, body) if method == "POST" else api.put(path, body)
+
+    _assert_field_error(response, field)
+    after = (FastTrackCase.objects.count(), ApiToken.objects.count(), Meeting.objects.count())
+    assert after == before
+
+
+def test_a_batch_between_the_old_and_the_new_body_limit_is_422_at_requests(personas, api_as):
+    """Issue 12, finding 6: a batch body over 2.5 MB used to answer 500.
+
+    The body limit is now 10 MB, so a 3 MB batch is read; it holds more
+    requests than a batch takes, which is a 422 at ``requests``, not a 500.
+    """
+    filler = "x" * TEXT_LENGTH
+    item = _request(answers=_answers(affected_functions=filler))
+    count = 3 * 1024 * 1024 // len(json.dumps(item)) + 1
+    body = {"requests": [item] * count}
+    assert 2.5 * 1024 * 1024 < len(json.dumps(body)) < settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    response = api_as(personas.hr).post("/api/v1/cases/batch", body)
+
+    _assert_field_error(response, "requests")
+    assert not FastTrackCase.objects.exists()

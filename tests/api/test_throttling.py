@@ -1,4 +1,7 @@
-"""Rate limits per token: 429 problem+json with Retry-After."""
+"""Rate limits per token: 429 problem+json with Retry-After.
+
+Issue 12, finding 10: the count is shared by processes and threads.
+"""
 
 from __future__ import annotations
 

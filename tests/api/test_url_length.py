@@ -1,5 +1,8 @@
 """An API URL too long for the API is a 414 in the API's error format, before
-anything else runs (docs/operations.md, "Request limits")."""
+anything else runs (docs/operations.md, "Request limits").
+
+Issue 12, finding 12: over-long API URLs.
+"""
 
 from __future__ import annotations
 

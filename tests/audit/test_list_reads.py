@@ -1,4 +1,4 @@
-"""Every list that shows persons logs one read per person shown (R-25, issue 12 finding 7).
+"""Every list that shows persons logs one read per person shown (R-25; Issue 12, finding 7).
 
 A list is logged with one INSERT however long it is: the cost of logging a
 page of many cases is the same as of a page of two.

@@ -3,6 +3,8 @@
 Every browser test walks its pages with the policy enforced and fails on any
 violation (``tests.browser.conftest.open_tab``); this file checks that watch
 itself, and walks the pages no other browser test opens.
+
+Issue 12, finding 8 (the policy in the browser).
 """
 
 from __future__ import annotations

@@ -64,7 +64,10 @@ def test_hr_requests_for_an_unseen_number_in_another_municipality(
     # Only Frederiksberg's worklist has it.
     login(page, "sagsbehandler")
     page.goto("/jobcenter/?assignee=all")
+    expect(page.locator("#worklist-results")).to_be_visible()
     expect(page.get_by_role("link", name=NAME)).to_have_count(0)
+    refused = page.goto(f"/sager/{case_id}/")
+    assert refused is not None and refused.status == 404
     login(page, "anden-sagsbehandler")
     page.goto("/jobcenter/?assignee=all")
     expect(page.locator('[data-identity="to-confirm"]')).to_have_count(1)
@@ -90,6 +93,8 @@ def test_hr_requests_for_an_unseen_number_in_another_municipality(
     page.get_by_label(da("New password confirmation"), exact=True).fill(PASSWORD)
     page.get_by_role("button", name=da("Save password")).click()
     login(page, "kim", PASSWORD)
+    page.goto("/borger/")
+    expect(page.get_by_text(da("You are logged in as %(name)s.") % {"name": NAME})).to_be_visible()
     page.goto(f"/borger/sager/{case_id}/samtykke/")
     for key, question in questions_da().items():
         page.get_by_label(question, exact=True).fill(ANSWERS[key])

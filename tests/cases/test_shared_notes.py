@@ -5,6 +5,8 @@ jobcentre. HR and the nearest manager never read it on the case page, in
 ``/cases/{id}/events`` or in the ``/events`` feed, unless the caseworker
 ticked "show it to the employer too", which the event records (and its hash
 covers).
+
+Issue 12, finding 4.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from fasttrack.login.accounts import split_name
 from fasttrack.login.models import AccountInvitation
 from fasttrack.people.models import Membership, Person
 
@@ -64,6 +65,12 @@ def test_an_employee_gets_an_account_by_cpr_and_chooses_a_password(personas, cli
     assert response.status_code == 302
     assert authenticate(username="kim", password=NEW_PASSWORD) is not None
     assert Membership.objects.get(user__username="kim").person == person
+    # Named as the register names the person, on their start page as everywhere.
+    kim = User.objects.get(username="kim")
+    assert kim.get_full_name() == "Kim Ukendt"
+    client.force_login(kim)
+    assert "Du er logget ind som Kim Ukendt." in client.get("/borger/").content.decode()
+    client.logout()
     # Once only.
     assert client.get(path).status_code == 404
     again = client.post(
@@ -100,3 +107,23 @@ def test_it_refuses_a_taken_username(personas) -> None:
     with pytest.raises(CommandError):
         _add_user("hr", "--role", "employer", "--organisation", "29887659")
     assert AccountInvitation.objects.count() == 0
+
+
+def test_a_user_made_without_a_name_is_greeted_by_username(personas, login) -> None:
+    _add_user("hr-uden-navn", "--role", "employer", "--organisation", "29887659")
+    user = User.objects.get(username="hr-uden-navn")
+    assert user.get_full_name() == ""
+    page = login(user).get("/arbejdsgiver/").content.decode()
+    assert "Du er logget ind som hr-uden-navn: " in page
+
+
+@pytest.mark.parametrize(
+    ("name", "parts"),
+    [
+        ("Kim Ukendt", ("Kim", "Ukendt")),
+        ("Janni  Mikkelsen Holm ", ("Janni Mikkelsen", "Holm")),
+        ("Madonna", ("", "Madonna")),
+    ],
+)
+def test_a_full_name_splits_at_its_last_word(name, parts) -> None:
+    assert split_name(name) == parts

@@ -5,6 +5,8 @@ persons and memberships, limited to nothing: they could make themselves a
 caseworker of another municipality, or a doctor, and edit any municipality's
 citizens. Now every party gets 404 there; operators (superusers with a second
 factor) get in, and what they read of persons and cases is in the access log.
+
+Issue 12, finding 1 (and finding 7: the administration's reads and its CPR search).
 """
 
 from __future__ import annotations

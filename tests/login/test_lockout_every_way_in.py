@@ -5,6 +5,8 @@ through the administration's own login, guesses there were never refused, and
 API tokens of the blocked user kept working. Now one backend checks every
 password, the code step and NemLog-in count and refuse alike, and a blocked
 user's tokens answer 401 (NemLog-in: tests/login/test_nemlogin.py).
+
+Issue 12, finding 2.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 A letter's subject is built from a participant's name, so a 200-character
 companion name once broke the letter; the pages now take the same lengths as
 the API, and a subject that names someone long is cut to fit.
+
+Issue 12, finding 6 (the pages).
 """
 
 from __future__ import annotations

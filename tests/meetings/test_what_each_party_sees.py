@@ -5,6 +5,8 @@ involved: not on the case page, the meeting page, the API's meeting JSON, the
 web and API calendar files, nor in the e-mailed invitation's calendar file.
 The doctor sees a meeting, and the case, only after a certificate request to
 their clinic.
+
+Issue 12, finding 3; and finding 12: the doctor before a certificate request.
 """
 
 from __future__ import annotations

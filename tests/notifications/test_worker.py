@@ -192,7 +192,7 @@ def test_it_delivers_every_message_when_a_worker_is_killed_mid_send(
     assert Message.objects.get(provider_reference=in_flight).attempts == 2
 
 
-# The sweep never starves delivery (issue 12, finding 9) ---------------------------
+# The sweep never starves delivery (Issue 12, finding 9) ---------------------------
 
 
 def _worker(**overrides: Any) -> OutboxWorker:
@@ -253,6 +253,8 @@ def test_it_counts_the_interval_from_the_end_of_the_sweep(
     rounds: list[tuple[float, float]] = []
 
     def sweep_of_a_third_of_a_second(name: str, **options: Any) -> None:
+        if name != "sweep":
+            return
         started = time.monotonic()
         time.sleep(0.3)
         rounds.append((started, time.monotonic()))
@@ -269,3 +271,21 @@ def test_it_counts_the_interval_from_the_end_of_the_sweep(
     # longer than the interval never runs back to back with itself.
     for (_, ended), (next_started, _) in itertools.pairwise(rounds):
         assert next_started - ended >= 0.2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_round_counts_the_statistics_when_their_count_is_due(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(
+        "fasttrack.notifications.worker.call_command",
+        lambda name, **options: calls.append((name, options)),
+    )
+    monkeypatch.setattr("fasttrack.notifications.worker.recover_outbox", lambda: None)
+
+    _worker().recover()
+
+    assert [name for name, _options in calls] == ["sweep", "refresh_statistics"]
+    # Only when due: the command itself decides, under its lock, whether to count.
+    assert calls[1][1]["if_due"] is True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -51,9 +52,29 @@ def test_it_reads_commas_and_updates_who_is_already_there(tmp_path: Path) -> Non
 def test_it_rejects_bad_rows_with_line_and_field_and_imports_nothing(tmp_path: Path) -> None:
     before = Person.objects.count()
     text = GOOD + "3213130000;Forkert Dato;Vej;101;\n;;Vej;999;777\n0101010000;Igen;Vej;101;\n"
+    path = tmp_path / "citizens.csv"
+    path.write_text(text, encoding="utf-8")
+    err = StringIO()
     with pytest.raises(CommandError, match=r"nothing was imported|intet blev importeret"):
-        _run(tmp_path, text)
+        call_command("import_citizens", str(path), stdout=StringIO(), stderr=err)
     assert Person.objects.count() == before
+    # One line of the report per bad field, each naming the file's line and the column.
+    reported = err.getvalue().splitlines()
+    assert len(reported) == 6
+    for line, column in [
+        (4, "cpr"),
+        (5, "cpr"),
+        (5, "name"),
+        (5, "municipality_code"),
+        (5, "clinic_number"),
+        (6, "cpr"),
+    ]:
+        assert any(re.match(rf"\w+ {line}, {column}: \S", entry) for entry in reported), (
+            line,
+            column,
+            reported,
+        )
+    assert "3213130000" not in err.getvalue()
 
 
 def test_the_errors_name_line_and_column(tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ The outage is a PostgreSQL server on a closed port or a socket server that
 accepts and never answers (``tests.platform.outage``). Both runs use it, the
 SQLite run too: an SQLite file has no server that could refuse or hang, so what
 is tested there as well is the application's answer, which is the same.
+
+Issue 12, finding 5.
 """
 
 from __future__ import annotations

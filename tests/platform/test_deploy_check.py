@@ -1,5 +1,8 @@
 """`fasttrack check --deploy --fail-level WARNING` passes with the environment
-docs/operations.md gives, as CI runs it (`.ci/check_deploy.py`)."""
+docs/operations.md gives, as CI runs it (`.ci/check_deploy.py`).
+
+Issue 12, finding 11.
+"""
 
 from __future__ import annotations
 

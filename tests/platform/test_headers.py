@@ -7,6 +7,8 @@ whatever its status, must carry ``Cache-Control: no-store`` (unless listed in
 ``PUBLIC``), a Content-Security-Policy without anything inline, and the other
 security headers. A new URL pattern is requested as soon as it exists; one
 with a path parameter not in ``SAMPLES`` fails until a value is given there.
+
+Issue 12, finding 8.
 """
 
 from __future__ import annotations

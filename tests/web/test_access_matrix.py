@@ -364,17 +364,40 @@ def _a_new_page(request: HttpRequest) -> HttpResponse:
     return HttpResponse("new")
 
 
-# The site with one page more, as someone adds one without a row.
+# The site with a page and two administration views more, as someone adds
+# them without a row.
 urlpatterns = [
     path("ny-side/<int:case_id>/", _a_new_page),
+    path("admin/people/person/eksport/", _a_new_page),
+    path("admin/people/person/<path:object_id>/eksport/", _a_new_page),
     path("", include("fasttrack.urls")),
 ]
 
 
-def test_it_names_a_new_address_that_has_no_row(settings: Any) -> None:
+@pytest.mark.parametrize(
+    "route",
+    [
+        "ny-side/<case_id>/",
+        # Issue 12, "Done when": the administration's addresses are covered too.
+        "admin/people/person/eksport/",
+        "admin/<app>/<model>/<object_id>/eksport/",
+    ],
+)
+def test_it_names_a_new_address_that_has_no_row(settings: Any, route: str) -> None:
     settings.ROOT_URLCONF = __name__
 
-    with pytest.raises(AssertionError, match="'ny-side/<case_id>/'"):
+    with pytest.raises(AssertionError, match=re.escape(repr(route))):
+        test_every_address_has_a_row()
+
+
+def test_it_names_a_new_api_operation_that_has_no_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fasttrack.api.api import api
+
+    document = api.get_openapi_schema()
+    paths = {**document["paths"], "/api/v1/me/new": {"get": {}}}
+    monkeypatch.setattr(api, "get_openapi_schema", lambda **kwargs: {**document, "paths": paths})
+
+    with pytest.raises(AssertionError, match="GET /api/v1/me/new"):
         test_every_address_has_a_row()
 
 

@@ -221,6 +221,8 @@ def test_it_books_the_first_conversation_within_eight_steps_from_the_worklist(
 def test_it_answers_alike_for_a_citizen_elsewhere_and_an_unknown_number(
     login: Callable[[User], Client], personas: Personas, demo_cases: dict[str, FastTrackCase]
 ) -> None:
+    """Issue 12, finding 7: the registration form neither tells whether a CPR
+    number exists in another municipality nor leaves the search unlogged."""
     from fasttrack.audit.models import AccessLogEntry
 
     client = login(personas.sagsbehandler)

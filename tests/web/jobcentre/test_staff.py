@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 
 from fasttrack.audit.models import AccessLogEntry
 from fasttrack.cases.models import FastTrackCase
+from fasttrack.login.accounts import create_account
 from fasttrack.people.models import Membership, Municipality, Person, Role
 
 PETER_CPR = "2208799068"  # Peter Andersen lives in Frederiksberg
@@ -74,14 +75,77 @@ def test_another_municipalitys_staff_is_404_everywhere(chef, personas) -> None:
     )
     other.refresh_from_db()
     assert other.user.is_active and other.role == Role.CASEWORKER
-    # Nor employers' or citizens' memberships.
-    for username in ("hr", "janni", "laege"):
+    # Nor employers', citizens' or doctors' memberships, for either change.
+    for username in ("hr", "leder", "janni", "laege"):
         membership = personas.all()[username].membership
         assert (
             chef.post(f"/jobcenter/personale/{membership.pk}/aktiv/", {"active": "0"}).status_code
             == 404
         )
+        assert (
+            chef.post(f"/jobcenter/personale/{membership.pk}/rolle/", {"role": "caseworker"})
+        ).status_code == 404
         assert User.objects.get(username=username).is_active
+        assert Membership.objects.get(pk=membership.pk).role == membership.role
+
+
+def test_the_staff_list_shows_no_trace_of_another_municipalitys_staff(chef, personas) -> None:
+    other = _frederiksberg_membership(personas)
+    page = chef.get("/jobcenter/personale/").content.decode()
+    assert f'data-member="{other.pk}"' not in page
+    assert f"/jobcenter/personale/{other.pk}/" not in page
+    assert other.user.get_username() not in page
+    assert "Jobcenter Frederiksberg" not in page
+
+
+def test_a_new_colleague_joins_the_managers_own_municipality_only(chef, personas) -> None:
+    frederiksberg = Municipality.objects.get(code="147")
+    response = chef.post(
+        "/jobcenter/personale/",
+        {
+            "first_name": "Ole",
+            "last_name": "Ny",
+            "email": "ole@jobcenter.example",
+            "role": "caseworker",
+            # Fields the form does not have are ignored, whatever they name.
+            "municipality": frederiksberg.pk,
+            "municipality_code": "147",
+            "organisation": "147",
+        },
+    )
+    assert response.status_code == 200
+    membership = Membership.objects.get(user__username="ole@jobcenter.example")
+    assert membership.municipality == personas.jobcenterchef.membership.municipality
+    # Only the jobcentre's two roles.
+    for role in ("employer", "employee", "doctor", "manager"):
+        refused = chef.post(
+            "/jobcenter/personale/",
+            {"first_name": "X", "last_name": "Y", "email": f"{role}@x.example", "role": role},
+        )
+        assert refused.status_code == 400
+        assert not User.objects.filter(username=f"{role}@x.example").exists()
+
+
+def test_a_new_colleague_cannot_take_over_another_municipalitys_account(chef) -> None:
+    frederiksberg = Municipality.objects.get(code="147")
+    other, _token = create_account(
+        username="ole@frb.example",
+        role=Role.CASEWORKER,
+        organisation={"municipality": frederiksberg},
+        email="ole@frb.example",
+        first_name="Ole",
+        last_name="Frederiksberg",
+    )
+    response = chef.post(
+        "/jobcenter/personale/",
+        {"first_name": "Ole", "last_name": "Ny", "email": "OLE@frb.example", "role": "caseworker"},
+    )
+    assert response.status_code == 400
+    assert 'id="new-staff-link"' not in response.content.decode()
+    membership = Membership.objects.get(user=other)
+    assert (membership.municipality, membership.role) == (frederiksberg, Role.CASEWORKER)
+    other.refresh_from_db()
+    assert (other.first_name, other.last_name) == ("Ole", "Frederiksberg")
 
 
 def test_the_manager_corrects_a_citizen_of_the_municipality_and_it_is_logged(chef) -> None:

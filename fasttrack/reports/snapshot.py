@@ -1,0 +1,290 @@
+"""The figures across municipalities, from tallies counted ahead (``reports.models``).
+
+``refresh`` counts every municipality's requests, milestones and outcomes per day
+with three grouped ``INSERT … SELECT`` and adds them up per month with a fourth,
+in one transaction: a reader sees the old tallies or the new ones, never a mix.
+``national_figures`` then answers a period from the months it covers whole and the
+days at its edges, in one query, with the same structures ``figures`` counts from
+the cases, so the administrator's page is built the same way from either.
+
+A milestone's class depends on the day it is counted on (pending past its day is
+"not reached"). The tallies are classed against the day they were counted on, and
+the month that day lies in is always read by its days, so no month tally mixes
+days before and after it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from fasttrack.cases.models import CaseDeadline, DeadlineStatus, FastTrackCase
+from fasttrack.cases.states import State
+from fasttrack.lib.rules.keys import DeadlineKey
+from fasttrack.reports import figures as f
+from fasttrack.reports.models import Grain, Group, Snapshot, Tally
+from fasttrack.reports.periods import Period
+
+# The tally's columns, each filled from the aliased column of the same name
+# prefixed with ``t_`` in the counting queries.
+_COLUMNS = [
+    "municipality",
+    "day",
+    "group",
+    "key",
+    "status",
+    "reached",
+    "answer",
+    "declined",
+    "cases",
+]
+_NO = Value(False, output_field=BooleanField())
+
+
+def _as_tally_rows(rows: QuerySet[Any], grain: str) -> int:
+    """Insert ``rows`` (each ``t_<column>`` of ``_COLUMNS``) as tallies of ``grain``."""
+    quote = connection.ops.quote_name
+    sql, params = rows.query.sql_with_params()
+    column = {field.name: field.column for field in Tally._meta.concrete_fields}
+    columns = ", ".join(quote(str(column[name])) for name in _COLUMNS)
+    selected = ", ".join(f"counted.{quote('t_' + name)}" for name in _COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Names from the model and SQL from the ORM; the values are parameters.
+            f"INSERT INTO {quote(Tally._meta.db_table)} ({quote('grain')}, {columns}) "  # noqa: S608
+            f"SELECT %s, {selected} FROM ({sql}) counted",
+            (grain, *params),
+        )
+        return int(cursor.rowcount)
+
+
+def _constant(**values: Any) -> dict[str, Value]:
+    return {f"t_{name}": Value(value) for name, value in values.items()}
+
+
+def _requests() -> QuerySet[Any]:
+    return (
+        FastTrackCase.objects.order_by()
+        .values(
+            t_municipality=F("municipality"),
+            t_day=F("requested_on"),
+            t_key=F("requested_by"),
+        )
+        .annotate(
+            **_constant(group=Group.REQUESTS.value, status="", answer=""),
+            t_reached=_NO,
+            t_declined=_NO,
+            t_cases=Count("*"),
+        )
+    )
+
+
+def _outcomes() -> QuerySet[Any]:
+    return (
+        FastTrackCase.objects.order_by()
+        .filter(state=State.CLOSED, closed_on__isnull=False)
+        .values(
+            t_municipality=F("municipality"),
+            t_day=F("closed_on"),
+            t_key=F("outcome"),
+        )
+        .annotate(
+            **_constant(group=Group.OUTCOMES.value, status="", answer=""),
+            t_reached=_NO,
+            t_declined=_NO,
+            t_cases=Count("*"),
+        )
+    )
+
+
+def _milestones() -> QuerySet[Any]:
+    declined = FastTrackCase.objects.order_by().filter(state=State.DECLINED).values("pk")
+    return (
+        CaseDeadline.objects.order_by()
+        .filter(key__in=f.MILESTONE_KEYS, due_on__isnull=False)
+        .exclude(status=DeadlineStatus.NOT_APPLICABLE)
+        .values(
+            t_municipality=F("municipality"),
+            t_day=F("due_on"),
+            t_key=F("key"),
+            t_status=F("status"),
+            t_reached=Case(
+                When(met_on__isnull=False, then=Value(True)),
+                default=_NO,
+                output_field=BooleanField(),
+            ),
+            t_answer=f.consent_answer(),
+            # Only the first conversation needs it (R-13); the hashed subquery
+            # spares joining every deadline row to its case.
+            t_declined=Case(
+                When(
+                    Q(key=DeadlineKey.FIRST_FOLLOWUP_CONVERSATION, case__in=declined),
+                    then=Value(True),
+                ),
+                default=_NO,
+                output_field=BooleanField(),
+            ),
+        )
+        .annotate(**_constant(group=Group.MILESTONES.value), t_cases=Count("*"))
+    )
+
+
+def _months() -> QuerySet[Any]:
+    return (
+        Tally.objects.order_by()
+        .filter(grain=Grain.DAY)
+        .values(
+            t_municipality=F("municipality"),
+            t_day=TruncMonth("day"),
+            t_group=F("group"),
+            t_key=F("key"),
+            t_status=F("status"),
+            t_reached=F("reached"),
+            t_answer=F("answer"),
+            t_declined=F("declined"),
+        )
+        .annotate(t_cases=Sum("cases"))
+    )
+
+
+def current() -> Snapshot:
+    """The one snapshot row, made on first use (a new or flushed database has none)."""
+    snapshot, _created = Snapshot.objects.get_or_create(pk=1)
+    return snapshot
+
+
+def refresh(*, older_than: timedelta | None = None, now: datetime | None = None) -> Snapshot:
+    """Count the tallies again, whole, in one transaction; with ``older_than``, only
+    when the last count is older than that (checked under the lock, so two workers
+    never count twice in a row)."""
+    current()
+    with transaction.atomic():
+        snapshot = Snapshot.objects.select_for_update().get(pk=1)
+        now = now or timezone.now()
+        if (
+            older_than is not None
+            and snapshot.taken_at is not None
+            and now - snapshot.taken_at < older_than
+        ):
+            return snapshot
+        started = time.perf_counter()
+        Tally.objects.all().delete()
+        for rows in (_requests(), _milestones(), _outcomes()):
+            _as_tally_rows(rows, Grain.DAY)
+        _as_tally_rows(_months(), Grain.MONTH)
+        snapshot.taken_at = now
+        snapshot.counted_on = timezone.localdate(now)
+        snapshot.seconds = round(time.perf_counter() - started, 3)
+        snapshot.save()
+    return snapshot
+
+
+def counted() -> Snapshot:
+    """The tallies' snapshot, counted first if they never were (a new installation)."""
+    snapshot = current()
+    return snapshot if snapshot.taken_at is not None else refresh()
+
+
+# --- reading a period -------------------------------------------------------------------
+
+
+def _first_of_next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def split(period: Period, counted_on: date) -> tuple[list[date], list[tuple[date, date]]]:
+    """The months ``period`` covers whole (their first days), apart from the month of
+    ``counted_on``, and the runs of days left over."""
+    months: list[date] = []
+    days: list[tuple[date, date]] = []
+    run_start: date | None = None
+    day = period.start
+    while day <= period.end:
+        month_end = _first_of_next_month(day) - timedelta(days=1)
+        whole = day.day == 1 and month_end <= period.end
+        if whole and (day.year, day.month) != (counted_on.year, counted_on.month):
+            if run_start is not None:
+                days.append((run_start, day - timedelta(days=1)))
+                run_start = None
+            months.append(day)
+        elif run_start is None:
+            run_start = day
+        day = min(month_end, period.end) + timedelta(days=1)
+    if run_start is not None:
+        days.append((run_start, period.end))
+    return months, days
+
+
+def _in_period(period: Period, counted_on: date) -> Q:
+    months, days = split(period, counted_on)
+    where = Q(grain=Grain.MONTH, day__in=months) if months else Q(pk__in=[])
+    for first, last in days:
+        where |= Q(grain=Grain.DAY, day__range=(first, last))
+    return where
+
+
+def _kept(status: str, reached: bool, past: bool) -> str:
+    """The class of a milestone as ``figures._kept_filters`` has it."""
+    if status == DeadlineStatus.MET:
+        return f.Kept.IN_TIME
+    if status == DeadlineStatus.MISSED:
+        return f.Kept.LATE if reached else f.Kept.NOT_REACHED
+    return f.Kept.NOT_REACHED if past else f.Kept.PENDING
+
+
+class NationalFigures:
+    """Requests, milestones and outcomes of a period per municipality, from the
+    tallies, in the shapes ``figures`` gives (not ``detailed``)."""
+
+    def __init__(self, period: Period, snapshot: Snapshot) -> None:
+        if snapshot.counted_on is None:
+            raise ValueError("The tallies have not been counted.")
+        self.snapshot = snapshot
+        self.requests: dict[int, f.RequestFigures] = defaultdict(f.RequestFigures)
+        self.milestones: dict[int, dict[str, f.MilestoneFigures]] = defaultdict(
+            lambda: defaultdict(f.MilestoneFigures)
+        )
+        self.outcomes: dict[int, f.OutcomeFigures] = defaultdict(f.OutcomeFigures)
+        counted_on = snapshot.counted_on
+        rows = (
+            Tally.objects.order_by()
+            .filter(_in_period(period, counted_on))
+            .annotate(
+                past=Case(
+                    When(day__lt=counted_on, then=Value(True)),
+                    default=_NO,
+                    output_field=BooleanField(),
+                )
+            )
+            .values(
+                "municipality", "group", "key", "status", "reached", "answer", "declined", "past"
+            )
+            .annotate(total=Sum("cases"))
+        )
+        for row in rows:
+            self._add(row)
+
+    def _add(self, row: Mapping[str, Any]) -> None:
+        where, key, cases = int(row["municipality"]), row["key"], int(row["total"])
+        if row["group"] == Group.REQUESTS:
+            requests = self.requests[where]
+            requests.by_requester[key].add(cases)
+            requests.total.add(cases)
+        elif row["group"] == Group.OUTCOMES:
+            outcomes = self.outcomes[where]
+            outcomes.by_outcome[key].add(cases)
+            outcomes.total.add(cases)
+        elif not (row["declined"] and key == DeadlineKey.FIRST_FOLLOWUP_CONVERSATION):
+            milestone = self.milestones[where][key]
+            milestone.kept[_kept(row["status"], row["reached"], row["past"])].add(cases)
+            milestone.due.add(cases)
+            if row["answer"]:
+                milestone.answers[row["answer"]].add(cases)
