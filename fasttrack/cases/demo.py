@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 from django.utils import timezone
 
-from fasttrack.cases import actions
+from fasttrack.cases import actions, notices
 from fasttrack.cases.models import Absence, Channel, FastTrackCase, Outcome, Requester
 from fasttrack.documents import actions as documents
 from fasttrack.meetings.models import MeetingKind
@@ -190,6 +190,9 @@ def _janni(b: _Builder) -> None:
         )
     with on(1):
         actions.assign_caseworker(case=case, actor=caseworker)
+        case.refresh_from_db()  # hers now
+        # She opens the case she took, as she would to act on it: its news is seen.
+        notices.mark_seen(case, caseworker)
         plan_request = documents.request_retention_plan(
             case=case,
             actor=janni,
@@ -204,6 +207,10 @@ def _janni(b: _Builder) -> None:
             starts_at=_at(asked + timedelta(days=9), 10),
             location="Nordisk Fabrik A/S, mødelokalet ved kantinen",
         )
+        for party in (janni, caseworker):
+            actions.answer_invitation(
+                case=case, actor=party, meeting=conversation, response="accepted"
+            )
     with on(2):
         documents.save_part_one(
             case=case,
@@ -249,13 +256,16 @@ def _janni(b: _Builder) -> None:
             expected_duration="Cirka tre måneder.",
         )
     with on(9, 12):
+        # Opened to record the conversation: the certificate received is no longer new.
+        notices.mark_seen(case, caseworker)
         actions.record_meeting_held(
             case=case,
             actor=caseworker,
             meeting=conversation,
             held_on=asked + timedelta(days=9),
             minutes=(
-                "Samtalen blev holdt på arbejdspladsen. Janni, lederen og jobcentret aftalte "
+                # Only Janni and the jobcentre take part in the first conversation.
+                "Samtalen blev holdt på arbejdspladsen. Janni og jobcentret aftalte "
                 "delvis sygemelding, behandling og omskoling til kantinen."
             ),
         )
@@ -322,6 +332,7 @@ def _janni(b: _Builder) -> None:
         actions.confirm_plan(case=case, actor=janni, version=second)
         actions.confirm_plan(case=case, actor=hr, version=second)
     with on(75):
+        notices.mark_seen(case, caseworker)
         actions.close(
             case=case,
             actor=caseworker,

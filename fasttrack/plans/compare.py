@@ -1,14 +1,19 @@
-"""Two versions of the plan side by side (R-20): what changed from one to the other."""
+"""Two versions of the plan side by side (R-20): what changed from one to the other.
+
+Dates and hours are written as the rest of the page writes them, in the active
+language ("20. august 2026", "7,0"), never as stored ("2026-08-20", "7.0").
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.formats import date_format
+from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from fasttrack.formats.dates import as_date
 from fasttrack.plans.models import MeasureKind, PlanVersion
 
 
@@ -29,12 +34,17 @@ def _measure(measure: dict[str, Any]) -> str:
     if measure.get("owner"):
         parts.append(str(measure["owner"]))
     if measure.get("due_on"):
-        parts.append(str(measure["due_on"]))
+        parts.append(as_date(measure["due_on"]))
     return " – ".join(parts)
 
 
 def _date(version: PlanVersion) -> str:
-    return date_format(version.evaluate_on, "SHORT_DATE_FORMAT") if version.evaluate_on else "–"
+    return as_date(version.evaluate_on) or "–"
+
+
+def _hours(version: PlanVersion) -> str:
+    hours = version.partial_leave_hours_per_week
+    return localize(hours) if hours else "–"
 
 
 def compare(old: PlanVersion, new: PlanVersion) -> list[Change]:
@@ -43,8 +53,8 @@ def compare(old: PlanVersion, new: PlanVersion) -> list[Change]:
         Change(_("Summary"), old.summary, new.summary),
         Change(
             _("Partial sick leave, hours of absence a week"),
-            str(old.partial_leave_hours_per_week or "–"),
-            str(new.partial_leave_hours_per_week or "–"),
+            _hours(old),
+            _hours(new),
         ),
         Change(_("Evaluate on"), _date(old), _date(new)),
     ]

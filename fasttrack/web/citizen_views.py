@@ -72,6 +72,8 @@ def _case_overview(case: FastTrackCase) -> dict[str, Any]:
         "case": case,
         "awaits_answer": case.state == State.AWAITING_CONSENT
         and getattr(case, "consent", None) is None,
+        # A closed case books no more meetings: the jobcentre will not call about one.
+        "is_open": case.state in OPEN_STATES,
         "upcoming_meetings": sorted(
             (
                 m

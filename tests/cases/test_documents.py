@@ -34,7 +34,12 @@ from fasttrack.documents.errors import (
     RetentionPlanRequestOpen,
     StatementOpen,
 )
-from fasttrack.documents.models import FeePayer, StatementState
+from fasttrack.documents.models import FeePayer, RetentionPlanRequestState, StatementState
+from fasttrack.documents.states import (
+    PLAN_REQUEST_TRANSITIONS,
+    STATEMENT_TRANSITIONS,
+    DocumentAction,
+)
 from fasttrack.lib.rules import rule_set_by_version
 from fasttrack.lib.rules.documents import (
     opportunity_statement_doctor,
@@ -365,3 +370,109 @@ def test_it_shows_the_documents_to_each_party(active: FastTrackCase, personas: A
     for role in (Role.EMPLOYER, Role.MANAGER, Role.EMPLOYEE, Role.CASEWORKER):
         assert len(plan_requests_for(role, active)) == 1
     assert plan_requests_for(Role.DOCTOR, active) == []
+
+
+# --- every action in every state, against the transition tables -----------------------------
+
+_PLAN_REQUEST_SETUP: dict[str, Callable[[FastTrackCase, Any, Any], Any]] = {
+    "requested": lambda case, p, r: None,
+    "prepared": lambda case, p, r: documents.prepare_retention_plan(
+        case=case, actor=p.hr, plan_request=r, work_functions="Kantinen."
+    ),
+    "refused": lambda case, p, r: documents.refuse_retention_plan(
+        case=case, actor=p.hr, plan_request=r, reason="Ingen lette job."
+    ),
+    "withdrawn": lambda case, p, r: documents.withdraw_retention_plan_request(
+        case=case, actor=p.janni, plan_request=r
+    ),
+}
+_PLAN_REQUEST_ACTIONS: dict[DocumentAction, Callable[[FastTrackCase, Any, Any], Any]] = {
+    DocumentAction.PREPARE: _PLAN_REQUEST_SETUP["prepared"],
+    DocumentAction.REFUSE: _PLAN_REQUEST_SETUP["refused"],
+    DocumentAction.WITHDRAW: _PLAN_REQUEST_SETUP["withdrawn"],
+    DocumentAction.BRING: lambda case, p, r: documents.bring_retention_plan(
+        case=case, actor=p.janni, plan_request=r
+    ),
+}
+
+
+@pytest.mark.parametrize("action", list(_PLAN_REQUEST_ACTIONS))
+@pytest.mark.parametrize("state", list(RetentionPlanRequestState))
+def test_each_plan_request_action_is_taken_only_where_the_table_allows_it(
+    active: FastTrackCase, personas: Any, state: RetentionPlanRequestState, action: DocumentAction
+) -> None:
+    plan_request = documents.request_retention_plan(case=active, actor=personas.janni)
+    _PLAN_REQUEST_SETUP[state](active, personas, plan_request)
+    plan_request.refresh_from_db()
+    assert plan_request.state == state
+    allowed = PLAN_REQUEST_TRANSITIONS[state]
+
+    if action in allowed:
+        _PLAN_REQUEST_ACTIONS[action](active, personas, plan_request)
+        plan_request.refresh_from_db()
+        assert plan_request.state == allowed[action]
+    else:
+        with pytest.raises(DocumentInvalidTransition):
+            _PLAN_REQUEST_ACTIONS[action](active, personas, plan_request)
+        plan_request.refresh_from_db()
+        assert plan_request.state == state
+
+
+def _to_doctor(case: FastTrackCase, p: Any, s: Any) -> None:
+    for party in (p.hr, p.janni):
+        documents.confirm_part_one(case=case, actor=party, statement=s)
+
+
+def _complete(case: FastTrackCase, p: Any, s: Any) -> None:
+    documents.complete_statement(
+        case=case, actor=p.laege, statement=s, doctor_assessment="Lette opgaver."
+    )
+
+
+def _completed(case: FastTrackCase, p: Any, s: Any) -> None:
+    _to_doctor(case, p, s)
+    _complete(case, p, s)
+
+
+_STATEMENT_SETUP: dict[str, Callable[[FastTrackCase, Any, Any], Any]] = {
+    "part_one": lambda case, p, s: None,
+    "at_doctor": _to_doctor,
+    "completed": _completed,
+    "cancelled": lambda case, p, s: documents.cancel_statement(
+        case=case, actor=p.hr, statement=s, reason="Ikke længere nødvendig."
+    ),
+}
+_STATEMENT_ACTIONS: dict[DocumentAction, Callable[[FastTrackCase, Any, Any], Any]] = {
+    DocumentAction.SAVE_PART_ONE: lambda case, p, s: _part_one(case, p.hr, s),
+    DocumentAction.CONFIRM_PART_ONE: lambda case, p, s: documents.confirm_part_one(
+        case=case, actor=p.hr, statement=s
+    ),
+    DocumentAction.COMPLETE: _complete,
+    DocumentAction.CANCEL: _STATEMENT_SETUP["cancelled"],
+}
+
+
+@pytest.mark.parametrize("action", list(_STATEMENT_ACTIONS))
+@pytest.mark.parametrize("state", list(StatementState))
+def test_each_statement_action_is_taken_only_where_the_table_allows_it(
+    active: FastTrackCase, personas: Any, state: StatementState, action: DocumentAction
+) -> None:
+    """Cancelling with the doctor included: the starter may still call it off."""
+    statement = documents.start_opportunity_statement(case=active, actor=personas.hr)
+    _part_one(active, personas.hr, statement)
+    _STATEMENT_SETUP[state](active, personas, statement)
+    statement.refresh_from_db()
+    assert statement.state == state
+    allowed = STATEMENT_TRANSITIONS[state]
+
+    if action in allowed:
+        _STATEMENT_ACTIONS[action](active, personas, statement)
+        statement.refresh_from_db()
+        assert statement.state == allowed[action]
+    else:
+        # A statement never sent to the doctor is not hers to act on at all.
+        never_sent = action == DocumentAction.COMPLETE and statement.sent_to_doctor_on is None
+        with pytest.raises(NotPermitted if never_sent else DocumentInvalidTransition):
+            _STATEMENT_ACTIONS[action](active, personas, statement)
+        statement.refresh_from_db()
+        assert statement.state == state

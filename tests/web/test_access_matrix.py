@@ -65,6 +65,7 @@ from tests.api.conftest import ApiClient
 from tests.api.test_personas import BODIES, _build_world
 from tests.conftest import give_second_factor
 from tests.notifications.conftest import run_due_tasks
+from tests.web.rule_ids import RULE_ID, readable_text
 
 COLUMNS = ["emp", "hr", "mgr", "cw", "cwx", "chf", "doc", "dc0", "op", "ano"]
 
@@ -567,6 +568,36 @@ def test_each_persona_gets_the_status_of_the_row_on_the_site(key: str, world: Wo
                 response["Location"],
             )
     assert not _mismatches(WEB_ROWS[key], actual), (address, _mismatches(WEB_ROWS[key], actual))
+
+
+# Who reads no rule id: the employee, the employer side and the doctors; the
+# jobcentre and the operator keep them (its legal-basis line, the administration),
+# and so does the API's own description, whose problems carry a ``rule_id``.
+PARTIES = ["emp", "hr", "mgr", "doc", "dc0"]
+
+
+@pytest.mark.parametrize(
+    "key",
+    sorted(
+        key
+        for key, row in WEB_ROWS.items()
+        if not key.startswith("api/v1/") and any(row.statuses[c] == 200 for c in PARTIES)
+    ),
+)
+def test_no_page_or_pdf_a_party_may_open_names_a_rule_id(key: str, world: World) -> None:
+    """Every address a party may open, each party that may open it: a new page
+    gets a row above and so is read here too."""
+    address = web_address(key, world)
+    read = []
+    for column in PARTIES:
+        if WEB_ROWS[key].statuses[column] != 200:
+            continue
+        response = _client_as(world.users[column]).get(address)
+        assert response.status_code == 200, (address, column, response.status_code)
+        found = RULE_ID.findall(readable_text(response))
+        assert not found, (address, column, found)
+        read.append(column)
+    assert read
 
 
 def _api_call(world: World, column: str, key: str) -> int:

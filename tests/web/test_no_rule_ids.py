@@ -5,6 +5,11 @@ A whole course is built through the actions; then every page of it is fetched
 as each of those parties, in Danish and English, and every letter written to
 them and every refusal message is read. The jobcentre's legal-basis line on the
 case page and the API's ``rule_id`` keep the ids.
+
+What no course reaches is read too: the text of every template (each page,
+PDF and letter kind, in each language, whatever branch a course takes) and
+every message of the catalogues. Every address each party may open, PDFs
+included, is read in ``tests/web/test_access_matrix.py``.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import inspect
 import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,8 +34,15 @@ from fasttrack.meetings.models import Meeting
 from fasttrack.notifications.models import InboxItem, Message
 from fasttrack.people.models import JOBCENTRE_ROLES
 from tests.cases.conftest import EMPLOYEE_ANSWERS, EMPLOYER_ANSWERS, at
+from tests.web.rule_ids import RULE_ID
 
-RULE_ID = re.compile(r"\bR-\d")
+ROOT = Path(__file__).resolve().parents[2]
+# A template's comments are for its readers in the code, never rendered.
+TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}|\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}", re.S)
+# The figures of the jobcentre manager's and the administrator's statistics name
+# the rule they measure; the employer's statistics give those tables captions of
+# their own. No other text of the catalogues may name a rule.
+RULE_ID_SOURCES = {"fasttrack/reports/dashboards.py"}
 D0 = date(2026, 3, 2)
 REQUESTED = date(2026, 3, 6)
 
@@ -177,3 +190,54 @@ def test_it_names_no_rule_id_in_any_refusal_a_party_may_read(language):
         for cls in _violations():
             text = translation.gettext(cls.message)
             assert not RULE_ID.search(text), (cls.__name__, text)
+
+
+def _templates() -> list[Path]:
+    return sorted(
+        path
+        for folder in ROOT.glob("fasttrack/*/templates")
+        for path in folder.rglob("*")
+        if path.is_file()
+    )
+
+
+def test_it_writes_no_rule_id_in_the_text_of_any_template():
+    """Every page, PDF and letter kind in every language, each of its branches:
+    a template added later is read as well."""
+    templates = _templates()
+    letters = [path for path in templates if path.suffix == ".txt"]
+    assert len(letters) >= 2 * len({path.name.split(".")[0] for path in letters}) > 60
+
+    for path in templates:
+        text = TEMPLATE_COMMENT.sub("", path.read_text())
+        found = RULE_ID.findall(text)
+        assert not found, (str(path.relative_to(ROOT)), found)
+
+
+def _catalogue_entries(language: str) -> list[tuple[list[str], str]]:
+    """(source references, msgid and msgstr) of each message of a catalogue."""
+    text = (ROOT / "locale" / language / "LC_MESSAGES" / "django.po").read_text()
+    entries = []
+    for block in text.split("\n\n"):
+        sources = [
+            reference.rsplit(":", 1)[0]
+            for line in block.splitlines()
+            if line.startswith("#:")
+            for reference in line[2:].split()
+        ]
+        strings = "".join(
+            re.findall(r'^(?:msgid|msgstr|msgid_plural|msgstr\[\d\])? ?"(.*)"$', block, re.M)
+        )
+        entries.append((sources, strings))
+    return entries
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_it_names_rules_only_in_the_catalogues_messages_of_the_statistics(language):
+    entries = _catalogue_entries(language)
+    assert len(entries) > 500
+
+    naming = [(sources, strings) for sources, strings in entries if RULE_ID.search(strings)]
+    assert naming, "the statistics' tables name the rule they measure"
+    for sources, strings in naming:
+        assert sources and set(sources) <= RULE_ID_SOURCES, (sources, strings)

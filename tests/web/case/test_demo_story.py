@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from fasttrack.api.tokens import issue_token
 from fasttrack.cases.access import cases_for
 from fasttrack.cases.demo import build_demo_cases
-from fasttrack.cases.models import Answers, FastTrackCase
+from fasttrack.cases.models import Answers, CaseNotice, FastTrackCase
 from fasttrack.documents.access import (
     plan_request_content_visible,
     plan_requests_for,
@@ -79,6 +79,48 @@ def test_it_shows_jannis_closed_story_to_every_party(
     else:
         assert "Kurset er bestået; Janni går op i tid i kantinen." in html
         assert "Janni arbejder i kantinen" in html  # the § 7 b plan, brought
+
+
+def test_it_leaves_no_news_unseen_on_a_closed_story(
+    world: list[FastTrackCase], login: Callable[[User], Client]
+) -> None:
+    """The caseworker opened Janni's case to act on it: the consent and the
+    certificate of June are not "New" on the case she closed in August."""
+    janni = _janni(world)
+    closed = [case for case in world if case.state == "closed"]
+    assert janni in closed
+    assert not CaseNotice.objects.filter(case__in=closed, seen_at__isnull=True).exists()
+    # What was told was seen by her, when she opened the case, before it closed.
+    told = CaseNotice.objects.filter(case=janni)
+    assert told.exists()
+    assert {notice.seen_by_id for notice in told} == {User.objects.get(username="sagsbehandler").pk}
+    html = login(User.objects.get(username="sagsbehandler")).get(
+        reverse("web:case_detail", args=[janni.pk])
+    )
+    assert 'id="case-news"' not in html.content.decode()
+
+
+def test_it_holds_the_first_conversation_with_those_who_said_yes_to_it(
+    world: list[FastTrackCase],
+) -> None:
+    """Janni and the caseworker, the first conversation's parties, both accepted;
+    its minutes name no one else."""
+    conversation = _janni(world).meetings.get(kind="first_conversation")
+    assert {(p.party, p.response) for p in conversation.participants.all()} == {
+        ("employee", "accepted"),
+        ("caseworker", "accepted"),
+    }
+    assert "lederen" not in conversation.minutes
+
+
+def test_it_tells_janni_of_no_meeting_to_come_on_her_closed_case(
+    world: list[FastTrackCase], login: Callable[[User], Client]
+) -> None:
+    html = login(User.objects.get(username="janni")).get("/borger/").content.decode()
+
+    assert "Afsluttet" in html
+    assert "Der er ikke planlagt nogen møder." in html
+    assert "Jobcentret kontakter dig" not in html
 
 
 @pytest.mark.parametrize("username", ["anden-hr", "anden-sagsbehandler"])
