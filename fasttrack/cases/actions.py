@@ -684,6 +684,7 @@ def confirm_identity(
             # Whom the number belongs to is the register's, not the employer's.
             visible_to_employer=False,
         )
+        notices.settle(case, NoticeKind.IDENTITY_TO_CONFIRM, actor)
         if case.consent_letter_sent_on == today and case.requested_by == Requester.EMPLOYER:
             letters.send(letters.consent_request(case))
         _finish(case, actor, today=today)

@@ -126,6 +126,17 @@ def mark_seen(case: FastTrackCase, user: Any) -> int:
     )
 
 
+def settle(case: FastTrackCase, kind: NoticeKind, user: Any) -> int:
+    """What a notice asked for is done: it is no longer new, for anyone.
+
+    The action that does it calls this in its transaction, whoever does it, so
+    that the case is not left "New" for a task already done (confirming an
+    identity from the queue, say, where opening the case marks nothing seen)."""
+    return CaseNotice.objects.filter(case=case, kind=kind, seen_at__isnull=True).update(
+        seen_at=timezone.now(), seen_by=user
+    )
+
+
 def has_news() -> Exists:
     """For ``annotate(has_news=...)``: whether the case has a notice not yet seen."""
     return Exists(CaseNotice.objects.filter(case=OuterRef("pk"), seen_at__isnull=True))

@@ -108,6 +108,11 @@ def test_only_a_confirmed_identity_makes_the_employment_and_the_letter(personas,
     assert _letters_to(stranger) == 1
     unknown.refresh_from_db()
     assert unknown.identity_confirmed and unknown.consent_letter_sent_on is not None
+    # Confirmed from the queue, where opening the case marks nothing seen: the
+    # notice asking for it is settled by the confirmation itself.
+    for case in (wrong, unknown):
+        notice = CaseNotice.objects.get(case=case, kind=NoticeKind.IDENTITY_TO_CONFIRM)
+        assert notice.seen_at is not None
 
 
 def test_a_caseworker_of_another_municipality_cannot_confirm(personas, api_as):
