@@ -1,6 +1,7 @@
 """How the property-based tests (hypothesis, and schemathesis on top of it) search.
 
-Three profiles; the tests themselves set no example counts, so the profile decides:
+Three profiles; the tests set no example counts of their own, so the profile decides
+(a property whose every example is costly takes a share of it, ``examples_at``):
 
 - ``ci``, chosen by ``CI=true`` (``.ci/run`` sets it): derandomized, so every run
   tries exactly the same examples and CI gives the same answer twice; no example
@@ -51,9 +52,15 @@ def profile_for(environ: Mapping[str, str]) -> str:
     return "ci" if environ.get("CI", "").strip().lower() in {"true", "1", "yes"} else "dev"
 
 
+def examples_at(share: int, minimum: int = MIN_API_EXAMPLES) -> int:
+    """A ``share``-th of the loaded profile's examples, never fewer than ``minimum``: for
+    a property each of whose examples is a whole request or a count over a database."""
+    return max(minimum, settings().max_examples // share)
+
+
 def api_examples() -> int:
     """Examples per API operation under the profile now loaded."""
-    return max(MIN_API_EXAMPLES, settings().max_examples // API_SHARE)
+    return examples_at(API_SHARE)
 
 
 settings.load_profile(profile_for(os.environ))

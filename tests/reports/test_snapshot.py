@@ -25,6 +25,7 @@ from fasttrack.reports import figures as f
 from fasttrack.reports import snapshot
 from fasttrack.reports.models import Grain, Snapshot, Tally
 from fasttrack.reports.periods import Period, month, year
+from tests.hypothesis_profiles import examples_at
 from tests.reports.dataset import MEASURED_ON, Dataset, at, build
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -84,7 +85,6 @@ def test_a_period_is_read_by_its_whole_months_and_the_days_at_its_edges() -> Non
     assert days == [(date(2026, 3, 15), date(2026, 3, 31)), (date(2026, 5, 1), date(2026, 5, 31))]
 
 
-@settings(max_examples=200, deadline=None)
 @given(
     start=st.dates(date(2025, 1, 1), date(2027, 12, 31)),
     length=st.integers(0, 3 * 366 - 1),
@@ -153,9 +153,9 @@ def test_the_tallies_hold_what_the_known_answers_say(
 
 
 @pytest.mark.django_db
+# Each example counts the tallies again: a fifth of the profile's examples.
 @settings(
-    max_examples=40,
-    deadline=None,
+    max_examples=examples_at(5),
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(

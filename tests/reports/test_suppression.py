@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from fasttrack.reports.suppression import suppress_grid
 from fasttrack.reports.tables import Cell
+from tests.hypothesis_profiles import examples_at
 from tests.reports.disclosure import disclosed
 
 
@@ -52,7 +53,6 @@ def test_the_disclosure_check_finds_hidden_counts_the_totals_give_away() -> None
     assert disclosed([[None, None, 10], [None, None, 10], [8, 12, 20]]) == []
 
 
-@settings(max_examples=150, deadline=None)
 @given(
     st.lists(
         st.lists(st.integers(min_value=0, max_value=30), min_size=2, max_size=4),
@@ -87,7 +87,6 @@ def test_it_judges_by_the_employees_where_they_are_known() -> None:
 _mixed = st.one_of(st.integers(min_value=0, max_value=4), st.integers(min_value=5, max_value=40))
 
 
-@settings(max_examples=200, deadline=None)
 @given(
     st.integers(min_value=3, max_value=5).flatmap(
         lambda width: st.lists(
@@ -105,7 +104,8 @@ def test_no_chain_of_suppressed_counts_can_be_worked_out(counts: list[list[int]]
     assert disclosed(shown) == []
 
 
-@settings(max_examples=10, deadline=None)
+# 98 rows a table: a twentieth of the profile's examples.
+@settings(max_examples=examples_at(20))
 @given(st.lists(st.lists(_mixed, min_size=4, max_size=4), min_size=98, max_size=98))
 def test_a_national_table_gives_nothing_away(counts: list[list[int]]) -> None:
     # The administrator's tables: 98 municipalities and a national total row.
