@@ -70,39 +70,27 @@ def _constant(**values: Any) -> dict[str, Value]:
     return {f"t_{name}": Value(value) for name, value in values.items()}
 
 
-def _requests() -> QuerySet[Any]:
+def _cases_by(cases: QuerySet[FastTrackCase], day: str, key: str, group: Group) -> QuerySet[Any]:
+    """Cases counted per municipality, ``day`` and ``key``, as tallies of ``group``."""
     return (
-        FastTrackCase.objects.order_by()
-        .values(
-            t_municipality=F("municipality"),
-            t_day=F("requested_on"),
-            t_key=F("requested_by"),
-        )
+        cases.order_by()
+        .values(t_municipality=F("municipality"), t_day=F(day), t_key=F(key))
         .annotate(
-            **_constant(group=Group.REQUESTS.value, status="", answer=""),
+            **_constant(group=group.value, status="", answer=""),
             t_reached=_NO,
             t_declined=_NO,
             t_cases=Count("*"),
         )
     )
+
+
+def _requests() -> QuerySet[Any]:
+    return _cases_by(FastTrackCase.objects.all(), "requested_on", "requested_by", Group.REQUESTS)
 
 
 def _outcomes() -> QuerySet[Any]:
-    return (
-        FastTrackCase.objects.order_by()
-        .filter(state=State.CLOSED, closed_on__isnull=False)
-        .values(
-            t_municipality=F("municipality"),
-            t_day=F("closed_on"),
-            t_key=F("outcome"),
-        )
-        .annotate(
-            **_constant(group=Group.OUTCOMES.value, status="", answer=""),
-            t_reached=_NO,
-            t_declined=_NO,
-            t_cases=Count("*"),
-        )
-    )
+    closed = FastTrackCase.objects.filter(state=State.CLOSED, closed_on__isnull=False)
+    return _cases_by(closed, "closed_on", "outcome", Group.OUTCOMES)
 
 
 def _milestones() -> QuerySet[Any]:

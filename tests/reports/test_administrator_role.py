@@ -17,13 +17,6 @@ from fasttrack.people.demo import DemoWorld
 from fasttrack.people.models import Membership, Role
 
 
-@pytest.fixture
-def administrator(db: None) -> User:
-    user = User.objects.create_user("statistik", first_name="Sofie", last_name="Stat")
-    Membership.objects.create(user=user, role=Role.ADMINISTRATOR)
-    return user
-
-
 def test_the_administrator_belongs_to_no_organisation(demo_world: DemoWorld) -> None:
     user = User.objects.create_user("forkert")
     membership = Membership(

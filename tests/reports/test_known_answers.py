@@ -9,23 +9,14 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
 from fasttrack.cases.access import cases_for
-from fasttrack.people.demo import DemoWorld
 from fasttrack.reports.dashboards import Dashboard, jobcentre_dashboard
 from fasttrack.reports.periods import Period, month
 from tests.conftest import Personas
-from tests.reports.dataset import MEASURED_ON, Dataset, at, build
-
-
-@pytest.fixture
-def dataset(demo_world: DemoWorld, time_machine: Any) -> Dataset:
-    built = build(demo_world, time_machine)
-    time_machine.move_to(at(MEASURED_ON), tick=False)
-    return built
+from tests.reports.dataset import MEASURED_ON, Dataset
 
 
 def _dashboard(personas: Personas, period: Period) -> Dashboard:

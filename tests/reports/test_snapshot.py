@@ -20,29 +20,14 @@ from hypothesis import strategies as st
 
 from fasttrack.cases.models import FastTrackCase
 from fasttrack.people.demo import DemoWorld
-from fasttrack.people.models import Membership, Role
 from fasttrack.reports import figures as f
 from fasttrack.reports import snapshot
 from fasttrack.reports.models import Grain, Snapshot, Tally
 from fasttrack.reports.periods import Period, month, year
 from tests.hypothesis_profiles import examples_at
-from tests.reports.dataset import MEASURED_ON, Dataset, at, build
+from tests.reports.dataset import MEASURED_ON, Dataset, at
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-
-
-@pytest.fixture
-def dataset(demo_world: DemoWorld, time_machine: Any) -> Dataset:
-    built = build(demo_world, time_machine)
-    time_machine.move_to(at(MEASURED_ON), tick=False)
-    return built
-
-
-@pytest.fixture
-def administrator(db: None) -> User:
-    user = User.objects.create_user("statistik", first_name="Sofie", last_name="Stat")
-    Membership.objects.create(user=user, role=Role.ADMINISTRATOR)
-    return user
 
 
 def _counted_from_the_cases(period: Period, today: date) -> tuple[Any, Any, Any]:

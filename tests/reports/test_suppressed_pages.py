@@ -15,7 +15,6 @@ from django.test import Client
 from fasttrack.cases import actions
 from fasttrack.cases.models import FastTrackCase
 from fasttrack.people.demo import DemoWorld
-from fasttrack.people.models import Membership, Role
 from tests.reports.dataset import ANSWERS, DIAGNOSIS, Builder, at
 from tests.reports.disclosure import disclosed
 
@@ -55,13 +54,6 @@ def october(demo_world: DemoWorld, time_machine: Any) -> dict[str, list[FastTrac
     b.sweep([c for cases in made.values() for c in cases], on=MEASURED_ON)
     time_machine.move_to(at(MEASURED_ON), tick=False)
     return made
-
-
-@pytest.fixture
-def administrator(db: None) -> User:
-    user = User.objects.create_user("statistik", first_name="Sofie", last_name="Stat")
-    Membership.objects.create(user=user, role=Role.ADMINISTRATOR)
-    return user
 
 
 _TABLE = re.compile(r'<table[^>]*data-table="(?P<key>[^"]+)">(?P<body>.*?)</table>', re.S)
