@@ -405,17 +405,31 @@ def test_each_plan_request_action_is_taken_only_where_the_table_allows_it(
     _PLAN_REQUEST_SETUP[state](active, personas, plan_request)
     plan_request.refresh_from_db()
     assert plan_request.state == state
-    allowed = PLAN_REQUEST_TRANSITIONS[state]
+    _assert_taken_only_where_allowed(
+        plan_request,
+        PLAN_REQUEST_TRANSITIONS[state].get(action),
+        lambda: _PLAN_REQUEST_ACTIONS[action](active, personas, plan_request),
+    )
 
-    if action in allowed:
-        _PLAN_REQUEST_ACTIONS[action](active, personas, plan_request)
-        plan_request.refresh_from_db()
-        assert plan_request.state == allowed[action]
+
+def _assert_taken_only_where_allowed(
+    document: Any,
+    to_state: Any,
+    act: Callable[[], Any],
+    refused_with: type[Exception] = DocumentInvalidTransition,
+) -> None:
+    """``act`` moves ``document`` to ``to_state``; with no such state it is refused
+    with ``refused_with`` and the document stays as it was."""
+    state = document.state
+    if to_state is not None:
+        act()
+        document.refresh_from_db()
+        assert document.state == to_state
     else:
-        with pytest.raises(DocumentInvalidTransition):
-            _PLAN_REQUEST_ACTIONS[action](active, personas, plan_request)
-        plan_request.refresh_from_db()
-        assert plan_request.state == state
+        with pytest.raises(refused_with):
+            act()
+        document.refresh_from_db()
+        assert document.state == state
 
 
 def _to_doctor(case: FastTrackCase, p: Any, s: Any) -> None:
@@ -463,16 +477,11 @@ def test_each_statement_action_is_taken_only_where_the_table_allows_it(
     _STATEMENT_SETUP[state](active, personas, statement)
     statement.refresh_from_db()
     assert statement.state == state
-    allowed = STATEMENT_TRANSITIONS[state]
-
-    if action in allowed:
-        _STATEMENT_ACTIONS[action](active, personas, statement)
-        statement.refresh_from_db()
-        assert statement.state == allowed[action]
-    else:
-        # A statement never sent to the doctor is not hers to act on at all.
-        never_sent = action == DocumentAction.COMPLETE and statement.sent_to_doctor_on is None
-        with pytest.raises(NotPermitted if never_sent else DocumentInvalidTransition):
-            _STATEMENT_ACTIONS[action](active, personas, statement)
-        statement.refresh_from_db()
-        assert statement.state == state
+    # A statement never sent to the doctor is not hers to act on at all.
+    never_sent = action == DocumentAction.COMPLETE and statement.sent_to_doctor_on is None
+    _assert_taken_only_where_allowed(
+        statement,
+        STATEMENT_TRANSITIONS[state].get(action),
+        lambda: _STATEMENT_ACTIONS[action](active, personas, statement),
+        NotPermitted if never_sent else DocumentInvalidTransition,
+    )
