@@ -18,6 +18,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, FilteredRelation, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -57,12 +58,13 @@ from fasttrack.cases.models import (
     FastTrackCase,
     Party,
 )
-from fasttrack.cases.notices import mark_seen, unseen_notices
+from fasttrack.cases.notices import has_news, mark_seen, unseen_notices
 from fasttrack.cases.queries import (
     answers_visible_to,
     current_plan_version,
     deadlines_for,
     employer_conversation_for,
+    sees_employer_conversation,
     employer_view_of_deadlines,
     journal_notes_for,
     meetings_for,
@@ -74,7 +76,12 @@ from fasttrack.documents.access import (
     plan_requests_for,
     statements_for,
 )
-from fasttrack.documents.models import OPEN_STATEMENT_STATES, RetentionPlanRequestState
+from fasttrack.documents.models import (
+    OPEN_STATEMENT_STATES,
+    OpportunityStatement,
+    RetentionPlanRequest,
+    RetentionPlanRequestState,
+)
 from fasttrack.formats.dates import as_weekday_date
 from fasttrack.lib.rules import (
     DeadlineKey,
@@ -168,7 +175,7 @@ def _question_text(case: FastTrackCase, answers: list[Answers | None], key: str)
 
 
 def answer_rows(case: FastTrackCase, role: Role) -> list[AnswerRow]:
-    visible = answers_visible_to(role, case)
+    visible = answers_visible_to(role, case, _answers_in_hand(case))
     employer = visible[Party.EMPLOYER.value]
     employee = visible[Party.EMPLOYEE.value]
     keys = question_set(case.question_set_version).questions
@@ -194,13 +201,24 @@ def _deadlines(case: FastTrackCase, role: Role) -> list[CaseDeadline]:
     return sorted(rows, key=lambda row: row.status == DeadlineStatus.NOT_APPLICABLE)
 
 
-def _certificate(request: HttpRequest, case: FastTrackCase, role: Role) -> Certificate | None:
+def _certificate(
+    request: HttpRequest, case: FastTrackCase, role: Role, requests: list[CertificateRequest]
+) -> Certificate | None:
     if role not in _READS_CERTIFICATE:
         return None
     try:
-        return get_certificate_for(request.user, case, purpose=ROLE_PURPOSE[role], request=request)
+        return get_certificate_for(
+            request.user, case, purpose=ROLE_PURPOSE[role], request=request, requests=requests
+        )
     except Http404:
         return None
+
+
+def _employer_conversation(case: FastTrackCase, role: Role) -> EmployerConversation | None:
+    read, conversation = _in_hand(case, "employer_conversation")
+    if not read:
+        return employer_conversation_for(role, case)
+    return conversation if sees_employer_conversation(role) else None
 
 
 def _certificate_request(
@@ -269,7 +287,7 @@ def _caseworker_actions(
     """What the caseworker may do now: the buttons ask the same guards as the actions."""
     # The employee's answer (one per case at most), read once and only where it matters.
     consent = (
-        Consent.objects.filter(case=case).first()
+        _consent(case)
         if can(case.state, Action.ACCEPT) or can(case.state, Action.FALL_BACK)
         else None
     )
@@ -305,6 +323,11 @@ def _caseworker_actions(
         "take": guards.can_take(case, user),
         "held": {m.pk for m in meetings if guards.can_record_held(m, today=today)},
     }
+
+
+def _consent(case: FastTrackCase) -> Consent | None:
+    read, consent = _in_hand(case, "consent")
+    return consent if read else Consent.objects.filter(case=case).first()
 
 
 def _manager_actions(case: FastTrackCase, user: Any) -> dict[str, Any]:
@@ -351,8 +374,72 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     # "who has seen my data" (R-26); get_case_for answers 404 without a role.
     membership = membership_of(request.user)
     purpose = ROLE_PURPOSE.get(Role(membership.role), Purpose.CASE_WORK) if membership else ""
-    case, role = get_case_for(request.user, case_id, purpose=purpose, request=request)
+    related, annotations = _read_with_case(Role(membership.role)) if membership else ((), {})
+    case, role = get_case_for(
+        request.user,
+        case_id,
+        purpose=purpose,
+        request=request,
+        related=related,
+        annotations=annotations,
+    )
     return render(request, "web/case/detail.html", case_page_context(request, case, role))
+
+
+def _read_with_case(role: Role) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """What the case page reads in the case's own query for ``role``: the one-to-one
+    rows the role is shown, and whether the lists that are often empty have rows,
+    so that an empty list costs no query of its own. Only what the role may see."""
+    related: tuple[str, ...] = ("plan",)
+    if role == Role.CASEWORKER:
+        related += ("consent",)
+    if sees_employer_conversation(role):
+        related += ("employer_conversation__recorded_by",)
+    annotations: dict[str, Any] = {
+        _HAS_PLAN_REQUESTS: Exists(RetentionPlanRequest.objects.filter(case=OuterRef("pk"))),
+        _HAS_STATEMENTS: Exists(OpportunityStatement.objects.filter(case=OuterRef("pk"))),
+    }
+    if role in JOBCENTRE_ROLES:
+        annotations[_HAS_NEWS] = has_news()
+    # At most one answer set per party (a unique constraint): a join each.
+    parties = [Party.EMPLOYER] if role in EMPLOYER_ROLES else [Party.EMPLOYER, Party.EMPLOYEE]
+    for party in parties:
+        name = _ANSWERS_OF[party]
+        annotations[name] = FilteredRelation("answers", condition=Q(answers__party=party))
+        related += (name,)
+    return related, annotations
+
+
+# Set on a case read by ``_read_with_case``: False where the list has no rows.
+_HAS_PLAN_REQUESTS = "page_has_plan_requests"
+_HAS_STATEMENTS = "page_has_statements"
+_HAS_NEWS = "page_has_news"
+_ANSWERS_OF = {Party.EMPLOYER: "page_employer_answers", Party.EMPLOYEE: "page_employee_answers"}
+
+
+def _answers_in_hand(case: FastTrackCase) -> list[Answers] | None:
+    """The answers read with the case (the employer side's without the employee's),
+    or None when the case was read without them."""
+    if not hasattr(case, _ANSWERS_OF[Party.EMPLOYER]):
+        return None
+    return [
+        given
+        for given in (getattr(case, name, None) for name in _ANSWERS_OF.values())
+        if given is not None
+    ]
+
+
+def _may_have(case: FastTrackCase, flag: str) -> bool:
+    """False only when the case was read with ``flag`` and it says there are no rows."""
+    return getattr(case, flag, True) is not False
+
+
+def _in_hand(case: FastTrackCase, name: str) -> tuple[bool, Any]:
+    """Whether the one-to-one ``name`` was read with the case, and its row (or None)."""
+    descriptor = getattr(FastTrackCase, name)
+    if not descriptor.is_cached(case):
+        return False, None
+    return True, getattr(case, name, None)
 
 
 def case_page_context(
@@ -364,16 +451,26 @@ def case_page_context(
     meetings = meetings_for_role(case, role, request.user)
     deadlines = _deadlines(case, role)
     # What is new to the case's caseworker is shown once, then no longer new.
-    news = list(unseen_notices(case)) if role in JOBCENTRE_ROLES else []
-    if role == Role.CASEWORKER and not pdf:
+    news = (
+        list(unseen_notices(case))
+        if role in JOBCENTRE_ROLES and _may_have(case, _HAS_NEWS)
+        else []
+    )
+    if role == Role.CASEWORKER and not pdf and news:
+        # Nothing new, nothing to mark: the read above found no unseen notice.
         mark_seen(case, request.user)
-    conversation = employer_conversation_for(role, case)
+    conversation = _employer_conversation(case, role)
     # The case's certificate requests, read once for the page and the guards;
-    # the employer side learns nothing of them (R-18).
+    # the employer side learns nothing of them (R-18). Who reads health data
+    # gets the certificates in the same query.
     requests = (
         []
         if role in EMPLOYER_ROLES
-        else list(CertificateRequest.objects.filter(case=case).select_related("clinic"))
+        else list(
+            CertificateRequest.objects.filter(case=case).select_related(
+                "clinic", *(("certificate",) if role in _READS_CERTIFICATE else ())
+            )
+        )
     )
     context = {
         "case": case,
@@ -388,7 +485,7 @@ def case_page_context(
         "answer_rows": answer_rows(case, role),
         "show_employee_answers": role not in EMPLOYER_ROLES,
         "certificate_request": _certificate_request(case, role, request.user, requests),
-        "certificate": _certificate(request, case, role),
+        "certificate": _certificate(request, case, role, requests),
         "meetings": meetings,
         "notes": list(journal_notes_for(role, case))
         if role in (Role.CASEWORKER, Role.JOBCENTRE_MANAGER)
@@ -415,6 +512,9 @@ def plan_context(case: FastTrackCase, role: Role) -> dict[str, Any]:
     comments on it each role may read (R-20)."""
     if role == Role.DOCTOR:
         return {"plan": None}
+    read, plan = _in_hand(case, "plan")
+    if read and plan is None:
+        return {"plan": None}
     versions = list(PlanVersion.objects.filter(plan__case=case).order_by("-number")[:2])
     if not versions:
         return {"plan": None}
@@ -432,8 +532,8 @@ def plan_context(case: FastTrackCase, role: Role) -> dict[str, Any]:
 def documents_context(case: FastTrackCase, role: Role, user: Any) -> dict[str, Any]:
     """The related documents as ``role`` may see them (R-24, ``documents.access``)."""
     active = can(case.state, Action.WORK_ON_DOCUMENT)
-    plan_requests = plan_requests_for(role, case)
-    statements = statements_for(role, case, user)
+    plan_requests = plan_requests_for(role, case) if _may_have(case, _HAS_PLAN_REQUESTS) else []
+    statements = statements_for(role, case, user) if _may_have(case, _HAS_STATEMENTS) else []
     open_request = any(r.state == RetentionPlanRequestState.REQUESTED for r in plan_requests)
     open_statement = any(s.state in OPEN_STATEMENT_STATES for s in statements)
     return {
