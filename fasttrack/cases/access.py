@@ -201,7 +201,7 @@ def _latest_certificate_of(
 
 
 def _has_certificate(certificate_request: CertificateRequest) -> bool:
-    if not CertificateRequest.certificate.is_cached(certificate_request):  # type: ignore[attr-defined]
+    if not CertificateRequest.certificate.is_cached(certificate_request):
         raise ValueError("Read the certificate requests with select_related('certificate').")
     return hasattr(certificate_request, "certificate")
 

@@ -19,7 +19,6 @@ from django.http import HttpRequest
 from fasttrack.login.lockout import refuse_if_blocked
 from fasttrack.notifications.models import InboxItem
 
-
 # The number of the user's unread inbox items, read with the user (the header's link).
 UNREAD_INBOX_COUNT = "unread_inbox_count"
 

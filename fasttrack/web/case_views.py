@@ -64,10 +64,10 @@ from fasttrack.cases.queries import (
     current_plan_version,
     deadlines_for,
     employer_conversation_for,
-    sees_employer_conversation,
     employer_view_of_deadlines,
     journal_notes_for,
     meetings_for,
+    sees_employer_conversation,
 )
 from fasttrack.cases.states import Action, State, can
 from fasttrack.documents.access import (
@@ -452,9 +452,7 @@ def case_page_context(
     deadlines = _deadlines(case, role)
     # What is new to the case's caseworker is shown once, then no longer new.
     news = (
-        list(unseen_notices(case))
-        if role in JOBCENTRE_ROLES and _may_have(case, _HAS_NEWS)
-        else []
+        list(unseen_notices(case)) if role in JOBCENTRE_ROLES and _may_have(case, _HAS_NEWS) else []
     )
     if role == Role.CASEWORKER and not pdf and news:
         # Nothing new, nothing to mark: the read above found no unseen notice.
