@@ -3,8 +3,8 @@
 The administrator's page sums every municipality's cases of a period. Counted from
 the cases and deadline rows on each view, a year took seconds on a national
 database; counted from these tallies, which hold the same counts per municipality
-and day (and per month), it reads a few thousand rows. The tallies are rebuilt
-whole, in one transaction, by the worker every ``STATISTICS_REFRESH_SECONDS`` and
+and day (and per month), it reads a few thousand rows. The tallies are counted
+again in one transaction, by the worker every ``STATISTICS_REFRESH_SECONDS`` and
 by ``fasttrack refresh_statistics``, and the page says when they were counted.
 
 They hold counts only: no case, no person.
@@ -23,6 +23,8 @@ class Snapshot(models.Model):
     # The day the "not reached" milestones were counted against: the day of ``taken_at``.
     counted_on = models.DateField(_("counted on"), null=True)
     seconds = models.FloatField(_("seconds it took"), default=0)
+    # Tallies deleted or added by the last count: what changed since the one before.
+    changed = models.PositiveIntegerField(_("tallies changed"), default=0)
 
     class Meta:
         verbose_name = _("statistics count")
@@ -56,7 +58,7 @@ class Tally(models.Model):
     page is read (``figures``)."""
 
     grain = models.CharField(max_length=8, choices=Grain.choices)
-    # No foreign key check per inserted row: the tallies are rebuilt whole from rows
+    # No foreign key check per inserted row: the tallies are counted from rows
     # that reference their municipality already, and municipalities are never deleted.
     municipality = models.ForeignKey(
         "people.Municipality", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"

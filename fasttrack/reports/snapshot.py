@@ -1,9 +1,10 @@
 """The figures across municipalities, from tallies counted ahead (``reports.models``).
 
 ``refresh`` counts every municipality's requests, milestones and outcomes per day
-with three grouped ``INSERT … SELECT`` and adds them up per month with a fourth,
-in one transaction: a reader sees the old tallies or the new ones, never a mix.
-``national_figures`` then answers a period from the months it covers whole and the
+into a temporary table with three grouped ``INSERT … SELECT``, adds them up per
+month with a fourth, and then deletes and adds only the tallies that differ, all in
+one transaction: a reader sees the old tallies or the new ones, never a mix.
+``NationalFigures`` then answers a period from the months it covers whole and the
 days at its edges, in one query, with the same structures ``figures`` counts from
 the cases, so the administrator's page is built the same way from either.
 
@@ -23,7 +24,6 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from fasttrack.cases.models import CaseDeadline, DeadlineStatus, FastTrackCase
@@ -47,23 +47,29 @@ _COLUMNS = [
     "cases",
 ]
 _NO = Value(False, output_field=BooleanField())
+# The temporary table a count is made in, in the counting transaction only.
+_COUNTING = "reports_tally_counting"
 
 
-def _as_tally_rows(rows: QuerySet[Any], grain: str) -> int:
-    """Insert ``rows`` (each ``t_<column>`` of ``_COLUMNS``) as tallies of ``grain``."""
+def _column_names() -> list[str]:
+    """The tally's columns in ``_COLUMNS`` order, after ``grain``, quoted."""
+    column = {field.name: field.column for field in Tally._meta.concrete_fields}
+    return [connection.ops.quote_name(str(column[name])) for name in ["grain", *_COLUMNS]]
+
+
+def _as_tally_rows(rows: QuerySet[Any], grain: str, table: str) -> None:
+    """Insert ``rows`` (each ``t_<column>`` of ``_COLUMNS``) into ``table`` as tallies
+    of ``grain``."""
     quote = connection.ops.quote_name
     sql, params = rows.query.sql_with_params()
-    column = {field.name: field.column for field in Tally._meta.concrete_fields}
-    columns = ", ".join(quote(str(column[name])) for name in _COLUMNS)
     selected = ", ".join(f"counted.{quote('t_' + name)}" for name in _COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(
             # Names from the model and SQL from the ORM; the values are parameters.
-            f"INSERT INTO {quote(Tally._meta.db_table)} ({quote('grain')}, {columns}) "  # noqa: S608
+            f"INSERT INTO {table} ({', '.join(_column_names())}) "  # noqa: S608
             f"SELECT %s, {selected} FROM ({sql}) counted",
             (grain, *params),
         )
-        return int(cursor.rowcount)
 
 
 def _constant(**values: Any) -> dict[str, Value]:
@@ -125,22 +131,61 @@ def _milestones() -> QuerySet[Any]:
     )
 
 
-def _months() -> QuerySet[Any]:
-    return (
-        Tally.objects.order_by()
-        .filter(grain=Grain.DAY)
-        .values(
-            t_municipality=F("municipality"),
-            t_day=TruncMonth("day"),
-            t_group=F("group"),
-            t_key=F("key"),
-            t_status=F("status"),
-            t_reached=F("reached"),
-            t_answer=F("answer"),
-            t_declined=F("declined"),
+def _month_of(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"
+
+
+def _count_into(table: str) -> None:
+    """Count every tally afresh into the temporary ``table``: the days from the cases
+    and deadlines, then the months from the days."""
+    quote = connection.ops.quote_name
+    columns = _column_names()
+    with connection.cursor() as cursor:
+        # Same columns as the tallies (no id); temporary, so no write-ahead log.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {table} AS "  # noqa: S608 (names only)
+            f"SELECT {', '.join(columns)} FROM {quote(Tally._meta.db_table)} WHERE 1 = 0"
         )
-        .annotate(t_cases=Sum("cases"))
-    )
+        for rows in (_requests(), _milestones(), _outcomes()):
+            _as_tally_rows(rows, Grain.DAY, table)
+        kept = [columns[1], _month_of(columns[2]), *columns[3:-1]]
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 (names only)
+            f"SELECT %s, {', '.join(kept)}, SUM({columns[-1]}) FROM {table} "
+            f"WHERE {columns[0]} = %s GROUP BY {', '.join(kept)}",
+            [Grain.MONTH.value, Grain.DAY.value],
+        )
+        if connection.vendor == "postgresql":
+            # A temporary table is never analysed on its own; the joins below need sizes.
+            cursor.execute(f"ANALYZE {table}")
+
+
+def _replace_with(table: str) -> int:
+    """Make the tallies what ``table`` holds, touching only the rows that differ:
+    between two counts a quarter of an hour apart most tallies are the same, and
+    rewriting a million unchanged rows would fill the write-ahead log (and every
+    replica and backup) for nothing. Returns how many rows were deleted or added."""
+    quote = connection.ops.quote_name
+    tally = quote(Tally._meta.db_table)
+    columns = _column_names()
+    same = " AND ".join(f"t.{c} = n.{c}" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {tally} WHERE {quote('id')} IN ("  # noqa: S608 (names only)
+            f"SELECT t.{quote('id')} FROM {tally} t LEFT JOIN {table} n ON {same} "
+            f"WHERE n.{columns[0]} IS NULL)"
+        )
+        deleted = int(cursor.rowcount)
+        cursor.execute(
+            f"INSERT INTO {tally} ({', '.join(columns)}) "  # noqa: S608 (names only)
+            f"SELECT {', '.join('n.' + c for c in columns)} FROM {table} n "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {tally} t WHERE {same})"
+        )
+        added = int(cursor.rowcount)
+        cursor.execute(f"DROP TABLE {table}")
+    return deleted + added
 
 
 def current() -> Snapshot:
@@ -150,9 +195,9 @@ def current() -> Snapshot:
 
 
 def refresh(*, older_than: timedelta | None = None, now: datetime | None = None) -> Snapshot:
-    """Count the tallies again, whole, in one transaction; with ``older_than``, only
-    when the last count is older than that (checked under the lock, so two workers
-    never count twice in a row)."""
+    """Count the tallies again, whole, in one transaction, and store what differs;
+    with ``older_than``, only when the last count is older than that (checked under
+    the lock, so two workers never count twice in a row)."""
     current()
     with transaction.atomic():
         snapshot = Snapshot.objects.select_for_update().get(pk=1)
@@ -164,10 +209,8 @@ def refresh(*, older_than: timedelta | None = None, now: datetime | None = None)
         ):
             return snapshot
         started = time.perf_counter()
-        Tally.objects.all().delete()
-        for rows in (_requests(), _milestones(), _outcomes()):
-            _as_tally_rows(rows, Grain.DAY)
-        _as_tally_rows(_months(), Grain.MONTH)
+        _count_into(_COUNTING)
+        snapshot.changed = _replace_with(_COUNTING)
         snapshot.taken_at = now
         snapshot.counted_on = timezone.localdate(now)
         snapshot.seconds = round(time.perf_counter() - started, 3)

@@ -202,6 +202,24 @@ def test_a_change_counts_from_the_next_count(dataset: Dataset, time_machine: Any
     _assert_same_as_the_cases(month(2026, 4))
 
 
+def test_a_count_writes_only_the_tallies_that_changed(dataset: Dataset) -> None:
+    first = snapshot.refresh()
+    assert first.changed == Tally.objects.count() > 0
+    ids = set(Tally.objects.values_list("pk", flat=True))
+
+    assert snapshot.refresh().changed == 0
+    assert set(Tally.objects.values_list("pk", flat=True)) == ids
+
+    case = FastTrackCase.objects.filter(requested_on__month=4, requested_by="employer").first()
+    assert case is not None
+    FastTrackCase.objects.filter(pk=case.pk).update(requested_by="caseworker")
+    # Its day and its month, each one tally fewer of the employer's and one more of the
+    # caseworker's: at most two rows out and two in apiece.
+    assert 0 < snapshot.refresh().changed <= 8
+    _assert_same_as_the_cases(month(2026, 4))
+    assert len(ids - set(Tally.objects.values_list("pk", flat=True))) <= 4
+
+
 def test_the_count_is_renewed_only_when_due(dataset: Dataset) -> None:
     now = datetime(2026, 5, 20, 12, 0, tzinfo=COPENHAGEN)
     snapshot.refresh(now=now)

@@ -37,5 +37,5 @@ class Command(BaseCommand):
         snapshot = refresh(older_than=older_than)
         self.stdout.write(
             f"Statistics counted at {snapshot.taken_at:%Y-%m-%d %H:%M:%S %Z} "
-            f"in {snapshot.seconds:.2f} s."
+            f"in {snapshot.seconds:.2f} s ({snapshot.changed} tallies changed)."
         )
