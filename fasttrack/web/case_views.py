@@ -18,7 +18,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, FilteredRelation, OuterRef, Q
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -98,7 +99,7 @@ from fasttrack.meetings.access import (
     participants_visible_to,
     sees_every_meeting_of_its_cases,
 )
-from fasttrack.meetings.models import Meeting, MeetingKind
+from fasttrack.meetings.models import Meeting, MeetingKind, MeetingParticipant
 from fasttrack.people.models import EMPLOYER_ROLES, JOBCENTRE_ROLES, Role, membership_of
 from fasttrack.people.register import citizen_register
 from fasttrack.plans.compare import compare as compare_plan_versions
@@ -251,17 +252,49 @@ def meetings_for_role(case: FastTrackCase, role: Role, user: Any) -> list[Meetin
     # neither of them the doctor (meetings.access).
     # ``case`` came through ``get_case_for``: a role that sees every meeting of
     # its cases needs no second look at which meetings those are.
-    visible = meetings_for(case)
-    if not sees_every_meeting_of_its_cases(role):
-        visible = visible.filter(pk__in=meetings_for_user(user).values("pk"))
-    meetings = list(visible)
-    for meeting in meetings:
+    found = _meetings_through_participants(case) if sees_every_meeting_of_its_cases(role) else None
+    if found is None:
+        visible = meetings_for(case)
+        if not sees_every_meeting_of_its_cases(role):
+            visible = visible.filter(pk__in=meetings_for_user(user).values("pk"))
+        found = [(meeting, list(meeting.participants.all())) for meeting in visible]
+    meetings = []
+    for meeting, participants in found:
         meeting.case = case  # the guards ask the case's state; it is in hand
         meeting.show_minutes = minutes_visible_to(role, meeting)  # type: ignore[attr-defined]
         meeting.visible_participants = participants_visible_to(  # type: ignore[attr-defined]
-            role, meeting.participants.all()
+            role, participants
         )
+        meetings.append(meeting)
     return meetings
+
+
+def _meetings_through_participants(
+    case: FastTrackCase,
+) -> list[tuple[Meeting, list[MeetingParticipant]]] | None:
+    """Every meeting of the case with its participants, in one query, read from the
+    participants' side; None when that may miss a meeting without participants
+    (the case read by ``_read_with_case`` says how many meetings it has)."""
+    expected = getattr(case, _MEETING_COUNT, None)
+    if expected is None:
+        return None
+    if expected == 0:
+        return []
+    rows = (
+        MeetingParticipant.objects.filter(meeting__case=case)
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "meeting__id", "pk")
+    )
+    grouped: dict[int, tuple[Meeting, list[MeetingParticipant]]] = {}
+    for participant in rows:
+        meeting, participants = grouped.setdefault(
+            participant.meeting_id, (participant.meeting, [])
+        )
+        participant.meeting = meeting  # one object per meeting, not one per row
+        participants.append(participant)
+    if len(grouped) != expected:
+        return None
+    return list(grouped.values())
 
 
 def _late_consent_decision_due(
@@ -401,6 +434,17 @@ def _read_with_case(role: Role) -> tuple[tuple[str, ...], dict[str, Any]]:
     }
     if role in JOBCENTRE_ROLES:
         annotations[_HAS_NEWS] = has_news()
+    if sees_every_meeting_of_its_cases(role):
+        annotations[_MEETING_COUNT] = Coalesce(
+            Subquery(
+                Meeting.objects.filter(case=OuterRef("pk"))
+                .order_by()
+                .values("case")
+                .annotate(count=Count("pk"))
+                .values("count")
+            ),
+            0,
+        )
     # At most one answer set per party (a unique constraint): a join each.
     parties = [Party.EMPLOYER] if role in EMPLOYER_ROLES else [Party.EMPLOYER, Party.EMPLOYEE]
     for party in parties:
@@ -414,6 +458,7 @@ def _read_with_case(role: Role) -> tuple[tuple[str, ...], dict[str, Any]]:
 _HAS_PLAN_REQUESTS = "page_has_plan_requests"
 _HAS_STATEMENTS = "page_has_statements"
 _HAS_NEWS = "page_has_news"
+_MEETING_COUNT = "page_meeting_count"
 _ANSWERS_OF = {Party.EMPLOYER: "page_employer_answers", Party.EMPLOYEE: "page_employee_answers"}
 
 
