@@ -18,7 +18,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -423,12 +423,14 @@ def _read_with_case(role: Role) -> tuple[tuple[str, ...], dict[str, Any]]:
     """What the case page reads in the case's own query for ``role``: the one-to-one
     rows the role is shown, and whether the lists that are often empty have rows,
     so that an empty list costs no query of its own. Only what the role may see."""
-    related: tuple[str, ...] = ("plan",)
+    # The doctor is shown no plan (``plan_context``).
+    related: tuple[str, ...] = () if role == Role.DOCTOR else ("plan",)
     if role == Role.CASEWORKER:
         related += ("consent",)
     if sees_employer_conversation(role):
         related += ("employer_conversation__recorded_by",)
     annotations: dict[str, Any] = {
+        _READ_FOR_PAGE: Value(True),
         _HAS_PLAN_REQUESTS: Exists(RetentionPlanRequest.objects.filter(case=OuterRef("pk"))),
         _HAS_STATEMENTS: Exists(OpportunityStatement.objects.filter(case=OuterRef("pk"))),
     }
@@ -455,6 +457,7 @@ def _read_with_case(role: Role) -> tuple[tuple[str, ...], dict[str, Any]]:
 
 
 # Set on a case read by ``_read_with_case``: False where the list has no rows.
+_READ_FOR_PAGE = "page_read_with_case"
 _HAS_PLAN_REQUESTS = "page_has_plan_requests"
 _HAS_STATEMENTS = "page_has_statements"
 _HAS_NEWS = "page_has_news"
@@ -464,8 +467,9 @@ _ANSWERS_OF = {Party.EMPLOYER: "page_employer_answers", Party.EMPLOYEE: "page_em
 
 def _answers_in_hand(case: FastTrackCase) -> list[Answers] | None:
     """The answers read with the case (the employer side's without the employee's),
-    or None when the case was read without them."""
-    if not hasattr(case, _ANSWERS_OF[Party.EMPLOYER]):
+    or None when the case was read without them. A party without answers leaves
+    its attribute unset (Django sets a filtered relation only when it found a row)."""
+    if not getattr(case, _READ_FOR_PAGE, False):
         return None
     return [
         given
