@@ -109,7 +109,7 @@ fuzz: install-dev
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(DEV_ENV) $(BIN)/mypy fasttrack tests
+	$(DEV_ENV) $(BIN)/mypy fasttrack tests bench
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -6,5 +6,5 @@ from __future__ import annotations
 from fasttrack.settings import *  # noqa: F403
 
 INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405
-MIDDLEWARE: list[str] = []
+MIDDLEWARE = []
 ROOT_URLCONF = "bench.baseline"

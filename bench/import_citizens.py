@@ -20,7 +20,7 @@ from pathlib import Path
 
 def _cpr_numbers(count: int) -> list[str]:
     """Distinct CPR numbers with real birth dates (1950-1999, century digit 0-3)."""
-    numbers = []
+    numbers: list[str] = []
     day = date(1950, 1, 1)
     serial = 0
     while len(numbers) < count:

@@ -13,7 +13,9 @@ import argparse
 import json
 import os
 import statistics
+from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 
@@ -93,12 +95,12 @@ def main() -> None:
             headers={"idempotency-key": f"bench-count-{index}"},
         )
 
-    measured = {
+    measured: dict[str, list[Callable[[], Any]]] = {
         # The last fresh employees: the load generator never reaches them.
-        "submit": [lambda i=i: submit(options.fresh - 1 - i) for i in range(4)],
+        "submit": [partial(submit, options.fresh - 1 - i) for i in range(4)],
         "case_list": [lambda: api_caseworker.get("/api/v1/cases")] * 4,
         "worklist": [lambda: web.get("/jobcenter/")] * 4,
-        "case_page": [lambda p=p: web.get(p) for p in case_paths[:4]],
+        "case_page": [partial(web.get, p) for p in case_paths[:4]],
     }
     queries: dict[str, int] = {}
     for name, calls in measured.items():

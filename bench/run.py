@@ -670,4 +670,4 @@ def _measure_fasttrack(
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
