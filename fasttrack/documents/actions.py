@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from fasttrack.audit.history import record_event
@@ -536,23 +536,25 @@ def send_plan_evaluation_reminders(*, today: date | None = None) -> int:
     """R-20: remind every party of a current plan's evaluation date; how many letters.
 
     Idempotent: each letter's key names the version and the date, so the outbox
-    keeps one per recipient however often the sweep runs.
+    keeps one per recipient however often the sweep runs. Each case is locked
+    while its letters are written, as the other reminders' are: a case another
+    sweep holds is left to it, so two sweeps never write the same letter at once.
     """
     today = today or _today()
     sent = 0
+    newest = (
+        PlanVersion.objects.filter(plan=OuterRef("plan")).order_by("-number").values("number")[:1]
+    )
+    # Only each plan's newest version counts.
     versions = (
         PlanVersion.objects.filter(plan__case__state=State.ACTIVE, evaluate_on__gte=today)
+        .annotate(newest=Subquery(newest))
+        .filter(number=F("newest"))
         .select_related("plan__case__absence__person", "plan__case__municipality")
-        .order_by("plan_id", "-number")
+        .order_by("plan_id")
     )
-    seen: set[int] = set()
     for version in versions:
         case = version.plan.case
-        # Only the newest version counts; the versions come newest first per plan.
-        current = version.plan.versions.order_by("-number").values_list("pk", flat=True).first()
-        if version.pk != current or version.plan_id in seen:
-            continue
-        seen.add(version.plan_id)
         assert version.evaluate_on is not None
         if (
             plan_evaluation_reminder_day(
@@ -562,6 +564,9 @@ def send_plan_evaluation_reminders(*, today: date | None = None) -> int:
         ):
             continue
         with transaction.atomic():
+            held = FastTrackCase.objects.select_for_update(skip_locked=True).filter(pk=case.pk)
+            if held.values_list("pk", flat=True).first() is None:
+                continue
             sent += case_letters.send(
                 letters.plan_evaluation_soon(case, version, evaluate_on=version.evaluate_on)
             )

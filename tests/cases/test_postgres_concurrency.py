@@ -166,3 +166,27 @@ def test_it_reminds_and_tells_of_each_document_once_from_two_sweeps(
     assert reminders.count() >= 3
     employees = Message.objects.filter(kind="retention_plan_answer_overdue")
     assert sent == [reminders.count(), overdue.count() + employees.count()]
+
+
+def test_two_sweeps_remind_of_a_plans_evaluation_once(employer_request, personas, travel):
+    case = employer_request(first_absence_day=date(2026, 3, 2), today=date(2026, 3, 2))
+    actions.assign_caseworker(case=case, actor=personas.sagsbehandler)
+    FastTrackCase.objects.filter(pk=case.pk).update(state="active")
+    actions.record_plan(
+        case=case,
+        actor=personas.sagsbehandler,
+        summary="Delvis sygemelding.",
+        measures=[{"kind": "treatment", "description": "Fysioterapi", "owner": "Janni"}],
+        partial_leave_hours_per_week=20,
+        evaluate_on=date(2026, 4, 27),
+    )
+    travel(date(2026, 4, 20))
+    step = partial(documents.send_plan_evaluation_reminders, today=date(2026, 4, 20))
+
+    results = _race(step, step)
+
+    # Neither sweep fails on the other's letters: one writes them, the other skips
+    # the case it holds (or finds them written).
+    assert all(isinstance(result, int) for result in results), results
+    letters = Message.objects.filter(kind="plan_evaluation_soon")
+    assert sum(results) == letters.count() > 0
