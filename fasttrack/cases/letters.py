@@ -876,6 +876,7 @@ _NOTICE_LETTERS = {
     NoticeKind.DEADLINE_MISSED: "deadline_missed",
     NoticeKind.ASSIGNED: "case_assigned",
     NoticeKind.IDENTITY_TO_CONFIRM: "identity_to_confirm",
+    NoticeKind.DOCUMENT_OVERDUE: "document_overdue",
 }
 
 

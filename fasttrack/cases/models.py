@@ -491,6 +491,8 @@ class NoticeKind(models.TextChoices):
     ASSIGNED = "assigned", _("The case is assigned to you")
     # Translators: R-36, Danish "Bekræft medarbejderens identitet".
     IDENTITY_TO_CONFIRM = "identity_to_confirm", _("Confirm the employee's identity")
+    # Translators: R-24, Danish "Et dokument er ikke besvaret inden fristen".
+    DOCUMENT_OVERDUE = "document_overdue", _("A document was not answered in time")
 
 
 class CaseNotice(models.Model):

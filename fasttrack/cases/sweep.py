@@ -22,7 +22,11 @@ from fasttrack.cases.actions import (
 from fasttrack.cases.clock import INFORMATIONAL_KEYS
 from fasttrack.cases.models import CaseDeadline, DeadlineStatus
 from fasttrack.cases.states import State
-from fasttrack.documents.actions import send_plan_evaluation_reminders
+from fasttrack.documents.actions import (
+    cases_with_documents_due,
+    send_document_reminders_of,
+    send_plan_evaluation_reminders,
+)
 
 # Cases per transaction: large enough that the statements per chunk (a fixed
 # number, whatever its size) cost little per case, small enough that a chunk's
@@ -47,14 +51,16 @@ def sweep(*, today: date | None = None) -> int:
 
 
 def send_reminders(*, today: date | None = None) -> int:
-    """Send the reminders due today before coming deadlines and plan evaluations
-    (R-20); how many letters.
+    """Send the reminders due today before coming deadlines, plan evaluations (R-20)
+    and the documents' due days (R-24), and tell of the documents that passed
+    unanswered; how many letters and notices.
 
     Only the cases that can have one are visited: a pending deadline counted
     from before today that lies at most the longest reminder's banking days
     ahead (every day before the next banking day after that has as many banking
     days left), on a case that is neither closed nor withdrawn. The rest of a
-    national database is never read.
+    national database is never read. The documents' cases are found the same
+    way (``cases_with_documents_due``).
     """
     today = today or timezone.localdate()
     horizon = reminder_horizon(today)
@@ -73,6 +79,10 @@ def send_reminders(*, today: date | None = None) -> int:
     sent = sum(
         _without_waiting_for_the_disk(send_deadline_reminders_of, case_ids=chunk, today=today)
         for chunk in _chunks(list(case_ids))
+    )
+    sent += sum(
+        _without_waiting_for_the_disk(send_document_reminders_of, case_ids=chunk, today=today)
+        for chunk in _chunks(cases_with_documents_due(today))
     )
     return sent + send_plan_evaluation_reminders(today=today)
 

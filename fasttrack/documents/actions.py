@@ -8,20 +8,23 @@ transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from fasttrack.audit.history import record_event
 from fasttrack.audit.verbs import EventVerb
 from fasttrack.cases import letters as case_letters
-from fasttrack.cases.actions import _finish, _lock, _require_role, _today
+from fasttrack.cases import notices
+from fasttrack.cases.actions import _finish, _lock, _lock_for_sweep, _require_role, _today
 from fasttrack.cases.errors import InvalidPlanVersion, NotPermitted
 from fasttrack.cases.guards import require
-from fasttrack.cases.models import FastTrackCase
-from fasttrack.cases.states import Action, State, require_transition
+from fasttrack.cases.models import FastTrackCase, NoticeKind
+from fasttrack.cases.states import Action, State, can, require_transition
 from fasttrack.documents import letters
 from fasttrack.documents.access import comment_party_of
 from fasttrack.documents.errors import (
@@ -39,16 +42,25 @@ from fasttrack.documents.models import (
     FeePayer,
     OpportunityStatement,
     RetentionPlanRequest,
+    RetentionPlanRequestState,
     StatementParty,
     StatementState,
 )
 from fasttrack.documents.states import DocumentAction, require_plan_request, require_statement
-from fasttrack.lib.rules import rule_set_by_version
+from fasttrack.lib.rules import (
+    add_banking_days,
+    banking_days_between,
+    load_rule_sets,
+    rule_set_by_version,
+)
 from fasttrack.lib.rules.documents import (
     opportunity_statement_doctor,
+    opportunity_statement_doctor_reminder_day,
     plan_evaluation_reminder_day,
     retention_plan_answer,
+    retention_plan_answer_reminder_day,
 )
+from fasttrack.lib.rules.keys import DocumentDeadlineKey
 from fasttrack.people.models import EMPLOYER_ROLES, JOBCENTRE_ROLES, Role, membership_of
 from fasttrack.plans.models import PlanComment, PlanVersion
 
@@ -524,23 +536,25 @@ def send_plan_evaluation_reminders(*, today: date | None = None) -> int:
     """R-20: remind every party of a current plan's evaluation date; how many letters.
 
     Idempotent: each letter's key names the version and the date, so the outbox
-    keeps one per recipient however often the sweep runs.
+    keeps one per recipient however often the sweep runs. Each case is locked
+    while its letters are written, as the other reminders' are: a case another
+    sweep holds is left to it, so two sweeps never write the same letter at once.
     """
     today = today or _today()
     sent = 0
+    newest = (
+        PlanVersion.objects.filter(plan=OuterRef("plan")).order_by("-number").values("number")[:1]
+    )
+    # Only each plan's newest version counts.
     versions = (
         PlanVersion.objects.filter(plan__case__state=State.ACTIVE, evaluate_on__gte=today)
+        .annotate(newest=Subquery(newest))
+        .filter(number=F("newest"))
         .select_related("plan__case__absence__person", "plan__case__municipality")
-        .order_by("plan_id", "-number")
+        .order_by("plan_id")
     )
-    seen: set[int] = set()
     for version in versions:
         case = version.plan.case
-        # Only the newest version counts; the versions come newest first per plan.
-        current = version.plan.versions.order_by("-number").values_list("pk", flat=True).first()
-        if version.pk != current or version.plan_id in seen:
-            continue
-        seen.add(version.plan_id)
         assert version.evaluate_on is not None
         if (
             plan_evaluation_reminder_day(
@@ -550,7 +564,171 @@ def send_plan_evaluation_reminders(*, today: date | None = None) -> int:
         ):
             continue
         with transaction.atomic():
+            held = FastTrackCase.objects.select_for_update(skip_locked=True).filter(pk=case.pk)
+            if held.values_list("pk", flat=True).first() is None:
+                continue
             sent += case_letters.send(
                 letters.plan_evaluation_soon(case, version, evaluate_on=version.evaluate_on)
             )
     return sent
+
+
+# --- reminders before a document falls due, and news when it passed (R-24) -------------
+
+# The case states in which the documents are worked on; a closed or withdrawn
+# case has no document left to remind of.
+DOCUMENT_STATES = tuple(state for state in State if can(state, Action.WORK_ON_DOCUMENT))
+
+
+def document_reminder_horizon(today: date) -> date:
+    """The first due day with no reminder or notice today: a document due before it has
+    at most the longest reminder's banking days left (or has passed)."""
+    longest = max(
+        max(
+            rule_set.retention_plan_answer_reminder_banking_days,
+            rule_set.opportunity_statement_doctor_reminder_banking_days,
+        )
+        for rule_set in load_rule_sets()
+    )
+    return add_banking_days(today, longest + 1)
+
+
+def _waiting_plan_requests(today: date) -> QuerySet[RetentionPlanRequest]:
+    """The § 7 b requests still waiting for the employer that fall due soon or have passed."""
+    return RetentionPlanRequest.objects.filter(
+        state=RetentionPlanRequestState.REQUESTED,
+        case__state__in=DOCUMENT_STATES,
+        answer_due_on__lt=document_reminder_horizon(today),
+    )
+
+
+def _statements_at_doctor(today: date) -> QuerySet[OpportunityStatement]:
+    """The statements still with the doctor whose part 2 falls due soon or has passed."""
+    return OpportunityStatement.objects.filter(
+        state=StatementState.AT_DOCTOR,
+        case__state__in=DOCUMENT_STATES,
+        doctor_due_on__lt=document_reminder_horizon(today),
+    )
+
+
+def cases_with_documents_due(today: date) -> list[int]:
+    """The cases with a document waiting for a party that falls due soon or has passed,
+    for the sweep: nothing else of a national database is read."""
+    ids = {
+        *_waiting_plan_requests(today).values_list("case_id", flat=True),
+        *_statements_at_doctor(today).values_list("case_id", flat=True),
+    }
+    return sorted(ids)
+
+
+def send_document_reminders_of(*, case_ids: Sequence[int], today: date) -> int:
+    """R-24: remind the party a document waits for, and once it has passed unanswered
+    tell the jobcentre (and, for § 7 b, the employee); how many letters and notices
+    were new.
+
+    Each reminder's key names the document and its due day, and each notice's
+    too, so a repeated sweep writes nothing and a changed due day reminds again.
+    The cases are locked like the deadline reminders' (a case another sweep
+    holds is left to it) and the documents read again under the locks.
+    """
+    with transaction.atomic():
+        cases = {
+            case.pk: case for case in _lock_for_sweep(case_ids) if case.state in DOCUMENT_STATES
+        }
+        if not cases:
+            return 0
+        reminders: list[case_letters.Letter] = []
+        # As the deadline reminders: none on the due day itself, which the party
+        # still has. Each passed document's notice, with the plan request whose
+        # employee is told.
+        overdue: list[tuple[notices.News, RetentionPlanRequest | None]] = []
+        for plan_request in _waiting_plan_requests(today).filter(case_id__in=list(cases)):
+            case = cases[plan_request.case_id]
+            if plan_request.answer_due_on < today:
+                overdue.append((_plan_request_overdue(case, plan_request), plan_request))
+            elif plan_request.answer_due_on > today:
+                reminders.extend(_plan_request_reminder(case, plan_request, today))
+        for statement in _statements_at_doctor(today).filter(case_id__in=list(cases)):
+            case = cases[statement.case_id]
+            assert statement.doctor_due_on is not None
+            if statement.doctor_due_on < today:
+                overdue.append((_statement_overdue(case, statement), None))
+            elif statement.doctor_due_on > today:
+                reminders.extend(_statement_reminder(case, statement, today))
+        told = notices.tell_jobcentre_all([news for news, _request in overdue])
+        # The employee's letter goes with the notice, so it too is written once, and
+        # is built only when the notice is new.
+        reminders.extend(
+            letter
+            for (news, plan_request), notice in zip(overdue, told, strict=True)
+            if notice is not None and plan_request is not None
+            for letter in letters.retention_plan_answer_overdue(news.case, plan_request)
+        )
+        return case_letters.send(reminders) + sum(notice is not None for notice in told)
+
+
+def _plan_request_reminder(
+    case: FastTrackCase, plan_request: RetentionPlanRequest, today: date
+) -> list[case_letters.Letter]:
+    rule_set = rule_set_by_version(case.rule_set_version)
+    due = plan_request.answer_due_on
+    # Not on the day the request's own letter went out, nor before the rule's day.
+    if today <= plan_request.requested_on or (
+        retention_plan_answer_reminder_day(rule_set, due) > today
+    ):
+        return []
+    return letters.retention_plan_answer_soon(
+        case,
+        plan_request,
+        days=banking_days_between(today, due),
+        basis=rule_set.basis[DocumentDeadlineKey.RETENTION_PLAN_ANSWER],
+    )
+
+
+def _statement_reminder(
+    case: FastTrackCase, statement: OpportunityStatement, today: date
+) -> list[case_letters.Letter]:
+    assert statement.doctor_due_on is not None and statement.sent_to_doctor_on is not None
+    rule_set = rule_set_by_version(case.rule_set_version)
+    due = statement.doctor_due_on
+    if today <= statement.sent_to_doctor_on or (
+        opportunity_statement_doctor_reminder_day(rule_set, due) > today
+    ):
+        return []
+    return letters.statement_doctor_soon(
+        case,
+        statement,
+        days=banking_days_between(today, due),
+        basis=rule_set.basis[DocumentDeadlineKey.OPPORTUNITY_STATEMENT_DOCTOR],
+    )
+
+
+def _overdue(
+    case: FastTrackCase, key: DocumentDeadlineKey, document_pk: int, due: date
+) -> notices.News:
+    """The caseworker's notice that a document passed its due day unanswered, once per
+    document and due day."""
+    return notices.News(
+        case,
+        NoticeKind.DOCUMENT_OVERDUE,
+        key=f"overdue:{key.value}:{document_pk}:{due.isoformat()}",
+        context={"document": key.value, "due_on": due},
+    )
+
+
+def _plan_request_overdue(case: FastTrackCase, plan_request: RetentionPlanRequest) -> notices.News:
+    """The caseworker follows up with the employer; the employee learns it was told."""
+    return _overdue(
+        case, DocumentDeadlineKey.RETENTION_PLAN_ANSWER, plan_request.pk, plan_request.answer_due_on
+    )
+
+
+def _statement_overdue(case: FastTrackCase, statement: OpportunityStatement) -> notices.News:
+    """The caseworker follows up with the doctor."""
+    assert statement.doctor_due_on is not None
+    return _overdue(
+        case,
+        DocumentDeadlineKey.OPPORTUNITY_STATEMENT_DOCTOR,
+        statement.pk,
+        statement.doctor_due_on,
+    )

@@ -85,6 +85,48 @@ def retention_plan_brought(case: FastTrackCase, plan_request: RetentionPlanReque
     )
 
 
+def _answer_key(plan_request: RetentionPlanRequest) -> str:
+    # The request and its due day: a repeated sweep sends nothing twice, a
+    # changed due day reminds again.
+    return f"{plan_request.pk}:{plan_request.answer_due_on.isoformat()}"
+
+
+def retention_plan_answer_soon(
+    case: FastTrackCase, plan_request: RetentionPlanRequest, *, days: int, basis: str
+) -> list[Letter]:
+    """R-24: HR and the nearest manager, who got the request, are reminded to answer it
+    ``days`` banking days before it is due.
+
+    Like the request's own letter, never the employee's message: it may say why (R-09).
+    """
+    context = {
+        **_common(case),
+        "due_on": plan_request.answer_due_on,
+        "requested_on": plan_request.requested_on,
+        "days": days,
+        "basis": basis,
+        "answer_url": absolute_url(
+            reverse("web:answer_retention_plan", args=[case.pk, plan_request.pk])
+        ),
+    }
+    return _to_employer_side(
+        case, "retention_plan_answer_soon", context, version=_answer_key(plan_request)
+    )
+
+
+def retention_plan_answer_overdue(
+    case: FastTrackCase, plan_request: RetentionPlanRequest
+) -> list[Letter]:
+    """R-24: the employee learns that the employer did not answer in time, and that the
+    jobcentre was told."""
+    context = {
+        **_common(case),
+        "due_on": plan_request.answer_due_on,
+        "requested_on": plan_request.requested_on,
+    }
+    return _employee(case, "retention_plan_answer_overdue", context, _answer_key(plan_request))
+
+
 def _statement_context(case: FastTrackCase, statement: OpportunityStatement) -> dict[str, Any]:
     return {
         **_common(case),
@@ -118,6 +160,31 @@ def statement_to_doctor(case: FastTrackCase, statement: OpportunityStatement) ->
         "doctor",
         _for(context, "doctor"),
         version=statement.pk,
+    )
+
+
+def statement_doctor_soon(
+    case: FastTrackCase, statement: OpportunityStatement, *, days: int, basis: str
+) -> list[Letter]:
+    """R-24: the doctors of the clinic part 2 went to are reminded ``days`` banking days
+    before it is due; the key names the statement and the due day."""
+    assert statement.doctor_due_on is not None
+    context = {
+        **_statement_context(case, statement),
+        "days": days,
+        "basis": basis,
+        "statement_url": absolute_url(
+            reverse("web:statement_part_two", args=[case.pk, statement.pk])
+        ),
+    }
+    doctors = _users(membership__role=Role.DOCTOR, membership__clinic=statement.clinic_id)
+    return _inbox(
+        case,
+        "statement_doctor_soon",
+        doctors,
+        "doctor",
+        _for(context, "doctor"),
+        version=f"{statement.pk}:{statement.doctor_due_on.isoformat()}",
     )
 
 

@@ -365,6 +365,23 @@ def test_it_reminds_every_party_of_the_evaluation_once(
     assert documents.send_plan_evaluation_reminders(today=date(2025, 4, 15)) == 0
 
 
+def test_it_reminds_of_the_newest_versions_evaluation_only(
+    active: FastTrackCase, personas: Any, plan: Any
+) -> None:
+    # A newer version moves the evaluation later: the old date reminds no one.
+    actions.record_plan(
+        case=active,
+        actor=personas.sagsbehandler,
+        summary="Delvis sygemelding og omskoling.",
+        measures=[{"kind": "treatment", "description": "Fysioterapi", "owner": "Janni"}],
+        partial_leave_hours_per_week=20,
+        evaluate_on=date(2025, 5, 12),
+    )
+
+    assert documents.send_plan_evaluation_reminders(today=date(2025, 4, 7)) == 0
+    assert documents.send_plan_evaluation_reminders(today=date(2025, 5, 5)) == 4
+
+
 def test_it_shows_the_documents_to_each_party(active: FastTrackCase, personas: Any) -> None:
     documents.request_retention_plan(case=active, actor=personas.janni)
     for role in (Role.EMPLOYER, Role.MANAGER, Role.EMPLOYEE, Role.CASEWORKER):

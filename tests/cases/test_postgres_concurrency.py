@@ -14,8 +14,10 @@ from django.db import connection, connections
 from fasttrack.audit.models import CaseEvent
 from fasttrack.cases import actions
 from fasttrack.cases.errors import InvalidTransition
-from fasttrack.cases.models import CaseDeadline, CaseNotice
+from fasttrack.cases.models import CaseDeadline, CaseNotice, FastTrackCase
 from fasttrack.cases.sweep import send_reminders, sweep
+from fasttrack.documents import actions as documents
+from fasttrack.documents.models import RetentionPlanRequest
 from fasttrack.notifications.models import Message
 from tests.cases.conftest import EMPLOYEE_ANSWERS
 
@@ -128,3 +130,63 @@ def test_it_makes_one_case_of_two_requests_for_one_absence_r05(demo_world, perso
     assert sorted(created for _, created in results) == [False, True], results
     assert results[0][0].pk == results[1][0].pk
     assert CaseEvent.objects.filter(verb="requested").count() == 1
+
+
+def test_it_reminds_and_tells_of_each_document_once_from_two_sweeps(
+    employer_request, personas, travel
+):
+    cases = []
+    for cpr in ("1203814562", "0507762213", "0204751350"):
+        case = employer_request(first_absence_day=date(2026, 3, 2), today=date(2026, 3, 2), cpr=cpr)
+        actions.assign_caseworker(case=case, actor=personas.sagsbehandler)
+        # Only the state matters to the sweep: the employees have no login to accept with.
+        FastTrackCase.objects.filter(pk=case.pk).update(state="active")
+        RetentionPlanRequest.objects.create(
+            case=case,
+            requested_by=personas.hr,
+            requested_on=date(2026, 3, 17),
+            answer_due_on=date(2026, 4, 14),
+        )
+        cases.append(case)
+    case_ids = [case.pk for case in cases]
+    # Reminded on Friday 10 April (Monday and Tuesday left); overdue on Wednesday 15 April.
+    sent = []
+    for day in (date(2026, 4, 10), date(2026, 4, 15)):
+        travel(day)
+        step = partial(documents.send_document_reminders_of, case_ids=case_ids, today=day)
+        results = _race(step, step)
+        assert all(isinstance(result, int) for result in results), results
+        sent.append(sum(results))
+
+    keys = list(Message.objects.values_list("dedupe_key", flat=True))
+    assert len(keys) == len(set(keys))
+    overdue = CaseNotice.objects.filter(kind="document_overdue")
+    assert overdue.count() == 3
+    reminders = Message.objects.filter(kind="retention_plan_answer_soon")
+    assert reminders.count() >= 3
+    employees = Message.objects.filter(kind="retention_plan_answer_overdue")
+    assert sent == [reminders.count(), overdue.count() + employees.count()]
+
+
+def test_two_sweeps_remind_of_a_plans_evaluation_once(employer_request, personas, travel):
+    case = employer_request(first_absence_day=date(2026, 3, 2), today=date(2026, 3, 2))
+    actions.assign_caseworker(case=case, actor=personas.sagsbehandler)
+    FastTrackCase.objects.filter(pk=case.pk).update(state="active")
+    actions.record_plan(
+        case=case,
+        actor=personas.sagsbehandler,
+        summary="Delvis sygemelding.",
+        measures=[{"kind": "treatment", "description": "Fysioterapi", "owner": "Janni"}],
+        partial_leave_hours_per_week=20,
+        evaluate_on=date(2026, 4, 27),
+    )
+    travel(date(2026, 4, 20))
+    step = partial(documents.send_plan_evaluation_reminders, today=date(2026, 4, 20))
+
+    results = _race(step, step)
+
+    # Neither sweep fails on the other's letters: one writes them, the other skips
+    # the case it holds (or finds them written).
+    assert all(isinstance(result, int) for result in results), results
+    letters = Message.objects.filter(kind="plan_evaluation_soon")
+    assert sum(results) == letters.count() > 0

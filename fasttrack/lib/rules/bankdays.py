@@ -80,6 +80,21 @@ def add_banking_days(start: date, n: int) -> date:
     return day
 
 
+def first_day_with_banking_days_left(due: date, n: int) -> date:
+    """The earliest day on which at most ``n`` banking days are left until ``due``
+    (``banking_days_between(day, due) <= n``): a reminder "n banking days before".
+
+    Always a banking day. A ``due`` on a weekend or a closing day counts from the
+    banking day before it, the last day the work is done on a working day.
+    """
+    if n < 1:
+        raise ValueError(f"n must be at least 1, not {n}")
+    day = last_banking_day_before(due + _ONE_DAY)
+    for _ in range(n):
+        day = last_banking_day_before(day)
+    return day
+
+
 def banking_days_between(start: date, end: date) -> int:
     """How many banking days lie in (``start``, ``end``]; 0 when ``end`` is not later.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from fasttrack.lib.rules.bankdays import first_day_with_banking_days_left
 from fasttrack.lib.rules.keys import DocumentDeadlineKey
 from fasttrack.lib.rules.ruleset import RuleSet
 
@@ -42,6 +43,20 @@ def opportunity_statement_doctor(rs: RuleSet, sent_on: date) -> DocumentDeadline
         basis=rs.basis[DocumentDeadlineKey.OPPORTUNITY_STATEMENT_DOCTOR],
         rule_id="R-24",
         counts_from=sent_on,
+    )
+
+
+def retention_plan_answer_reminder_day(rs: RuleSet, answer_due_on: date) -> date:
+    """R-24: the day HR and the nearest manager are reminded of the § 7 b answer."""
+    return first_day_with_banking_days_left(
+        answer_due_on, rs.retention_plan_answer_reminder_banking_days
+    )
+
+
+def opportunity_statement_doctor_reminder_day(rs: RuleSet, doctor_due_on: date) -> date:
+    """R-24: the day the doctor is reminded of part 2 of the mulighedserklæring."""
+    return first_day_with_banking_days_left(
+        doctor_due_on, rs.opportunity_statement_doctor_reminder_banking_days
     )
 
 

@@ -48,6 +48,8 @@ class RuleSet:
     retention_plan_answer_days: int
     opportunity_statement_doctor_days: int
     plan_evaluation_reminder_days: int
+    retention_plan_answer_reminder_banking_days: int
+    opportunity_statement_doctor_reminder_banking_days: int
     question_set: str
     # The legal citation per deadline key; left out of the hash (a mapping has
     # none) so that rule sets can still be dictionary keys.

@@ -13,6 +13,7 @@ from fasttrack.lib.rules import (
     add_banking_days,
     banking_days_between,
     closing_days,
+    first_day_with_banking_days_left,
     is_banking_day,
     last_banking_day_before,
     next_banking_day_on_or_after,
@@ -199,3 +200,18 @@ def test_it_always_gives_a_banking_day_before_the_day_R32(day: date) -> None:
 
 def _days_between(start: date, end: date) -> list[date]:
     return [start + timedelta(days=n) for n in range(1, (end - start).days)]
+
+
+@given(due=days, n=st.integers(min_value=1, max_value=10))
+def test_it_finds_the_first_day_with_n_banking_days_left(due: date, n: int) -> None:
+    """A reminder "n banking days before" agrees with the banking days left (R-24)."""
+    day = first_day_with_banking_days_left(due, n)
+    assert is_banking_day(day)
+    assert day < due
+    assert banking_days_between(day, due) <= n
+    assert banking_days_between(last_banking_day_before(day), due) > n
+
+
+def test_it_refuses_zero_banking_days_left() -> None:
+    with pytest.raises(ValueError):
+        first_day_with_banking_days_left(d("2026-03-09"), 0)

@@ -69,6 +69,8 @@ def test_it_ships_the_2025_rule_set_of_bek_1710() -> None:
         "retention_plan_answer_days": 28,  # R-24, § 7 b
         "opportunity_statement_doctor_days": 14,  # R-24, § 36 a
         "plan_evaluation_reminder_days": 7,
+        "retention_plan_answer_reminder_banking_days": 2,  # R-24, § 7 b
+        "opportunity_statement_doctor_reminder_banking_days": 2,  # R-24, § 36 a
         "question_set": "2025-01",
         "basis": {
             "request_window_closes": "sygedagpengeloven § 7 c",
