@@ -8,7 +8,7 @@ never pass.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -95,8 +95,13 @@ def get_case_for(
     *,
     purpose: str = Purpose.CASE_WORK,
     request: HttpRequest | None = None,
+    related: Sequence[str] = (),
+    annotations: Mapping[str, Any] | None = None,
 ) -> tuple[FastTrackCase, CaseRole]:
-    """The case and the user's role in it, or ``Http404``; the read is logged (R-25)."""
+    """The case and the user's role in it, or ``Http404``; the read is logged (R-25).
+
+    ``related`` and ``annotations`` read more of the case in the same query, for
+    a page that needs them; they never widen which cases the user sees."""
     membership = membership_of(user)
     if membership is None:
         raise Http404
@@ -108,7 +113,9 @@ def get_case_for(
             "municipality",
             "caseworker",
             "nearest_manager",
+            *related,
         )
+        .annotate(**(annotations or {}))
         .filter(pk=case_id)
         .first()
     )
@@ -132,23 +139,29 @@ def get_certificate_for(
     *,
     purpose: str = Purpose.CASE_WORK,
     request: HttpRequest | None = None,
+    requests: Sequence[CertificateRequest] | None = None,
 ) -> Certificate:
     """The case's latest medical certificate, for those who may read health data.
 
     The employer and the nearest manager get ``Http404`` whatever the case
     (R-18); so does a doctor for a certificate their clinic was not asked for.
+    ``requests``: all the case's certificate requests, read with their
+    certificates (``select_related("certificate")``), when the caller has them.
     """
     role = role_in_case(user, case)
     if role is None or role in EMPLOYER_ROLES:
         raise Http404
-    certificates = Certificate.objects.filter(request__case=case).exclude(
-        request__status=RequestStatus.CANCELLED
-    )
+    clinic_id = None
     if role == Role.DOCTOR:
         membership = membership_of(user)
         assert membership is not None
-        certificates = certificates.filter(request__clinic=membership.clinic)
-    certificate = certificates.order_by("-received_at", "-pk").first()
+        if membership.clinic_id is None:
+            raise Http404
+        clinic_id = membership.clinic_id
+    if requests is None:
+        certificate = _latest_certificate(case, clinic_id)
+    else:
+        certificate = _latest_certificate_of(case, requests, clinic_id)
     if certificate is None:
         raise Http404
     log_access(
@@ -160,6 +173,37 @@ def get_certificate_for(
         request=request,
     )
     return certificate
+
+
+def _latest_certificate(case: FastTrackCase, clinic_id: int | None) -> Certificate | None:
+    certificates = Certificate.objects.filter(request__case=case).exclude(
+        request__status=RequestStatus.CANCELLED
+    )
+    if clinic_id is not None:
+        certificates = certificates.filter(request__clinic_id=clinic_id)
+    return certificates.order_by("-received_at", "-pk").first()
+
+
+def _latest_certificate_of(
+    case: FastTrackCase, requests: Sequence[CertificateRequest], clinic_id: int | None
+) -> Certificate | None:
+    """``_latest_certificate`` chosen from the requests in hand, by the same rules."""
+    if any(r.case_id != case.pk for r in requests):
+        raise ValueError("The certificate requests are not all the case's.")
+    certificates = [
+        r.certificate
+        for r in requests
+        if r.status != RequestStatus.CANCELLED
+        and (clinic_id is None or r.clinic_id == clinic_id)
+        and _has_certificate(r)
+    ]
+    return max(certificates, key=lambda c: (c.received_at, c.pk), default=None)
+
+
+def _has_certificate(certificate_request: CertificateRequest) -> bool:
+    if not CertificateRequest.certificate.is_cached(certificate_request):
+        raise ValueError("Read the certificate requests with select_related('certificate').")
+    return hasattr(certificate_request, "certificate")
 
 
 def log_cases_shown(

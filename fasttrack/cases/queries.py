@@ -114,10 +114,14 @@ def journal_notes_for(role: Role | str, case: FastTrackCase) -> QuerySet[Journal
     return JournalNote.objects.filter(case=case).select_related("author")
 
 
+def sees_employer_conversation(role: Role | str) -> bool:
+    return Role(role) in EMPLOYER_ROLES | {Role.EMPLOYEE}
+
+
 def employer_conversation_for(role: Role | str, case: FastTrackCase) -> EmployerConversation | None:
     """The employer's own conversation (R-23): its day and note are the employer's and the
     employee's; the jobcentre sees that it was held from the deadline alone."""
-    if Role(role) not in EMPLOYER_ROLES | {Role.EMPLOYEE}:
+    if not sees_employer_conversation(role):
         return None
     return EmployerConversation.objects.filter(case=case).select_related("recorded_by").first()
 

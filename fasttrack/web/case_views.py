@@ -18,6 +18,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -57,7 +59,7 @@ from fasttrack.cases.models import (
     FastTrackCase,
     Party,
 )
-from fasttrack.cases.notices import mark_seen, unseen_notices
+from fasttrack.cases.notices import has_news, mark_seen, unseen_notices
 from fasttrack.cases.queries import (
     answers_visible_to,
     current_plan_version,
@@ -66,6 +68,7 @@ from fasttrack.cases.queries import (
     employer_view_of_deadlines,
     journal_notes_for,
     meetings_for,
+    sees_employer_conversation,
 )
 from fasttrack.cases.states import Action, State, can
 from fasttrack.documents.access import (
@@ -74,7 +77,12 @@ from fasttrack.documents.access import (
     plan_requests_for,
     statements_for,
 )
-from fasttrack.documents.models import OPEN_STATEMENT_STATES, RetentionPlanRequestState
+from fasttrack.documents.models import (
+    OPEN_STATEMENT_STATES,
+    OpportunityStatement,
+    RetentionPlanRequest,
+    RetentionPlanRequestState,
+)
 from fasttrack.formats.dates import as_weekday_date
 from fasttrack.lib.rules import (
     DeadlineKey,
@@ -91,7 +99,7 @@ from fasttrack.meetings.access import (
     participants_visible_to,
     sees_every_meeting_of_its_cases,
 )
-from fasttrack.meetings.models import Meeting, MeetingKind
+from fasttrack.meetings.models import Meeting, MeetingKind, MeetingParticipant
 from fasttrack.people.models import EMPLOYER_ROLES, JOBCENTRE_ROLES, Role, membership_of
 from fasttrack.people.register import citizen_register
 from fasttrack.plans.compare import compare as compare_plan_versions
@@ -168,7 +176,7 @@ def _question_text(case: FastTrackCase, answers: list[Answers | None], key: str)
 
 
 def answer_rows(case: FastTrackCase, role: Role) -> list[AnswerRow]:
-    visible = answers_visible_to(role, case)
+    visible = answers_visible_to(role, case, _answers_in_hand(case))
     employer = visible[Party.EMPLOYER.value]
     employee = visible[Party.EMPLOYEE.value]
     keys = question_set(case.question_set_version).questions
@@ -194,13 +202,24 @@ def _deadlines(case: FastTrackCase, role: Role) -> list[CaseDeadline]:
     return sorted(rows, key=lambda row: row.status == DeadlineStatus.NOT_APPLICABLE)
 
 
-def _certificate(request: HttpRequest, case: FastTrackCase, role: Role) -> Certificate | None:
+def _certificate(
+    request: HttpRequest, case: FastTrackCase, role: Role, requests: list[CertificateRequest]
+) -> Certificate | None:
     if role not in _READS_CERTIFICATE:
         return None
     try:
-        return get_certificate_for(request.user, case, purpose=ROLE_PURPOSE[role], request=request)
+        return get_certificate_for(
+            request.user, case, purpose=ROLE_PURPOSE[role], request=request, requests=requests
+        )
     except Http404:
         return None
+
+
+def _employer_conversation(case: FastTrackCase, role: Role) -> EmployerConversation | None:
+    read, conversation = _in_hand(case, "employer_conversation")
+    if not read:
+        return employer_conversation_for(role, case)
+    return conversation if sees_employer_conversation(role) else None
 
 
 def _certificate_request(
@@ -233,17 +252,49 @@ def meetings_for_role(case: FastTrackCase, role: Role, user: Any) -> list[Meetin
     # neither of them the doctor (meetings.access).
     # ``case`` came through ``get_case_for``: a role that sees every meeting of
     # its cases needs no second look at which meetings those are.
-    visible = meetings_for(case)
-    if not sees_every_meeting_of_its_cases(role):
-        visible = visible.filter(pk__in=meetings_for_user(user).values("pk"))
-    meetings = list(visible)
-    for meeting in meetings:
+    found = _meetings_through_participants(case) if sees_every_meeting_of_its_cases(role) else None
+    if found is None:
+        visible = meetings_for(case)
+        if not sees_every_meeting_of_its_cases(role):
+            visible = visible.filter(pk__in=meetings_for_user(user).values("pk"))
+        found = [(meeting, list(meeting.participants.all())) for meeting in visible]
+    meetings = []
+    for meeting, participants in found:
         meeting.case = case  # the guards ask the case's state; it is in hand
         meeting.show_minutes = minutes_visible_to(role, meeting)  # type: ignore[attr-defined]
         meeting.visible_participants = participants_visible_to(  # type: ignore[attr-defined]
-            role, meeting.participants.all()
+            role, participants
         )
+        meetings.append(meeting)
     return meetings
+
+
+def _meetings_through_participants(
+    case: FastTrackCase,
+) -> list[tuple[Meeting, list[MeetingParticipant]]] | None:
+    """Every meeting of the case with its participants, in one query, read from the
+    participants' side; None when that may miss a meeting without participants
+    (the case read by ``_read_with_case`` says how many meetings it has)."""
+    expected = getattr(case, _MEETING_COUNT, None)
+    if expected is None:
+        return None
+    if expected == 0:
+        return []
+    rows = (
+        MeetingParticipant.objects.filter(meeting__case=case)
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "meeting__id", "pk")
+    )
+    grouped: dict[int, tuple[Meeting, list[MeetingParticipant]]] = {}
+    for participant in rows:
+        meeting, participants = grouped.setdefault(
+            participant.meeting_id, (participant.meeting, [])
+        )
+        participant.meeting = meeting  # one object per meeting, not one per row
+        participants.append(participant)
+    if len(grouped) != expected:
+        return None
+    return list(grouped.values())
 
 
 def _late_consent_decision_due(
@@ -269,7 +320,7 @@ def _caseworker_actions(
     """What the caseworker may do now: the buttons ask the same guards as the actions."""
     # The employee's answer (one per case at most), read once and only where it matters.
     consent = (
-        Consent.objects.filter(case=case).first()
+        _consent(case)
         if can(case.state, Action.ACCEPT) or can(case.state, Action.FALL_BACK)
         else None
     )
@@ -305,6 +356,11 @@ def _caseworker_actions(
         "take": guards.can_take(case, user),
         "held": {m.pk for m in meetings if guards.can_record_held(m, today=today)},
     }
+
+
+def _consent(case: FastTrackCase) -> Consent | None:
+    read, consent = _in_hand(case, "consent")
+    return consent if read else Consent.objects.filter(case=case).first()
 
 
 def _manager_actions(case: FastTrackCase, user: Any) -> dict[str, Any]:
@@ -351,8 +407,88 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     # "who has seen my data" (R-26); get_case_for answers 404 without a role.
     membership = membership_of(request.user)
     purpose = ROLE_PURPOSE.get(Role(membership.role), Purpose.CASE_WORK) if membership else ""
-    case, role = get_case_for(request.user, case_id, purpose=purpose, request=request)
+    related, annotations = _read_with_case(Role(membership.role)) if membership else ((), {})
+    case, role = get_case_for(
+        request.user,
+        case_id,
+        purpose=purpose,
+        request=request,
+        related=related,
+        annotations=annotations,
+    )
     return render(request, "web/case/detail.html", case_page_context(request, case, role))
+
+
+def _read_with_case(role: Role) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """What the case page reads in the case's own query for ``role``: the one-to-one
+    rows the role is shown, and whether the lists that are often empty have rows,
+    so that an empty list costs no query of its own. Only what the role may see."""
+    # The doctor is shown no plan (``plan_context``).
+    related: tuple[str, ...] = () if role == Role.DOCTOR else ("plan",)
+    if role == Role.CASEWORKER:
+        related += ("consent",)
+    if sees_employer_conversation(role):
+        related += ("employer_conversation__recorded_by",)
+    annotations: dict[str, Any] = {
+        _READ_FOR_PAGE: Value(True),
+        _HAS_PLAN_REQUESTS: Exists(RetentionPlanRequest.objects.filter(case=OuterRef("pk"))),
+        _HAS_STATEMENTS: Exists(OpportunityStatement.objects.filter(case=OuterRef("pk"))),
+    }
+    if role in JOBCENTRE_ROLES:
+        annotations[_HAS_NEWS] = has_news()
+    if sees_every_meeting_of_its_cases(role):
+        annotations[_MEETING_COUNT] = Coalesce(
+            Subquery(
+                Meeting.objects.filter(case=OuterRef("pk"))
+                .order_by()
+                .values("case")
+                .annotate(count=Count("pk"))
+                .values("count")
+            ),
+            0,
+        )
+    # At most one answer set per party (a unique constraint): a join each.
+    parties = [Party.EMPLOYER] if role in EMPLOYER_ROLES else [Party.EMPLOYER, Party.EMPLOYEE]
+    for party in parties:
+        name = _ANSWERS_OF[party]
+        annotations[name] = FilteredRelation("answers", condition=Q(answers__party=party))
+        related += (name,)
+    return related, annotations
+
+
+# Set on a case read by ``_read_with_case``: False where the list has no rows.
+_READ_FOR_PAGE = "page_read_with_case"
+_HAS_PLAN_REQUESTS = "page_has_plan_requests"
+_HAS_STATEMENTS = "page_has_statements"
+_HAS_NEWS = "page_has_news"
+_MEETING_COUNT = "page_meeting_count"
+_ANSWERS_OF = {Party.EMPLOYER: "page_employer_answers", Party.EMPLOYEE: "page_employee_answers"}
+
+
+def _answers_in_hand(case: FastTrackCase) -> list[Answers] | None:
+    """The answers read with the case (the employer side's without the employee's),
+    or None when the case was read without them. A party without answers leaves
+    its attribute unset (Django sets a filtered relation only when it found a row)."""
+    if not getattr(case, _READ_FOR_PAGE, False):
+        return None
+    return [
+        given
+        for given in (getattr(case, name, None) for name in _ANSWERS_OF.values())
+        if given is not None
+    ]
+
+
+def _may_have(case: FastTrackCase, flag: str) -> bool:
+    """False only when the case was read with ``flag`` and it says there are no rows."""
+    return getattr(case, flag, True) is not False
+
+
+def _in_hand(case: FastTrackCase, name: str) -> tuple[bool, Any]:
+    """Whether the one-to-one ``name`` was read with the case, and its row (or None)."""
+    descriptor = getattr(FastTrackCase, name)
+    if not descriptor.is_cached(case):
+        return False, None
+    return True, getattr(case, name, None)
 
 
 def case_page_context(
@@ -364,16 +500,24 @@ def case_page_context(
     meetings = meetings_for_role(case, role, request.user)
     deadlines = _deadlines(case, role)
     # What is new to the case's caseworker is shown once, then no longer new.
-    news = list(unseen_notices(case)) if role in JOBCENTRE_ROLES else []
-    if role == Role.CASEWORKER and not pdf:
+    news = (
+        list(unseen_notices(case)) if role in JOBCENTRE_ROLES and _may_have(case, _HAS_NEWS) else []
+    )
+    if role == Role.CASEWORKER and not pdf and news:
+        # Nothing new, nothing to mark: the read above found no unseen notice.
         mark_seen(case, request.user)
-    conversation = employer_conversation_for(role, case)
+    conversation = _employer_conversation(case, role)
     # The case's certificate requests, read once for the page and the guards;
-    # the employer side learns nothing of them (R-18).
+    # the employer side learns nothing of them (R-18). Who reads health data
+    # gets the certificates in the same query.
     requests = (
         []
         if role in EMPLOYER_ROLES
-        else list(CertificateRequest.objects.filter(case=case).select_related("clinic"))
+        else list(
+            CertificateRequest.objects.filter(case=case).select_related(
+                "clinic", *(("certificate",) if role in _READS_CERTIFICATE else ())
+            )
+        )
     )
     context = {
         "case": case,
@@ -388,7 +532,7 @@ def case_page_context(
         "answer_rows": answer_rows(case, role),
         "show_employee_answers": role not in EMPLOYER_ROLES,
         "certificate_request": _certificate_request(case, role, request.user, requests),
-        "certificate": _certificate(request, case, role),
+        "certificate": _certificate(request, case, role, requests),
         "meetings": meetings,
         "notes": list(journal_notes_for(role, case))
         if role in (Role.CASEWORKER, Role.JOBCENTRE_MANAGER)
@@ -415,6 +559,9 @@ def plan_context(case: FastTrackCase, role: Role) -> dict[str, Any]:
     comments on it each role may read (R-20)."""
     if role == Role.DOCTOR:
         return {"plan": None}
+    read, plan = _in_hand(case, "plan")
+    if read and plan is None:
+        return {"plan": None}
     versions = list(PlanVersion.objects.filter(plan__case=case).order_by("-number")[:2])
     if not versions:
         return {"plan": None}
@@ -432,8 +579,8 @@ def plan_context(case: FastTrackCase, role: Role) -> dict[str, Any]:
 def documents_context(case: FastTrackCase, role: Role, user: Any) -> dict[str, Any]:
     """The related documents as ``role`` may see them (R-24, ``documents.access``)."""
     active = can(case.state, Action.WORK_ON_DOCUMENT)
-    plan_requests = plan_requests_for(role, case)
-    statements = statements_for(role, case, user)
+    plan_requests = plan_requests_for(role, case) if _may_have(case, _HAS_PLAN_REQUESTS) else []
+    statements = statements_for(role, case, user) if _may_have(case, _HAS_STATEMENTS) else []
     open_request = any(r.state == RetentionPlanRequestState.REQUESTED for r in plan_requests)
     open_statement = any(s.state in OPEN_STATEMENT_STATES for s in statements)
     return {

@@ -14,6 +14,7 @@ from fasttrack.notifications.models import InboxItem
 from fasttrack.notifications.outbox import mark_inbox_item_read
 from fasttrack.people.models import JOBCENTRE_ROLES, Role, membership_of
 from fasttrack.web.access import require_role
+from fasttrack.web.templatetags.inbox_tags import forget_unread_inbox_count
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -51,4 +52,5 @@ def inbox_item(request: HttpRequest, item_id: int) -> HttpResponse:
     if item.read_at is None:
         mark_inbox_item_read(item.pk)
         item.refresh_from_db(fields=["read_at"])
+        forget_unread_inbox_count(request)
     return render(request, "web/inbox/item.html", {"item": item})

@@ -11,6 +11,7 @@ from fasttrack.audit.models import AccessLogEntry
 from fasttrack.cases import actions
 from fasttrack.cases.access import cases_for, get_case_for, get_certificate_for
 from fasttrack.cases.queries import answers_visible_to, journal_notes_for
+from fasttrack.medical.models import CertificateRequest
 from tests.cases.conftest import EMPLOYEE_ANSWERS, HAVNENS_LOGISTIK, NORDISK_FABRIK
 
 AHMED, LARS, PETER = "0507762213", "1402704127", "2208799068"
@@ -113,6 +114,36 @@ def test_it_gives_the_certificate_to_those_who_may_read_it_and_logs_it(personas,
 
     assert certificate.diagnosis == "Discusprolaps"
     assert AccessLogEntry.objects.count() == before + 1
+
+
+@pytest.mark.parametrize(
+    "persona", ["janni", "laege", "sagsbehandler", "hr", "anden-sagsbehandler"]
+)
+def test_it_answers_alike_from_the_certificate_requests_in_hand(personas, cases, persona):
+    user, case = personas.all()[persona], cases["janni"]
+    requests = list(
+        CertificateRequest.objects.filter(case=case).select_related("clinic", "certificate")
+    )
+    assert requests
+    try:
+        expected = get_certificate_for(user, case).pk
+    except Http404:
+        expected = None
+    before = AccessLogEntry.objects.count()
+    try:
+        given = get_certificate_for(user, case, requests=requests).pk
+    except Http404:
+        given = None
+
+    assert given == expected
+    # Each read is logged, whichever way the certificate was found.
+    assert AccessLogEntry.objects.count() == before + (given is not None)
+
+
+def test_it_refuses_certificate_requests_read_without_their_certificates(personas, cases):
+    requests = list(CertificateRequest.objects.filter(case=cases["janni"]))
+    with pytest.raises(ValueError, match="select_related"):
+        get_certificate_for(personas.janni, cases["janni"], requests=requests)
 
 
 def test_it_gives_no_certificate_to_anyone_outside_the_case(personas, cases):

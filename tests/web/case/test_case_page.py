@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from fasttrack.cases import actions
 from fasttrack.cases.demo import EMPLOYEE_ANSWERS, EMPLOYER_ANSWERS
 from fasttrack.cases.models import FastTrackCase
+from fasttrack.meetings.models import Meeting, MeetingKind
 from tests.conftest import Personas
 
 DIAGNOSIS = "Diskusprolaps i lænden"
@@ -183,3 +186,34 @@ def test_it_logs_the_read_with_the_roles_purpose(
 
     entry = AccessLogEntry.objects.filter(user=personas.hr).latest("at")
     assert (entry.purpose, entry.case_id) == (Purpose.EMPLOYER_FOLLOWUP, demo_cases["janni"].pk)
+
+
+@pytest.mark.parametrize("username", ["sagsbehandler", "janni"])
+def test_it_shows_every_meeting_also_one_without_participants(
+    login: Callable[[User], Client],
+    personas: Personas,
+    janni_accepted: FastTrackCase,
+    username: str,
+) -> None:
+    # The page reads the meetings from their participants' side; a meeting
+    # left without any must not drop out of it.
+    for kind, location in [
+        (MeetingKind.FIRST_CONVERSATION, "Industrivej 12"),
+        (MeetingKind.RETENTION_MEETING, "Havnegade 3"),
+    ]:
+        actions.book_meeting(
+            case=janni_accepted,
+            actor=personas.sagsbehandler,
+            kind=kind,
+            starts_at=timezone.now() + timedelta(days=5),
+            location=location,
+            participants=[{"user": personas.janni, "role": "employee"}],
+        )
+    empty = Meeting.objects.get(case=janni_accepted, location="Havnegade 3")
+    empty.participants.all().delete()
+
+    page = _page(login(personas.all()[username]), janni_accepted)
+
+    assert "Industrivej 12" in page
+    assert "Havnegade 3" in page
+    assert "Janni Mikkelsen (" in page
