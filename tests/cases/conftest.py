@@ -104,3 +104,23 @@ def employee_request(
         return case
 
     return _request
+
+
+# The documents around a case (§ 7 b, § 36 a) are tried on one course: absent from
+# Monday 3 March 2025, requested a week later.
+DOCUMENTS_D0 = date(2025, 3, 3)
+DOCUMENTS_REQUESTED = date(2025, 3, 10)
+
+
+@pytest.fixture
+def documents_case(
+    employer_request: Callable[..., FastTrackCase], personas: Any, travel: Callable[[date], None]
+) -> FastTrackCase:
+    """Janni's case accepted, with her nearest manager and an assigned caseworker."""
+    case = employer_request(
+        first_absence_day=DOCUMENTS_D0, today=DOCUMENTS_REQUESTED, nearest_manager=personas.leder
+    )
+    actions.accept(case=case, actor=personas.janni, answers=EMPLOYEE_ANSWERS)
+    actions.assign_caseworker(case=case, actor=personas.sagsbehandler)
+    case.refresh_from_db()
+    return case

@@ -19,10 +19,10 @@ from fasttrack.documents.models import (
     StatementState,
 )
 from fasttrack.notifications.models import Message
-from tests.cases.conftest import EMPLOYEE_ANSWERS
+from tests.cases.conftest import DOCUMENTS_D0, DOCUMENTS_REQUESTED
 
-D0 = date(2025, 3, 3)
-REQUESTED = date(2025, 3, 10)  # a Monday
+D0 = DOCUMENTS_D0
+REQUESTED = DOCUMENTS_REQUESTED  # a Monday
 # The § 7 b answer is due 28 days after the request, Monday 7 April: 2 banking
 # days before it (Friday 4 and Monday 7 left) is Thursday 3 April.
 ANSWER_DUE = date(2025, 4, 7)
@@ -44,14 +44,8 @@ DOCUMENT_KINDS = (
 
 
 @pytest.fixture
-def active(
-    employer_request: Callable[..., FastTrackCase], personas: Any, travel: Callable[[date], None]
-) -> FastTrackCase:
-    case = employer_request(first_absence_day=D0, today=REQUESTED, nearest_manager=personas.leder)
-    actions.accept(case=case, actor=personas.janni, answers=EMPLOYEE_ANSWERS)
-    actions.assign_caseworker(case=case, actor=personas.sagsbehandler)
-    case.refresh_from_db()
-    return case
+def active(documents_case: FastTrackCase) -> FastTrackCase:
+    return documents_case
 
 
 @pytest.fixture

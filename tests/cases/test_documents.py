@@ -48,22 +48,16 @@ from fasttrack.lib.rules.documents import (
 )
 from fasttrack.notifications.models import Message
 from fasttrack.people.models import Role
-from tests.cases.conftest import EMPLOYEE_ANSWERS
+from tests.cases.conftest import DOCUMENTS_D0, DOCUMENTS_REQUESTED
 
-D0 = date(2025, 3, 3)
-REQUESTED = date(2025, 3, 10)
+D0 = DOCUMENTS_D0
+REQUESTED = DOCUMENTS_REQUESTED  # a Monday
 RULES = rule_set_by_version("2025-01")
 
 
 @pytest.fixture
-def active(
-    employer_request: Callable[..., FastTrackCase], personas: Any, travel: Callable[[date], None]
-) -> FastTrackCase:
-    case = employer_request(first_absence_day=D0, today=REQUESTED, nearest_manager=personas.leder)
-    actions.accept(case=case, actor=personas.janni, answers=EMPLOYEE_ANSWERS)
-    actions.assign_caseworker(case=case, actor=personas.sagsbehandler)
-    case.refresh_from_db()
-    return case
+def active(documents_case: FastTrackCase) -> FastTrackCase:
+    return documents_case
 
 
 def verbs(case: FastTrackCase) -> list[str]:
