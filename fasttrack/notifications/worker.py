@@ -368,25 +368,22 @@ class OutboxWorker(Worker):
             logger.exception(
                 "The outbox recovery failed; it runs again in %s s.", self.recovery_interval
             )
-        if "sweep" in get_commands():
-            output = StringIO()
-            try:
-                # Its report goes to the debug log, not once a minute to stdout.
-                call_command("sweep", stdout=output)
-                logger.debug("Sweep: %s", output.getvalue().strip())
-            except Exception:
-                logger.exception("The sweep failed; it runs again in %s s.", self.recovery_interval)
-        if "refresh_statistics" in get_commands():
-            output = StringIO()
-            try:
-                # Counts again only when the last count is older than its interval.
-                call_command("refresh_statistics", if_due=True, stdout=output)
-                logger.debug("%s", output.getvalue().strip())
-            except Exception:
-                logger.exception(
-                    "Counting the statistics failed; it runs again in %s s.",
-                    self.recovery_interval,
-                )
+        self._run_command("sweep")
+        # Counts again only when the last count is older than its interval.
+        self._run_command("refresh_statistics", if_due=True)
+
+    def _run_command(self, name: str, **options: Any) -> None:
+        """Run the management command ``name`` where an installed app has it. Its
+        report goes to the debug log, not once a minute to stdout; a failure is
+        logged and retried at the next interval."""
+        if name not in get_commands():
+            return
+        output = StringIO()
+        try:
+            call_command(name, stdout=output, **options)
+            logger.debug("%s: %s", name, output.getvalue().strip())
+        except Exception:
+            logger.exception("%s failed; it runs again in %s s.", name, self.recovery_interval)
 
 
 @dataclass
