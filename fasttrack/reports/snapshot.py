@@ -31,7 +31,7 @@ from fasttrack.cases.states import State
 from fasttrack.lib.rules.keys import DeadlineKey
 from fasttrack.reports import figures as f
 from fasttrack.reports.models import Grain, Group, Snapshot, Tally
-from fasttrack.reports.periods import Period
+from fasttrack.reports.periods import Period, month
 
 # The tally's columns, each filled from the aliased column of the same name
 # prefixed with ``t_`` in the counting queries.
@@ -227,10 +227,6 @@ def counted() -> Snapshot:
 # --- reading a period -------------------------------------------------------------------
 
 
-def _first_of_next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
 def split(period: Period, counted_on: date) -> tuple[list[date], list[tuple[date, date]]]:
     """The months ``period`` covers whole (their first days), apart from the month of
     ``counted_on``, and the runs of days left over."""
@@ -239,7 +235,7 @@ def split(period: Period, counted_on: date) -> tuple[list[date], list[tuple[date
     run_start: date | None = None
     day = period.start
     while day <= period.end:
-        month_end = _first_of_next_month(day) - timedelta(days=1)
+        month_end = month(day.year, day.month).end
         whole = day.day == 1 and month_end <= period.end
         if whole and (day.year, day.month) != (counted_on.year, counted_on.month):
             if run_start is not None:
